@@ -1,0 +1,238 @@
+"""Full-batch vanilla gradient descent on objective (1), many initialisations at once (torch autograd)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from .validation import as_count, as_data, as_nonnegative, as_positive
+
+
+@dataclass(frozen=True)
+class DescentPath:
+    """The recorded trajectory of a batch of gradient-descent runs.
+
+    Attributes
+    ----------
+    steps : ndarray of int, shape (T,)
+        Step index of each record (0 is the initialisation; the last is the final step taken).
+    W : ndarray, shape (T, B, m, d)
+        First-layer weights of each of the B runs at each record.
+    alpha : ndarray, shape (T, B, m)
+        Second-layer weights.
+    loss : ndarray, shape (T, B)
+        Objective (1) at each record; a run that stopped keeps its last value.
+    patterns : ndarray of bool, shape (T, B, m, n)
+        Activation pattern ``1[X w_i >= 0]`` of every neuron.
+    converged : ndarray of bool, shape (B,)
+        The gradient norm fell below the tolerance.
+    diverged : ndarray of bool, shape (B,)
+        The loss became non-finite or exploded; the run is frozen at its last finite iterate.
+    stopped_at : ndarray of int, shape (B,)
+        Number of gradient steps each run actually took.
+    """
+
+    steps: np.ndarray
+    W: np.ndarray
+    alpha: np.ndarray
+    loss: np.ndarray
+    patterns: np.ndarray
+    converged: np.ndarray
+    diverged: np.ndarray
+    stopped_at: np.ndarray
+
+    @property
+    def final_W(self) -> np.ndarray:
+        """Shape (B, m, d)."""
+        return self.W[-1]
+
+    @property
+    def final_alpha(self) -> np.ndarray:
+        """Shape (B, m)."""
+        return self.alpha[-1]
+
+    @property
+    def final_loss(self) -> np.ndarray:
+        """Shape (B,)."""
+        return self.loss[-1]
+
+
+def batched_objective(W: torch.Tensor, alpha: torch.Tensor, X: torch.Tensor, y: torch.Tensor, lam: float):
+    """Objective (1) for a batch of networks: W (B, m, d), alpha (B, m) -> (B,)."""
+    hidden = torch.relu(W @ X.T)  # (B, m, n)
+    residual = torch.einsum("bm,bmn->bn", alpha, hidden) - y
+    return (residual * residual).sum(-1) + 0.5 * lam * ((W * W).sum((1, 2)) + (alpha * alpha).sum(-1))
+
+
+def _batch(arr, name: str, trailing: tuple[int, ...]) -> np.ndarray:
+    a = np.asarray(arr, dtype=np.float64)
+    if a.ndim == len(trailing):
+        a = a[None]
+    if a.ndim != len(trailing) + 1 or a.shape[1:] != trailing:
+        want = " x ".join(str(t) for t in trailing)
+        raise ValueError(f"{name} must have shape ({want}) or (batch, {want}); got {a.shape}.")
+    if not np.all(np.isfinite(a)):
+        raise ValueError(f"{name} contains NaN or infinite values.")
+    return a
+
+
+def initial_weights(batch: int, m: int, d: int, scale: float = 1.0, seed: int = 0):
+    """Gaussian initialisation with standard deviation ``scale`` for both layers.
+
+    Returns
+    -------
+    W0 : ndarray, shape (batch, m, d)
+    alpha0 : ndarray, shape (batch, m)
+    """
+    batch = as_count(batch, "batch")
+    m = as_count(m, "m")
+    d = as_count(d, "d")
+    scale = as_positive(scale, "scale")
+    rng = np.random.default_rng(seed)
+    return scale * rng.standard_normal((batch, m, d)), scale * rng.standard_normal((batch, m))
+
+
+def gradient_descent(
+    X,
+    y,
+    W0,
+    alpha0=None,
+    *,
+    lam: float = 0.0,
+    step: float = 0.01,
+    steps: int = 1000,
+    train_alpha: bool = True,
+    record_every: int | None = None,
+    grad_tol: float = 1e-9,
+    divergence_factor: float = 1e8,
+    device=None,
+) -> DescentPath:
+    """Run ``theta <- theta - step * grad L(theta)`` on objective (1) from a batch of starts.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d)
+    y : array_like, shape (n,)
+    W0 : array_like, shape (m, d) or (B, m, d)
+        Initial first layers; a leading batch dimension runs B independent descents at once.
+    alpha0 : array_like, shape (m,) or (B, m), optional
+        Initial second layers; defaults to ones (the poster's fixed second layer).
+    lam : float >= 0
+        Weight decay; the penalty is (lam/2)(||W||^2 + ||alpha||^2).
+    step : float > 0
+        Step size gamma.
+    steps : int
+        Maximum number of steps (1 ... 1,000,000).
+    train_alpha : bool
+        If False, alpha stays at ``alpha0`` and only W is trained.
+    record_every : int, optional
+        Keep every k-th iterate (the first and last are always kept). Defaults to about 500 records.
+    grad_tol : float
+        A run stops (converged) when the norm of its gradient falls below this.
+    divergence_factor : float
+        A run is flagged diverged when its loss exceeds ``divergence_factor * (initial loss + 1)``
+        or stops being finite; it is frozen at its last finite iterate.
+    device : torch device, optional
+        Where to compute; defaults to torch's default device.
+
+    Returns
+    -------
+    DescentPath
+    """
+    X, y = as_data(X, y)
+    n, d = X.shape
+    lam = as_nonnegative(lam, "lam")
+    step = as_positive(step, "step size")
+    steps = as_count(steps, "steps", minimum=1, maximum=1_000_000)
+    W0 = np.asarray(W0, dtype=np.float64)
+    m = W0.shape[-2] if W0.ndim >= 2 else 0
+    W0 = _batch(W0, "W0", (m, d))
+    B = W0.shape[0]
+    alpha0 = np.ones((B, m)) if alpha0 is None else _batch(alpha0, "alpha0", (m,))
+    if alpha0.shape[0] not in (1, B):
+        raise ValueError(f"alpha0 has batch size {alpha0.shape[0]} but W0 has {B}.")
+    alpha0 = np.broadcast_to(alpha0, (B, m)).copy()
+    if record_every is None:
+        record_every = max(1, -(-steps // 500))
+    record_every = as_count(record_every, "record_every")
+
+    kw = dict(dtype=torch.float64, device=device)
+    Xt, yt = torch.as_tensor(X, **kw), torch.as_tensor(y, **kw)
+    W = torch.as_tensor(W0, **kw).clone()
+    alpha = torch.as_tensor(alpha0, **kw).clone()
+    active = torch.ones(B, dtype=torch.bool, device=Xt.device)
+    converged = torch.zeros_like(active)
+    diverged = torch.zeros_like(active)
+    stopped_at = torch.zeros(B, dtype=torch.int64, device=Xt.device)
+
+    records: dict[str, list] = {"steps": [], "W": [], "alpha": [], "loss": [], "patterns": []}
+
+    def record(t: int, loss: torch.Tensor) -> None:
+        records["steps"].append(t)
+        records["W"].append(W.detach().cpu().numpy().copy())
+        records["alpha"].append(alpha.detach().cpu().numpy().copy())
+        records["loss"].append(loss.detach().cpu().numpy().copy())
+        records["patterns"].append((W.detach() @ Xt.T >= 0).cpu().numpy())
+
+    with torch.no_grad():
+        initial = batched_objective(W, alpha, Xt, yt, lam)
+    if not torch.all(torch.isfinite(initial)):
+        raise ValueError("The initial loss is not finite: the initial weights or data are too large.")
+    ceiling = divergence_factor * (initial + 1.0)
+    last_loss = initial.clone()
+    prev_W, prev_alpha = W.clone(), alpha.clone()
+    params = [W, alpha] if train_alpha else [W]
+    t = 0
+    for t in range(steps + 1):
+        for p in params:
+            p.requires_grad_(True)
+        loss = batched_objective(W, alpha, Xt, yt, lam)
+        with torch.no_grad():
+            bad = active & (~torch.isfinite(loss) | (loss > ceiling))
+            if bool(bad.any()):
+                # A run that blew up is frozen at its last finite iterate, never returned as NaN.
+                diverged |= bad
+                active &= ~bad
+                W = torch.where(bad[:, None, None], prev_W, W.detach())
+                alpha = torch.where(bad[:, None], prev_alpha, alpha.detach())
+            last_loss = torch.where(active, loss.detach(), last_loss)
+        if t % record_every == 0:
+            record(t, last_loss)
+        if t == steps or not bool(active.any()):
+            break
+        if bool(bad.any()):
+            # The graph still holds the exploded values; rebuild it from the restored iterate.
+            params = [W, alpha] if train_alpha else [W]
+            for p in params:
+                p.requires_grad_(True)
+            loss = batched_objective(W, alpha, Xt, yt, lam)
+        grads = torch.autograd.grad(loss.sum(), params)
+        with torch.no_grad():
+            gnorm2 = (grads[0] ** 2).sum((1, 2))
+            if train_alpha:
+                gnorm2 = gnorm2 + (grads[1] ** 2).sum(-1)
+            newly = active & (gnorm2.sqrt() <= grad_tol)
+            converged |= newly
+            active &= ~newly
+            prev_W, prev_alpha = W.detach(), alpha.detach()
+            W = torch.where(active[:, None, None], prev_W - step * grads[0], prev_W)
+            if train_alpha:
+                alpha = torch.where(active[:, None], prev_alpha - step * grads[1], prev_alpha)
+            else:
+                alpha = prev_alpha
+            stopped_at += active.to(torch.int64)
+        params = [W, alpha] if train_alpha else [W]
+    if records["steps"][-1] != t:
+        record(t, last_loss)
+
+    return DescentPath(
+        steps=np.asarray(records["steps"], dtype=np.int64),
+        W=np.stack(records["W"]),
+        alpha=np.stack(records["alpha"]),
+        loss=np.stack(records["loss"]),
+        patterns=np.stack(records["patterns"]),
+        converged=converged.cpu().numpy(),
+        diverged=diverged.cpu().numpy(),
+        stopped_at=stopped_at.cpu().numpy(),
+    )

@@ -1,0 +1,93 @@
+"""The result of solving the convex problem (2), and the map back to a ReLU network."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+class SolverError(RuntimeError):
+    """The solver stopped without a certified optimum; no value is reported as optimal."""
+
+
+def convex_objective(U, V, patterns, X, y, lam) -> float:
+    """Objective (2): ``||sum_i D_i X (u_i - v_i) - y||^2 + lam * sum_i (||u_i|| + ||v_i||)``.
+
+    Parameters
+    ----------
+    U, V : ndarray, shape (P, d)
+    patterns : ndarray of bool, shape (P, n)
+    X : ndarray, shape (n, d)
+    y : ndarray, shape (n,)
+    lam : float
+    """
+    pred = np.sum(patterns.T * (X @ (U - V).T), axis=1)
+    residual = pred - y
+    return float(residual @ residual + lam * (np.linalg.norm(U, axis=1).sum() + np.linalg.norm(V, axis=1).sum()))
+
+
+def map_to_network(U, V, prune: float = 1e-6) -> tuple[np.ndarray, np.ndarray]:
+    """Neurons of (1) from a solution of (2).
+
+    ``(w, alpha) = (u / sqrt||u||, sqrt||u||)`` for each non-zero ``u_i`` and
+    ``(v / sqrt||v||, -sqrt||v||)`` for each non-zero ``v_i``. A block counts as zero when its norm is
+    at most ``prune`` times the largest block norm: interior-point solvers leave ~1e-9 crumbs that
+    are not neurons.
+
+    Returns
+    -------
+    W : ndarray, shape (k, d)
+    alpha : ndarray, shape (k,)
+    """
+    blocks = np.concatenate([U, V])
+    signs = np.concatenate([np.ones(len(U)), -np.ones(len(V))])
+    norms = np.linalg.norm(blocks, axis=1)
+    top = norms.max(initial=0.0)
+    keep = norms > prune * top if top > 0 else np.zeros(len(norms), dtype=bool)
+    root = np.sqrt(norms[keep])
+    return blocks[keep] / root[:, None], signs[keep] * root
+
+
+@dataclass(frozen=True)
+class ConvexSolution:
+    """An optimal point of problem (2) over a set of activation patterns.
+
+    Attributes
+    ----------
+    objective : float
+        Objective (2) evaluated at (U, V); equals objective (1) of :meth:`network`.
+    U, V : ndarray, shape (P, d)
+        Positive and negative neuron blocks, one row per pattern.
+    patterns : ndarray of bool, shape (P, n)
+    exact : bool
+        True iff ``patterns`` holds every activation pattern of X, so ``objective`` is the global
+        minimum of (1) for any width m >= number of non-zero neurons.
+    solve_seconds : float
+    status : str
+        The solver's own status word.
+    method : str
+    gap : float
+        Certified bound on ``objective - optimum of (2) over these patterns`` (0 when the
+        method gives no finer bound than the solver's own tolerance).
+    prune : float
+        Relative threshold used by :meth:`network`.
+    """
+
+    objective: float
+    U: np.ndarray
+    V: np.ndarray
+    patterns: np.ndarray
+    exact: bool
+    solve_seconds: float
+    status: str
+    method: str = "cvxpy"
+    gap: float = 0.0
+    prune: float = field(default=1e-6)
+
+    def network(self) -> tuple[np.ndarray, np.ndarray]:
+        """The optimal ReLU network ``(W (k, d), alpha (k,))``, zero neurons pruned."""
+        return map_to_network(self.U, self.V, self.prune)
+
+    @property
+    def n_patterns(self) -> int:
+        return int(self.patterns.shape[0])
