@@ -194,6 +194,7 @@ def gradient_descent(
                 # A run that blew up is frozen at its last finite iterate, never returned as NaN.
                 diverged |= bad
                 active &= ~bad
+                stopped_at -= bad.to(torch.int64)
                 W = torch.where(bad[:, None, None], prev_W, W.detach())
                 alpha = torch.where(bad[:, None], prev_alpha, alpha.detach())
             last_loss = torch.where(active, loss.detach(), last_loss)

@@ -1,0 +1,248 @@
+"""The activation regions of a rank <= 3 data matrix, each described by the extreme rays of its cone.
+
+For ``r = rank(X) <= 3`` the data are handled in coordinates ``Z`` (n, r) of the row space of X.
+Every activation region ``{u : 1[Z u >= 0] = D}`` with non-empty interior is a *pointed* polyhedral
+cone ``K = {u : (2D - I) Z u >= 0}`` (the rows span R^r), so ``K = cone(e_1, ..., e_k)`` for its
+extreme rays, which are rays of the arrangement:
+
+* r = 1: ``+1`` and ``-1``;
+* r = 2: the directions perpendicular to a row, ``+-perp(z_j)``;
+* r = 3: the lines where two hyperplanes meet, ``+-(z_a x z_b)``.
+
+Each region is found from its rays: around a ray the regions are the sectors of the (2-D) arrangement
+of the hyperplanes through it -- four quadrants in general position, a small angular sweep where
+three or more points are collinear with the origin. Generating the regions ray by ray gives, at no
+extra cost, the list of rays of every region.
+
+Only regions are listed, not the lower-dimensional faces :func:`solvers.enumerate_patterns` also
+returns: for ``u`` on a face, ``D_face Z u = relu(Z u) = D_region Z u`` for any region whose closure
+holds ``u``, so faces add no prediction that regions lack, and the maximum of
+``rho^T relu(Z u)`` over the unit sphere -- the dual check over *all* patterns -- is attained on
+the closure of some region.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .patterns import _TIE
+
+_MERGE = 4 * _TIE  # critical directions closer than this (in angle) are one direction
+
+
+def row_space(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Row-space coordinates of X and the basis that maps them back.
+
+    Mirrors the rule of :func:`solvers.enumerate_patterns`: a full-rank X with d <= 3 is used as
+    it is (ties on grids stay exact), otherwise an SVD basis of the row space.
+
+    Returns
+    -------
+    Z : ndarray, shape (n, r)
+    basis : ndarray, shape (r, d)
+        Orthonormal rows; a weight ``u_z`` in R^r is ``u_z @ basis`` in R^d, with the same norm
+        and ``X (u_z @ basis) = Z u_z``.
+    """
+    n, d = X.shape
+    if np.abs(X).max() == 0:
+        return np.zeros((n, 0)), np.zeros((0, d))
+    if d <= 3 and np.linalg.matrix_rank(X) == d:
+        return X.copy(), np.eye(d)
+    _, s, Vt = np.linalg.svd(X, full_matrices=False)
+    r = int(np.sum(s > s[0] * max(n, d) * np.finfo(float).eps * 16))
+    return X @ Vt[:r].T, Vt[:r].copy()
+
+
+@dataclass(frozen=True)
+class Arrangement:
+    """Every activation region of a rank <= 3 data matrix, with the extreme rays of its cone.
+
+    Attributes
+    ----------
+    Z : ndarray, shape (n, r)
+        Row-space coordinates of the data (r = rank X <= 3).
+    basis : ndarray, shape (r, d)
+        Maps row-space weights back to R^d (``u = u_z @ basis``).
+    rays : ndarray, shape (R, r)
+        Unit extreme rays of the arrangement.
+    patterns : ndarray of bool, shape (P, n)
+        The non-zero pattern of each region.
+    members : ndarray of int, shape (P, k)
+        Indices into ``rays`` of the extreme rays of each region's cone, padded with -1.
+    """
+
+    Z: np.ndarray
+    basis: np.ndarray
+    rays: np.ndarray
+    patterns: np.ndarray
+    members: np.ndarray
+
+    @property
+    def rank(self) -> int:
+        return int(self.Z.shape[1])
+
+
+def _angles_merged(dirs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sort unit directions of R^2 by angle and merge near-equal ones.
+
+    Returns the kept directions (m, 2) in angular order and, for each input, the index of the
+    direction it was merged into.
+    """
+    angles = np.arctan2(dirs[:, 1], dirs[:, 0])
+    order = np.argsort(angles, kind="stable")
+    a = angles[order]
+    new = np.ones(len(a), dtype=bool)
+    new[1:] = np.diff(a) > _MERGE
+    group = np.cumsum(new) - 1
+    firsts = np.flatnonzero(new)
+    # The last group may wrap around to the first (angles near -pi and +pi, or -0.0 signs).
+    if len(firsts) > 1 and (a[0] + 2 * np.pi - a[-1]) <= _MERGE:
+        group[group == group[-1]] = 0
+        firsts = firsts[:-1]
+    kept = dirs[order[firsts]]
+    owner = np.empty(len(dirs), dtype=np.int64)
+    owner[order] = group
+    return kept, owner
+
+
+def _sector_signs(normals: np.ndarray) -> np.ndarray:
+    """Sign patterns ``normals . b > 0`` at the bisector of every open sector of a line arrangement.
+
+    ``normals`` (t, 2) are non-zero; returns (s, t) booleans, one row per open sector.
+    """
+    unit = normals / np.linalg.norm(normals, axis=1)[:, None]
+    perp = np.stack([-unit[:, 1], unit[:, 0]], axis=1)
+    kept, _ = _angles_merged(np.concatenate([perp, -perp]))
+    ang = np.arctan2(kept[:, 1], kept[:, 0])
+    nxt = np.roll(ang, -1)
+    nxt[-1] += 2 * np.pi
+    mid = 0.5 * (ang + nxt)
+    bis = np.stack([np.cos(mid), np.sin(mid)], axis=1)
+    return bis @ normals.T > 0
+
+
+def _unique_patterns(pats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of a boolean matrix via packed 64-bit keys: (unique rows, inverse)."""
+    m, n = pats.shape
+    packed = np.packbits(pats, axis=1)
+    width = -(-packed.shape[1] // 8) * 8
+    keys = np.zeros((m, width), dtype=np.uint8)
+    keys[:, : packed.shape[1]] = packed
+    _, first, inverse = np.unique(keys.view(np.uint64), axis=0, return_index=True, return_inverse=True)
+    return pats[first], inverse.reshape(-1)
+
+
+def _rank1(Z: np.ndarray):
+    rays = np.array([[1.0], [-1.0]])
+    tol = _TIE * np.abs(Z[:, 0])
+    pats = np.stack([Z[:, 0] >= -tol, -Z[:, 0] >= -tol])
+    return rays, pats, np.array([0, 1])
+
+
+def _rank2(Z: np.ndarray):
+    norms = np.linalg.norm(Z, axis=1)
+    nz = norms > 0
+    perp = np.stack([-Z[nz, 1], Z[nz, 0]], axis=1) / norms[nz, None]
+    rays, _ = _angles_merged(np.concatenate([perp, -perp]))
+    # Region k lies between rays k and k + 1 (cyclically); rank 2 gives at least four rays.
+    ang = np.arctan2(rays[:, 1], rays[:, 0])
+    nxt = np.roll(ang, -1)
+    nxt[-1] += 2 * np.pi
+    mid = 0.5 * (ang + nxt)
+    bis = np.stack([np.cos(mid), np.sin(mid)], axis=1)
+    pats = bis @ Z.T >= -_TIE * norms[None, :]
+    k = np.arange(len(rays))
+    region = np.concatenate([k, k])
+    ray = np.concatenate([k, (k + 1) % len(rays)])
+    return rays, pats[region], ray
+
+
+def _rank3(Z: np.ndarray):
+    n = Z.shape[0]
+    norms = np.linalg.norm(Z, axis=1)
+    zero = norms == 0
+    i, j = np.triu_indices(n, k=1)
+    cross = np.cross(Z[i], Z[j])
+    cn = np.linalg.norm(cross, axis=1)
+    keep = cn > _TIE * norms[i] * norms[j]
+    rays = cross[keep] / cn[keep, None]
+    rays = np.concatenate([rays, -rays])
+    prod = rays @ Z.T
+    tied = (np.abs(prod) <= _TIE * norms[None, :]) & ~zero[None, :]
+    count = tied.sum(axis=1)
+    # A ray on exactly two hyperplanes came from one pair only; others may repeat: keep one each.
+    simple = count == 2
+    multi = np.flatnonzero(~simple)
+    if len(multi):
+        sig = np.where(tied[multi], 0, np.sign(prod[multi])).astype(np.int8)
+        _, first = np.unique(sig, axis=0, return_index=True)
+        keep_rows = np.concatenate([np.flatnonzero(simple), multi[np.sort(first)]])
+        keep_rows.sort()
+        rays, prod, tied, count = rays[keep_rows], prod[keep_rows], tied[keep_rows], count[keep_rows]
+        simple = count == 2
+    base = (prod > 0) | zero[None, :]
+    out_p, out_r = [], []
+    s_idx = np.flatnonzero(simple)
+    if len(s_idx):
+        cols = np.nonzero(tied[s_idx])[1].reshape(-1, 2)
+        rows = np.arange(len(s_idx))
+        for a in (False, True):
+            for b in (False, True):
+                p = base[s_idx].copy()
+                p[rows, cols[:, 0]] = a
+                p[rows, cols[:, 1]] = b
+                out_p.append(p)
+                out_r.append(s_idx)
+    for k in np.flatnonzero(~simple):
+        e = rays[k]
+        helper = np.eye(3)[np.argmin(np.abs(e))]
+        e1 = np.cross(e, helper)
+        e1 /= np.linalg.norm(e1)
+        e2 = np.cross(e, e1)
+        local = Z[tied[k]] @ np.stack([e1, e2], axis=1)
+        signs = _sector_signs(local)
+        p = np.repeat(base[k][None, :], len(signs), axis=0)
+        p[:, tied[k]] = signs
+        out_p.append(p)
+        out_r.append(np.full(len(signs), k))
+    return rays, np.concatenate(out_p), np.concatenate(out_r)
+
+
+def arrangement(X: np.ndarray) -> Arrangement:
+    """All activation regions of X (rank <= 3) with the extreme rays of their cones.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, d)
+        Validated, finite data.
+
+    Returns
+    -------
+    Arrangement
+
+    Raises
+    ------
+    ValueError
+        If rank(X) > 3.
+    """
+    Z, basis = row_space(X)
+    n, r = Z.shape
+    if r > 3:
+        raise ValueError(f"X has rank {r}; the regions are listed only for rank <= 3.")
+    if r == 0:
+        return Arrangement(Z, basis, np.zeros((0, 0)), np.zeros((0, n), dtype=bool), np.zeros((0, 1), dtype=np.int64))
+    rays, pats, ray_of = (_rank1, _rank2, _rank3)[r - 1](Z)
+    patterns, region = _unique_patterns(pats)
+    nonzero = patterns.any(axis=1)
+    renumber = np.cumsum(nonzero) - 1
+    keep = nonzero[region]
+    region, ray_of = renumber[region[keep]], ray_of[keep]
+    patterns = patterns[nonzero]
+    pairs = np.unique(region * len(rays) + ray_of)
+    region, ray_of = pairs // len(rays), pairs % len(rays)
+    counts = np.bincount(region, minlength=len(patterns))
+    members = np.full((len(patterns), max(1, int(counts.max(initial=0)))), -1, dtype=np.int64)
+    start = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    members[region, np.arange(len(region)) - start[region]] = ray_of
+    return Arrangement(Z, basis, rays, patterns, members)

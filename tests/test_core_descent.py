@@ -1,0 +1,132 @@
+"""Full-batch gradient descent: gradients, the poster's valleys, divergence, recording."""
+import numpy as np
+import pytest
+import torch
+from hypothesis import given
+from hypothesis import strategies as st
+
+import landscape as L
+from landscape.descent import batched_objective
+
+POSTER_X = np.array([[-1.0], [1.0]])
+POSTER_Y = np.array([1.0, 2.0])
+
+
+@given(seed=st.integers(0, 10_000), m=st.integers(1, 4), n=st.integers(1, 6), lam=st.floats(0, 1))
+def test_autograd_gradient_matches_finite_differences(seed, m, n, lam):
+    rng = np.random.default_rng(seed)
+    X = L.with_bias(rng.uniform(-1, 1, n))
+    y = rng.normal(size=n)
+    W = rng.normal(size=(m, 2))
+    alpha = rng.normal(size=m)
+    # Stay away from kinks, where the ReLU has no derivative.
+    if np.min(np.abs(X @ W.T)) < 1e-3:
+        return
+    Wt = torch.tensor(W[None], requires_grad=True)
+    at = torch.tensor(alpha[None], requires_grad=True)
+    loss = batched_objective(Wt, at, torch.tensor(X), torch.tensor(y), lam)
+    gW, ga = torch.autograd.grad(loss.sum(), [Wt, at])
+    h = 1e-6
+
+    def f(Wp, ap):
+        return L.objective(Wp, ap, X, y, lam)
+
+    for idx in np.ndindex(W.shape):
+        E = np.zeros_like(W)
+        E[idx] = h
+        fd = (f(W + E, alpha) - f(W - E, alpha)) / (2 * h)
+        assert gW[0][idx].item() == pytest.approx(fd, rel=1e-5, abs=1e-6)
+    for k in range(m):
+        e = np.zeros(m)
+        e[k] = h
+        fd = (f(W, alpha + e) - f(W, alpha - e)) / (2 * h)
+        assert ga[0, k].item() == pytest.approx(fd, rel=1e-5, abs=1e-6)
+
+
+def test_poster_gd_ends_only_in_the_three_flat_valleys():
+    rng = np.random.default_rng(0)
+    starts = rng.uniform(-3, 3, size=(200, 2, 1))
+    path = L.gradient_descent(POSTER_X, POSTER_Y, starts, lam=0.0, step=0.05, steps=3000, train_alpha=False)
+    assert not path.diverged.any()
+    finals = np.round(path.final_loss, 6)
+    assert set(finals) == {0.0, 1.0, 4.0}
+    # alpha stayed fixed at one
+    assert np.all(path.alpha == 1.0)
+    # A start in the global basin ends at one of the two global minima.
+    at_zero = path.final_W[finals == 0.0][:, :, 0]
+    near = np.minimum(
+        np.linalg.norm(at_zero - [-1.0, 2.0], axis=1), np.linalg.norm(at_zero - [2.0, -1.0], axis=1)
+    )
+    assert near.max() < 1e-4
+
+
+def test_divergence_is_flagged_and_never_nan():
+    path = L.gradient_descent(POSTER_X, POSTER_Y, [[[0.5], [0.3]], [[0.1], [0.2]]], step=10.0, steps=100)
+    assert path.diverged.all()
+    assert np.all(np.isfinite(path.loss)) and np.all(np.isfinite(path.W)) and np.all(np.isfinite(path.alpha))
+    assert path.stopped_at.max() < 100
+
+
+def test_mixed_batch_only_flags_the_exploding_runs():
+    # One neuron on x = +-1: with step 2 every update maps w to -3w -+ 4, so |w| triples and the
+    # neuron flips side each step without ever dying; a start at w = 1 is stationary.
+    X = np.array([[1.0], [-1.0]])
+    y = np.array([1.0, 1.0])
+    path = L.gradient_descent(X, y, [[[1.0]], [[3.0]]], step=2.0, steps=500, train_alpha=False)
+    assert path.diverged.tolist() == [False, True]
+    assert path.converged.tolist() == [True, False]
+    assert path.final_loss[0] == 1.0
+    assert np.all(np.isfinite(path.loss))
+    # w: 3, -5, 11, -29, ..., -19685 (step 9); step 10 (59051) passes the explosion ceiling.
+    assert path.stopped_at[1] == 9
+    assert path.final_W[1, 0, 0] == -19685.0
+
+
+def test_converged_runs_stop_early_and_keep_their_values():
+    # At w = 0 both neurons output zero and their gradient vanishes: the loss-5 plateau of the poster.
+    path = L.gradient_descent(POSTER_X, POSTER_Y, [[[0.0], [0.0]], [[0.5], [0.5]]], step=0.05, steps=5000)
+    assert path.converged[0]
+    assert path.stopped_at[0] == 0
+    assert path.loss[-1, 0] == path.loss[0, 0]
+
+
+def test_recording_shapes_and_steps():
+    X = L.with_bias(np.linspace(-1, 1, 5))
+    y = np.sin(X[:, 0])
+    W0, a0 = L.initial_weights(3, 4, 2, scale=0.5, seed=1)
+    path = L.gradient_descent(X, y, W0, a0, lam=0.01, step=0.05, steps=95, record_every=10)
+    assert path.steps.tolist() == [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95]
+    assert path.W.shape == (11, 3, 4, 2)
+    assert path.alpha.shape == (11, 3, 4)
+    assert path.loss.shape == (11, 3)
+    assert path.patterns.shape == (11, 3, 4, 5)
+    np.testing.assert_array_equal(path.patterns[3], path.W[3] @ X.T >= 0)
+    for b in range(3):
+        assert path.loss[0, b] == pytest.approx(L.objective(W0[b], a0[b], X, y, 0.01), rel=1e-14)
+        assert path.loss[-1, b] == pytest.approx(L.objective(path.W[-1, b], path.alpha[-1, b], X, y, 0.01))
+    # GD with a small step decreases the loss
+    assert np.all(path.loss[-1] < path.loss[0])
+
+
+def test_single_start_without_batch_dimension():
+    path = L.gradient_descent(POSTER_X, POSTER_Y, [[0.5], [0.4]], step=0.05, steps=10)
+    assert path.W.shape[1:] == (1, 2, 1)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(step=0.0), "step size"),
+        (dict(step=-1.0), "step size"),
+        (dict(steps=0), "steps"),
+        (dict(W0=[[np.nan], [1.0]]), "W0"),
+        (dict(W0=[[1.0, 2.0]]), "W0"),
+        (dict(alpha0=[1.0, 2.0, 3.0]), "alpha0"),
+    ],
+)
+def test_bad_descent_arguments(kwargs, message):
+    args = dict(W0=[[0.5], [0.4]])
+    args.update(kwargs)
+    W0 = args.pop("W0")
+    with pytest.raises(ValueError, match=message):
+        L.gradient_descent(POSTER_X, POSTER_Y, W0, **args)

@@ -1,0 +1,110 @@
+"""Activation patterns: exact counts, realisability and completeness against LP feasibility."""
+from itertools import product
+from math import comb
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scipy.optimize import linprog
+
+import landscape as L
+import solvers as S
+
+
+def realisable(X: np.ndarray, pattern: np.ndarray) -> bool:
+    """Is there a w with x_j.w >= 0 on the pattern and x_j.w <= -1 off it? (LP feasibility)."""
+    sign = np.where(pattern, -1.0, 1.0)  # -x.w <= 0 on, x.w <= -1 off
+    b = np.where(pattern, 0.0, -1.0)
+    res = linprog(np.zeros(X.shape[1]), A_ub=sign[:, None] * X, b_ub=b, bounds=[(None, None)] * X.shape[1])
+    return res.status == 0
+
+
+def all_realisable_patterns(X: np.ndarray) -> set[bytes]:
+    """Every non-zero pattern, by testing all 2^n subsets with an LP (independent of the library)."""
+    n = X.shape[0]
+    found = set()
+    for bits in product([False, True], repeat=n):
+        p = np.array(bits)
+        if p.any() and realisable(X, p):
+            found.add(p.tobytes())
+    return found
+
+
+def as_set(patterns: np.ndarray) -> set[bytes]:
+    return {row.tobytes() for row in patterns}
+
+
+def test_one_d_with_bias_count_counts_distinct_inputs():
+    x = np.array([0.3, -1.0, 0.3, 2.0, 5.0, 5.0, -1.0])
+    P = S.enumerate_patterns(L.with_bias(x))
+    assert len(P) == 2 * 4 - 1
+    assert len(as_set(P)) == len(P)
+    assert P.dtype == bool and P.shape[1] == 7
+
+
+@given(n=st.integers(1, 40), seed=st.integers(0, 10_000))
+def test_one_d_with_bias_count(n, seed):
+    x = np.random.default_rng(seed).normal(size=n)
+    assert len(S.enumerate_patterns(L.with_bias(x))) == 2 * len(np.unique(x)) - 1
+
+
+@given(n=st.integers(1, 25), seed=st.integers(0, 10_000))
+def test_two_d_general_position_gives_covers_count(n, seed):
+    X = np.random.default_rng(seed).normal(size=(n, 2))
+    cover = 2 * sum(comb(n - 1, k) for k in range(3)) - 1
+    assert len(S.enumerate_patterns(L.with_bias(X))) == cover
+
+
+DEGENERATE = {
+    "poster, no bias": np.array([[-1.0], [1.0]]),
+    "opposite points, no bias": np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0]]),
+    "duplicated 2-D points": L.with_bias(np.array([[0.0, 0.0], [1.0, 1.0], [1.0, 1.0], [2.0, -1.0], [0.0, 0.0]])),
+    "collinear 2-D points": L.with_bias(np.array([[t, 2 * t + 1] for t in (-1.0, 0.0, 0.5, 2.0, 3.0)])),
+    "3x3 grid": L.with_bias(np.array([[a, b] for a in range(3) for b in range(3)], dtype=float)),
+    "three concurrent lines": L.with_bias(np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0], [0.0, -1.0]])),
+    "zero row": np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]]),
+    "rank one in 3-D": np.array([[1.0, 2.0, 3.0], [-2.0, -4.0, -6.0], [0.5, 1.0, 1.5]]),
+    "2-D, no bias": np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0], [1.0, 1.0]]),
+    "3-D, no bias": np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [1.0, 1.0, 1.0], [-1.0, 0.0, 0.0]]),
+    "all zero": np.zeros((3, 2)),
+}
+
+
+@pytest.mark.parametrize("name", DEGENERATE)
+def test_exact_on_degenerate_data(name):
+    X = DEGENERATE[name]
+    assert as_set(S.enumerate_patterns(X)) == all_realisable_patterns(X)
+
+
+@given(n=st.integers(1, 7), seed=st.integers(0, 10_000), grid=st.booleans())
+def test_exact_against_lp_on_random_two_d(n, seed, grid):
+    rng = np.random.default_rng(seed)
+    # Small integer grids make many points collinear and some duplicated.
+    pts = rng.integers(-2, 3, size=(n, 2)).astype(float) if grid else rng.normal(size=(n, 2))
+    X = L.with_bias(pts)
+    assert as_set(S.enumerate_patterns(X)) == all_realisable_patterns(X)
+
+
+def test_dense_sampling_finds_nothing_new_on_a_larger_grid():
+    X = L.with_bias(np.array([[a, b] for a in range(5) for b in range(5)], dtype=float))
+    exact = as_set(S.enumerate_patterns(X))
+    sampled = as_set(S.sample_patterns(X, 200_000, seed=3))
+    assert sampled <= exact
+    # Random gates reach every open region here with overwhelming probability.
+    assert len(sampled) >= 0.95 * len(exact)
+
+
+def test_rank_above_three_points_to_sampling():
+    X = np.random.default_rng(0).normal(size=(10, 4))
+    with pytest.raises(ValueError, match="sample_patterns"):
+        S.enumerate_patterns(X)
+    P = S.sample_patterns(X, 500, seed=0)
+    assert P.ndim == 2 and P.shape[1] == 10 and 0 < len(P) <= 500
+    assert len(as_set(P)) == len(P)
+    assert all(realisable(X, p) for p in P[:20])
+
+
+def test_sampling_is_reproducible():
+    X = L.with_bias(np.random.default_rng(1).normal(size=(15, 2)))
+    np.testing.assert_array_equal(S.sample_patterns(X, 300, seed=5), S.sample_patterns(X, 300, seed=5))
