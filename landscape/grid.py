@@ -45,11 +45,14 @@ def loss_grid(x, y, w1, w2, lam: float = 0.0) -> np.ndarray:
     xt, yt = _scalar_data(x, y)
     lam = as_nonnegative(lam, "lam")
     a, b = _axis(w1, "w1"), _axis(w2, "w2")
-    # relu(x w) for every grid value and point: (a, n) and (b, n); their sums broadcast to (b, a, n).
-    h1 = torch.relu(a[:, None] * xt[None, :])
-    h2 = torch.relu(b[:, None] * xt[None, :])
-    residual = h1[None, :, :] + h2[:, None, :] - yt
-    data = (residual * residual).sum(-1)
+    # Expanding the square turns the sum over points into one matrix product (b, n) @ (n, a):
+    # ||h1 + h2 - y||^2 = ||h1 - y||^2 + ||h2||^2 + 2 h2 . (h1 - y).
+    h1 = torch.relu(a[:, None] * xt[None, :])  # (a, n)
+    h2 = torch.relu(b[:, None] * xt[None, :])  # (b, n)
+    r1 = h1 - yt
+    data = (r1 * r1).sum(-1)[None, :] + (h2 * h2).sum(-1)[:, None] + 2.0 * (h2 @ r1.T)
+    # Rounding in the expansion can leave -1e-16 where the true value is 0.
+    data = data.clamp_min(0.0)
     reg = 0.5 * lam * (a[None, :] ** 2 + b[:, None] ** 2 + 2.0)
     return (data + reg).numpy()
 

@@ -116,7 +116,7 @@ def wait_for_edits(wait_for_app_idle):
     from playwright.sync_api import expect
 
     def wait(page, count: int) -> dict:
-        expect(page.get_by_test_id("stCode")).to_contain_text(f'"edits": {count}')
+        expect(page.get_by_test_id("stCode")).to_contain_text(f'"edits": {count}', timeout=20_000)
         wait_for_app_idle(page)
         return page_state(page)
 
