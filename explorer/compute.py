@@ -1,0 +1,174 @@
+"""What the page computes, as plain functions of plain values (hashable inputs, numpy outputs).
+
+The page wraps each of these in ``st.cache_data``; nothing here knows about Streamlit.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+import landscape as L
+import solvers as S
+from solvers.fixed_alpha import solve_fixed_alpha
+
+from .models import MODELS
+
+GRID = 121  # landscape resolution: keeps a figure well under 1 MB
+OUTPUT_GRID = 241
+STUCK_TOLERANCE = 1e-4  # relative gap above which a run is called stuck
+
+
+def data_arrays(points) -> tuple[np.ndarray, np.ndarray]:
+    """(x, y) arrays from (x, y) pairs."""
+    arr = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    return arr[:, 0], arr[:, 1]
+
+
+def landscape_box(model_key: str, points, start) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Axis ranges wide enough for the global minimum, the start and some room around them."""
+    x, y = data_arrays(points)
+    scale = max(1.0, float(np.max(np.abs(y)) / max(np.min(np.abs(x[x != 0]), initial=1.0), 1e-3)))
+    half = min(max(3.0, 1.5 * scale, 1.2 * float(np.max(np.abs(start)))), 50.0)
+    if model_key == "one_bias":
+        hb = min(max(2.0, 1.5 * float(np.max(np.abs(y))), 1.2 * abs(start[1])), 50.0)
+        return (-half, half), (-hb, hb)
+    return (-half, half), (-half, half)
+
+
+def surface(model_key: str, points, lam: float, box, resolution: int = GRID):
+    """Loss over the landscape coordinates.
+
+    Returns
+    -------
+    a : ndarray (A,)
+    b : ndarray (B,) or None for one-parameter models
+    Z : ndarray (B, A) or (A,)
+    """
+    x, y = data_arrays(points)
+    a = np.linspace(*box[0], resolution)
+    if model_key == "one":
+        return a, None, L.loss_curve(x, y, a, lam)
+    b = np.linspace(*box[1], resolution)
+    if model_key == "two":
+        return a, b, L.loss_grid(x, y, a, b, lam)
+    W = MODELS[model_key].weights(np.stack(np.meshgrid(a, b), axis=-1))  # (B, A, 1, 2)
+    X = L.with_bias(x)
+    pre = np.maximum(W[..., 0, :] @ X.T, 0.0)  # (B, A, n)
+    r = pre - y
+    Z = np.sum(r * r, axis=-1) + 0.5 * lam * (np.sum(W[..., 0, :] ** 2, axis=-1) + 1.0)
+    return a, b, Z
+
+
+def pattern_regions(model_key: str, points, a, b):
+    """Region index of every landscape grid cell and a label for each region.
+
+    Returns
+    -------
+    index : ndarray of int (B, A) or (A,)
+    labels : list of str
+        One per region index, e.g. "D₁ = diag(0,1) · D₂ = diag(1,0)".
+    """
+    x, _ = data_arrays(points)
+    model = MODELS[model_key]
+    coords = a[:, None] if b is None else np.stack(np.meshgrid(a, b), axis=-1)
+    W = model.weights(coords)  # (..., m, d)
+    act = (W @ model.design(x).T) >= 0  # (..., m, n)
+    flat = act.reshape(-1, act.shape[-2] * act.shape[-1])
+    keys, index = np.unique(flat, axis=0, return_inverse=True)
+    labels = []
+    for key in keys:
+        rows = key.reshape(act.shape[-2], act.shape[-1])
+        labels.append(" · ".join(pattern_name(r, i, len(rows)) for i, r in enumerate(rows)))
+    return index.reshape(act.shape[:-2]), labels
+
+
+SUBSCRIPTS = "₁₂₃₄₅₆₇₈₉"
+
+
+def pattern_name(row, i: int = 0, count: int = 1) -> str:
+    """``D₁ = diag(0,1)`` for small n, a bit string beyond eight points."""
+    name = f"D{SUBSCRIPTS[i]}" if count > 1 else "D"
+    bits = "".join("1" if v else "0" for v in row)
+    return f"{name} = diag({','.join(bits)})" if len(bits) <= 8 else f"{name} = {bits}"
+
+
+def _design(model_key: str, points):
+    x, y = data_arrays(points)
+    return MODELS[model_key], x, y
+
+
+def descent_from(model_key: str, points, lam, step, steps, coords) -> L.DescentPath:
+    """GD for a landscape model (alpha = 1) from given landscape coordinates, shape (R, dims)."""
+    model, x, y = _design(model_key, points)
+    W0 = model.weights(np.asarray(coords, dtype=np.float64).reshape(-1, model.landscape_dims))
+    return L.gradient_descent(model.design(x), y, W0, None, lam=lam, step=step, steps=steps,
+                              train_alpha=False, record_every=record_every(steps))
+
+
+def random_starts(model_key: str, box, count: int, seed: int) -> np.ndarray:
+    """``count`` landscape coordinates drawn uniformly in the box, (count, dims)."""
+    dims = MODELS[model_key].landscape_dims
+    lo = np.array([r[0] for r in box])[:dims]
+    hi = np.array([r[1] for r in box])[:dims]
+    return lo + (hi - lo) * np.random.default_rng(seed).random((count, dims))
+
+
+def descent_init(model_key: str, points, lam, step, steps, count, seed, neurons, init_scale) -> L.DescentPath:
+    """GD for the m-neuron model from ``count`` Gaussian initialisations (alpha trained)."""
+    model, x, y = _design(model_key, points)
+    W0, alpha0 = L.initial_weights(count, neurons, 2 if model.bias else 1, scale=init_scale, seed=seed)
+    return L.gradient_descent(model.design(x), y, W0, alpha0, lam=lam, step=step, steps=steps,
+                              train_alpha=model.train_alpha, record_every=record_every(steps))
+
+
+def record_every(steps: int) -> int:
+    return max(1, steps // 150)
+
+
+def merge_paths(first: L.DescentPath, second: L.DescentPath) -> L.DescentPath:
+    """One path with the runs of both; a batch that stopped early keeps its last record."""
+    steps = first.steps if first.steps[-1] >= second.steps[-1] else second.steps
+
+    def align(p: L.DescentPath, name: str):
+        idx = np.searchsorted(p.steps, steps, side="right") - 1
+        return getattr(p, name)[idx]
+
+    fields = {}
+    for name in ("W", "alpha", "loss", "patterns"):
+        fields[name] = np.concatenate([align(first, name), align(second, name)], axis=1)
+    for name in ("converged", "diverged", "stopped_at"):
+        fields[name] = np.concatenate([getattr(first, name), getattr(second, name)])
+    return L.DescentPath(steps=steps, **fields)
+
+
+def fixed_alpha_optimum(model_key: str, points, lam):
+    """Exact global minimum of the landscape models (alpha = 1) through the convex route."""
+    x, y = data_arrays(points)
+    model = MODELS[model_key]
+    return solve_fixed_alpha(model.design(x), y, lam, neurons=model.fixed_neurons)
+
+
+def convex_optimum(points, lam, bias: bool = True) -> S.ConvexSolution:
+    """Problem (2) for a network with a trained second layer, over every activation pattern."""
+    x, y = data_arrays(points)
+    X = L.with_bias(x) if bias else x[:, None]
+    return S.solve_convex(X, y, lam)
+
+
+def output_axis(points, pad: float = 0.25) -> np.ndarray:
+    x, _ = data_arrays(points)
+    lo, hi = float(x.min()), float(x.max())
+    span = max(hi - lo, 1.0)
+    return np.linspace(lo - pad * span, hi + pad * span, OUTPUT_GRID)
+
+
+def outputs(model_key: str, W, alpha, grid) -> np.ndarray:
+    """Network outputs on a grid of inputs for a batch of networks: W (B, m, d), alpha (B, m) -> (B, G)."""
+    Xg = MODELS[model_key].design(grid)
+    return np.einsum("bm,bmg->bg", alpha, np.maximum(W @ Xg.T, 0.0))
+
+
+def verdicts(final_loss, optimum: float) -> tuple[np.ndarray, list[str]]:
+    """Relative gap of each run to the global optimum and 'global' / 'stuck'."""
+    gap = np.asarray(final_loss) - optimum
+    rel = gap / max(abs(optimum), 1e-12) if optimum > 1e-9 else gap
+    return gap, ["global" if r <= STUCK_TOLERANCE else "stuck" for r in rel]

@@ -1,0 +1,277 @@
+"""The non-convex landscape: contour with pattern regions and GD paths, 3-D surface, 1-D curve."""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+from .. import palette
+from .common import fmt, style
+
+PICKER = "start picker"  # name of the invisible trace that turns clicks into GD starts
+MAX_FRAMES = 60
+
+
+def _region_trace(a, b, index, labels) -> go.Heatmap:
+    k = len(labels)
+    colours = [palette.REGIONS[i % len(palette.REGIONS)] for i in range(k)]
+    if k == 1:
+        scale = [[0, colours[0]], [1, colours[0]]]
+    else:
+        scale = []
+        for i, c in enumerate(colours):
+            scale += [[i / k, c], [(i + 1) / k, c]]
+    return go.Heatmap(
+        x=a, y=b, z=index, zmin=-0.5, zmax=k - 0.5, colorscale=scale, showscale=False,
+        hoverinfo="skip", name="activation regions",
+    )
+
+
+def _region_labels(a, b, index, labels) -> list[dict]:
+    A, B = np.meshgrid(a, b)
+    notes = []
+    for i, text in enumerate(labels):
+        mask = index == i
+        if mask.sum() < 12:
+            continue  # too thin to carry a label
+        notes.append(dict(
+            x=float(A[mask].mean()), y=float(B[mask].mean()), text=text.replace(" · ", "<br>"),
+            showarrow=False, font=dict(size=11, color="#333333"), bgcolor="rgba(255,255,255,0.65)",
+        ))
+    return notes
+
+
+def _frame_indices(T: int) -> np.ndarray:
+    return np.unique(np.linspace(0, T - 1, min(T, MAX_FRAMES)).round().astype(int))
+
+
+def contour_figure(
+    a, b, Z, region_index, region_labels, coords, losses, colours, steps, *,
+    names=("w₁", "w₂"), stars=(), frame: int = -1, basins=None, title=None, height=520,
+):
+    """Contour of L over two parameters with pattern regions, GD paths and their animation.
+
+    Parameters
+    ----------
+    a, b : ndarray (A,), (B,)
+        Axis values.
+    Z : ndarray (B, A)
+        Loss on the grid.
+    region_index : ndarray of int (B, A); region_labels : list of str
+    coords : ndarray (T, R, 2)
+        Recorded parameters of R runs (run 0 is the user's start).
+    losses : ndarray (T, R)
+    colours : list of str (R,)
+    steps : ndarray (T,)
+        GD step of each record.
+    stars : sequence of (float, float)
+        Global minima to mark.
+    frame : int
+        Record shown initially (-1: the last).
+    basins : (ndarray (B', A'), ndarray, ndarray, list of (value, colour)), optional
+        Final loss of GD from every start on a grid, drawn under the contour lines.
+    """
+    fig = go.Figure()
+    fig.add_trace(_region_trace(a, b, region_index, region_labels))
+    if basins is not None:
+        bz, ba, bb, legend = basins
+        _add_basins(fig, bz, ba, bb, legend)
+    finite = Z[np.isfinite(Z)]
+    top = float(np.quantile(finite, 0.9)) if finite.size else 1.0
+    fig.add_trace(go.Contour(
+        x=a, y=b, z=Z, contours=dict(coloring="lines", start=0, end=top, size=max(top / 24, 1e-9)),
+        colorscale=palette.SURFACE_SCALE, line=dict(width=1.4), name="loss",
+        colorbar=dict(title=dict(text="L", side="right"), thickness=14, len=0.8),
+        hovertemplate=f"{names[0]}=%{{x:.3f}}<br>{names[1]}=%{{y:.3f}}<br>L=%{{z:.4f}}<extra></extra>",
+    ))
+    T, R, _ = coords.shape
+    for r in range(R):
+        bold = r == 0
+        fig.add_trace(go.Scatter(
+            x=coords[:, r, 0], y=coords[:, r, 1], mode="lines",
+            line=dict(color=palette.BLACK if bold else colours[r], width=3 if bold else 1.6),
+            name="GD from your start" if bold else "GD from random starts", legendgroup="paths",
+            showlegend=r <= 1, hoverinfo="skip",
+        ))
+    fig.add_trace(go.Scatter(
+        x=coords[0, :, 0], y=coords[0, :, 1], mode="markers", name="starts",
+        marker=dict(symbol="circle-open", size=9, color=[palette.BLACK] + list(colours[1:]), line=dict(width=2)),
+        hovertemplate="start (%{x:.2f}, %{y:.2f})<extra></extra>",
+    ))
+    end_text = [fmt(v) for v in losses[-1]]
+    fig.add_trace(go.Scatter(
+        x=coords[-1, :, 0], y=coords[-1, :, 1], mode="markers+text", name="endpoints (final loss)",
+        text=end_text, textposition="top right", textfont=dict(size=11),
+        marker=dict(symbol="x", size=10, color=[palette.BLACK] + list(colours[1:])),
+        hovertemplate="end (%{x:.3f}, %{y:.3f})<br>loss %{text}<extra></extra>",
+    ))
+    if len(stars):
+        s = np.asarray(stars, dtype=float).reshape(-1, 2)
+        fig.add_trace(go.Scatter(
+            x=s[:, 0], y=s[:, 1], mode="markers", name="global minimum (convex)",
+            marker=dict(symbol="star", size=18, color=palette.YELLOW, line=dict(color=palette.BLACK, width=1.5)),
+            hovertemplate="convex optimum (%{x:.3f}, %{y:.3f})<extra></extra>",
+        ))
+    frames_at = _frame_indices(T)
+    shown = frames_at[-1] if frame < 0 else frames_at[np.abs(frames_at - frame).argmin()]
+    head_index = len(fig.data)
+    fig.add_trace(_heads(coords, losses, colours, shown, steps))
+    _add_picker(fig, a, b, names)
+    fig.frames = [go.Frame(data=[_heads(coords, losses, colours, t, steps)], traces=[head_index], name=str(t))
+                  for t in frames_at]
+    _add_player(fig, frames_at, steps, shown)
+    fig.update_xaxes(title=names[0], range=[a[0], a[-1]], zeroline=False)
+    fig.update_yaxes(title=names[1], range=[b[0], b[-1]], zeroline=False, scaleanchor="x", scaleratio=1)
+    fig.update_layout(annotations=_region_labels(a, b, region_index, region_labels), clickmode="event+select",
+                      dragmode="pan", uirevision="landscape")
+    return style(fig, title, height)
+
+
+def _heads(coords, losses, colours, t, steps) -> go.Scatter:
+    return go.Scatter(
+        x=coords[t, :, 0], y=coords[t, :, 1], mode="markers", name=f"position at step {int(steps[t])}",
+        marker=dict(size=11, color=[palette.BLACK] + list(colours[1:]), line=dict(color="white", width=1.5)),
+        customdata=losses[t], hovertemplate="step " + str(int(steps[t])) + ": loss %{customdata:.4f}<extra></extra>",
+    )
+
+
+def _add_picker(fig, a, b, names) -> None:
+    """An invisible grid of markers: Streamlit only reports clicks that land on a point."""
+    pa = np.linspace(a[0], a[-1], 61)
+    pb = np.linspace(b[0], b[-1], 61)
+    A, B = np.meshgrid(pa, pb)
+    fig.add_trace(go.Scatter(
+        x=A.ravel().round(4), y=B.ravel().round(4), mode="markers", name=PICKER, showlegend=False,
+        marker=dict(size=9, opacity=0.0, color=palette.BLACK),
+        hovertemplate=f"click: start GD at {names[0]}=%{{x:.2f}}, {names[1]}=%{{y:.2f}}<extra></extra>",
+    ))
+
+
+def _add_player(fig, frames_at, steps, shown) -> None:
+    """Play / Pause buttons and a step slider, animated in the browser from Plotly frames."""
+    fig.update_layout(
+        updatemenus=[dict(
+            type="buttons", direction="left", x=0.0, y=-0.12, xanchor="left", yanchor="top", showactive=False,
+            buttons=[
+                dict(label="▶ Play", method="animate",
+                     args=[None, dict(frame=dict(duration=80, redraw=False), fromcurrent=True,
+                                      transition=dict(duration=0), mode="immediate")]),
+                dict(label="❚❚ Pause", method="animate",
+                     args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate",
+                                        transition=dict(duration=0))]),
+            ],
+        )],
+        sliders=[dict(
+            active=int(np.searchsorted(frames_at, shown)), x=0.22, y=-0.1, len=0.78, xanchor="left",
+            currentvalue=dict(prefix="GD step ", font=dict(size=12)), pad=dict(t=0, b=0),
+            steps=[dict(method="animate", label=str(int(steps[t])),
+                        args=[[str(t)], dict(mode="immediate", frame=dict(duration=0, redraw=False),
+                                             transition=dict(duration=0))]) for t in frames_at],
+        )],
+    )
+    fig.update_layout(margin=dict(b=110))
+
+
+def _add_basins(fig, bz, ba, bb, legend) -> None:
+    """Colour every start by the valley GD reaches from it."""
+    values = [v for v, _ in legend]
+    idx = np.abs(bz[..., None] - np.asarray(values)[None, None, :]).argmin(-1)
+    k = len(values)
+    scale = []
+    for i, (_, c) in enumerate(legend):
+        scale += [[i / k, c], [(i + 1) / k, c]]
+    fig.add_trace(go.Heatmap(
+        x=ba, y=bb, z=idx, zmin=-0.5, zmax=k - 0.5, colorscale=scale, opacity=0.45, showscale=False,
+        name="basins of attraction", customdata=bz,
+        hovertemplate="GD from here ends at loss %{customdata:.4f}<extra></extra>",
+    ))
+    for v, c in legend:
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"basin → loss {fmt(v)}",
+                                 marker=dict(symbol="square", size=12, color=c, opacity=0.6)))
+
+
+CAMERAS = {
+    "iso": dict(eye=dict(x=1.5, y=-1.5, z=1.0)),
+    "top": dict(eye=dict(x=0.0, y=0.0, z=2.4), up=dict(x=0, y=1, z=0)),
+    "front": dict(eye=dict(x=0.0, y=-2.3, z=0.6)),
+    "side": dict(eye=dict(x=2.3, y=0.0, z=0.6)),
+}
+
+
+def surface_figure(a, b, Z, coords, losses, colours, *, names=("w₁", "w₂"), stars=(), star_loss=None,
+                   camera="iso", title=None, height=520):
+    """The loss as a 3-D surface with the GD paths lying on it."""
+    finite = Z[np.isfinite(Z)]
+    cap = float(np.quantile(finite, 0.95)) if finite.size else 1.0
+    Zc = np.minimum(Z, cap)  # tall walls would flatten the valleys to nothing
+    fig = go.Figure(go.Surface(
+        x=a, y=b, z=Zc, colorscale=palette.SURFACE_SCALE, opacity=0.92, name="loss",
+        colorbar=dict(title=dict(text="L"), thickness=14, len=0.7),
+        contours=dict(z=dict(show=True, usecolormap=True, project=dict(z=True), width=1)),
+        hovertemplate=f"{names[0]}=%{{x:.2f}}<br>{names[1]}=%{{y:.2f}}<br>L=%{{z:.4f}}<extra></extra>",
+    ))
+    lift = 0.01 * max(cap, 1e-9)
+    for r in range(coords.shape[1]):
+        bold = r == 0
+        fig.add_trace(go.Scatter3d(
+            x=coords[:, r, 0], y=coords[:, r, 1], z=np.minimum(losses[:, r], cap) + lift, mode="lines",
+            line=dict(color=palette.BLACK if bold else colours[r], width=7 if bold else 4),
+            name="GD from your start" if bold else "GD from random starts", showlegend=r <= 1,
+            legendgroup="paths", hoverinfo="skip",
+        ))
+    fig.add_trace(go.Scatter3d(
+        x=coords[-1, :, 0], y=coords[-1, :, 1], z=np.minimum(losses[-1], cap) + lift, mode="markers",
+        marker=dict(size=4, color=[palette.BLACK] + list(colours[1:])), name="endpoints",
+        hovertemplate="end: loss %{z:.4f}<extra></extra>",
+    ))
+    if len(stars) and star_loss is not None:
+        s = np.asarray(stars, dtype=float).reshape(-1, 2)
+        fig.add_trace(go.Scatter3d(
+            x=s[:, 0], y=s[:, 1], z=np.full(len(s), star_loss + lift), mode="markers",
+            marker=dict(symbol="diamond", size=7, color=palette.YELLOW, line=dict(color=palette.BLACK, width=2)),
+            name="global minimum (convex)",
+        ))
+    fig.update_layout(scene=dict(
+        xaxis_title=names[0], yaxis_title=names[1], zaxis_title="L", camera=CAMERAS[camera],
+        aspectmode="manual", aspectratio=dict(x=1, y=1, z=0.6),
+    ))
+    if cap < float(finite.max(initial=cap)):
+        fig.add_annotation(text=f"heights above {fmt(cap)} are cut off", x=0.01, y=0.01, xref="paper",
+                           yref="paper", showarrow=False, font=dict(size=11, color="#555555"))
+    return style(fig, title, height)
+
+
+def curve_figure(a, Z, region_index, region_labels, coords, losses, colours, *, name="w", stars=(),
+                 star_loss=None, title=None, height=420):
+    """One-parameter landscape L(w) with pattern intervals and the GD iterates on the curve."""
+    fig = go.Figure()
+    for i, text in enumerate(region_labels):
+        inside = a[region_index == i]
+        if inside.size:
+            fig.add_vrect(x0=inside.min(), x1=inside.max(), fillcolor=palette.REGIONS[i % len(palette.REGIONS)],
+                          opacity=0.7, line_width=0, layer="below", annotation_text=text,
+                          annotation_position="top left", annotation_font_size=11)
+    fig.add_trace(go.Scatter(x=a, y=Z, mode="lines", line=dict(color=palette.BLUE, width=2.5), name="L(w)",
+                             hovertemplate=f"{name}=%{{x:.3f}}<br>L=%{{y:.4f}}<extra></extra>"))
+    for r in range(coords.shape[1]):
+        bold = r == 0
+        fig.add_trace(go.Scatter(
+            x=coords[:, r, 0], y=losses[:, r], mode="lines+markers",
+            line=dict(color=palette.BLACK if bold else colours[r], width=2 if bold else 1),
+            marker=dict(size=5 if bold else 3), name="GD from your start" if bold else "GD from random starts",
+            showlegend=r <= 1, legendgroup="paths", hoverinfo="skip",
+        ))
+    fig.add_trace(go.Scatter(
+        x=coords[-1, :, 0], y=losses[-1], mode="markers+text", text=[fmt(v) for v in losses[-1]],
+        textposition="top center", marker=dict(symbol="x", size=10, color=[palette.BLACK] + list(colours[1:])),
+        name="endpoints (final loss)",
+    ))
+    if len(stars) and star_loss is not None:
+        s = np.asarray(stars, dtype=float).reshape(-1)
+        fig.add_trace(go.Scatter(
+            x=s, y=np.full(len(s), star_loss), mode="markers", name="global minimum (convex)",
+            marker=dict(symbol="star", size=18, color=palette.YELLOW, line=dict(color=palette.BLACK, width=1.5)),
+        ))
+    top = float(np.quantile(Z, 0.9))
+    fig.update_yaxes(title="L", range=[min(0.0, float(Z.min())) - 0.05 * top, top])
+    fig.update_xaxes(title=name)
+    return style(fig, title, height)

@@ -1,0 +1,156 @@
+"""The convex side: pattern choices and their convex minima, problem (2), the bowl, and the run table."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from solvers import SolverError
+from solvers.fixed_alpha import solve_fixed_patterns
+
+from .. import cache, compute
+from ..figures import bowl_figure
+from ..figures.common import fmt
+from ..models import MODELS
+from ..state import State
+from . import show, text
+from .results import results_for, training
+
+
+def convex_panel(state: State, res: dict) -> None:
+    st.subheader("4 · The convex problem behind it")
+    model = MODELS[state.model]
+    if model.landscape_dims:
+        _fixed_alpha(state, res)
+    _problem_2(state, res)
+    _run_table(state, res)
+
+
+def _fixed_alpha(state: State, res: dict) -> None:
+    st.markdown(text.FIXED_PATTERNS)
+    if state.model == "two":
+        st.latex(r"\mathcal L(u_1, u_2) = \big\|D_1 X u_1 + D_2 X u_2 - y\big\|_2^2 + \tfrac{\lambda}{2}"
+                 r"\big(u_1^2 + u_2^2 + 2\big),\quad u_i \in \mathcal K_i")
+    else:
+        st.latex(r"\mathcal L(u) = \big\|D X u - y\big\|_2^2 + \tfrac{\lambda}{2}\big(\|u\|^2 + 1\big),"
+                 r"\quad u \in \mathcal K")
+    fixed = res["fixed"]
+    model = MODELS[state.model]
+    rows = []
+    for c, choice in enumerate(fixed.choices):
+        names = [compute.pattern_name(fixed.patterns[p], i, len(choice)) for i, p in enumerate(choice)]
+        coords = model.coordinates(fixed.minimisers[c])
+        rows.append({
+            "patterns": " · ".join(names),
+            "convex minimum": fixed.values[c],
+            "minimiser": "(" + ", ".join(f"{v:.4g}" for v in np.ravel(coords)) + ")",
+            "": "★ global" if np.isclose(fixed.values[c], fixed.objective, rtol=1e-7, atol=1e-9) else "",
+        })
+    table = pd.DataFrame(rows).sort_values("convex minimum", kind="stable")
+    left, right = st.columns([2, 3])
+    with left:
+        st.metric("Global minimum of the landscape", fmt(fixed.objective),
+                  help=f"Smallest of {len(rows)} convex minima, solved in {fixed.solve_seconds * 1e3:.0f} ms.")
+        st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 320),
+                     column_config={"convex minimum": st.column_config.NumberColumn(format="%.6g")})
+    with right:
+        if model.landscape_dims == 2:
+            _bowl(state, res)
+
+
+def _bowl(state: State, res: dict) -> None:
+    path = res["path"]
+    labels = [f"run {r}: loss {fmt(v)}" + (" (your start)" if r == 0 else "") for r, v in enumerate(path.final_loss)]
+    r = st.selectbox("Patterns of the GD endpoint", range(len(labels)), format_func=lambda i: labels[i],
+                     key="bowl_run")
+    r = min(r, len(labels) - 1)
+    try:
+        fig, value = bowl_for(training(state), r)
+    except SolverError as exc:
+        st.error(str(exc))
+        return
+    show.figure(fig, "bowl", "fixed-pattern-bowl")
+    same = np.isclose(value, path.final_loss[r], rtol=1e-4, atol=1e-6)
+    st.caption(
+        f"Minimum over the cones: **{fmt(value)}**; GD endpoint loss: **{fmt(path.final_loss[r])}**"
+        + (" — equal: GD found the bottom of this bowl." if same else
+           " — GD has not reached the bottom of this bowl yet (more steps, or it sits on a region boundary).")
+    )
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def bowl_for(train: State, r: int):
+    """The fixed-pattern convex loss of run r's final patterns, and its minimum over the cones."""
+    res = results_for(train)
+    patterns = res["path"].patterns[-1, r]  # (m, n)
+    x, y = compute.data_arrays(train.points)
+    model = MODELS[train.model]
+    X = model.design(x)
+    U, values, _ = solve_fixed_patterns(X, y, train.lam, patterns[None])
+    centre = np.asarray(model.coordinates(U[0]), dtype=float)
+    half = max(2.0, 1.5 * float(np.max(np.abs(centre))))
+    u1 = np.linspace(-half, half, 81)
+    u2 = np.linspace(-half, half, 81)
+    W = model.weights(np.stack(np.meshgrid(u1, u2), axis=-1))  # (B, A, m, d)
+    pre = W @ X.T  # (B, A, m, n)
+    resid = np.einsum("mn,bamn->ban", patterns.astype(float), pre) - y
+    Z = np.sum(resid**2, axis=-1) + 0.5 * train.lam * (np.sum(W**2, axis=(-1, -2)) + W.shape[-2])
+    feasible = np.all((2.0 * patterns - 1.0) * pre >= -1e-12, axis=(-1, -2))
+    names = ("u₁", "u₂") if train.model == "two" else ("u_w", "u_b")
+    fig = bowl_figure(u1, u2, Z, feasible, tuple(centre), float(values[0]), names=names,
+                      title="Patterns of this endpoint fixed: a convex bowl")
+    return fig, float(values[0])
+
+
+def _problem_2(state: State, res: dict) -> None:
+    st.markdown(text.PROBLEM_2)
+    st.latex(text.OBJECTIVE_2)
+    st.latex(text.CONES)
+    st.latex(text.MAPPING)
+    bias = MODELS[state.model].bias
+    try:
+        sol = res.get("convex") or cache.convex_optimum(state.points, state.lam, bias)
+    except (ValueError, SolverError) as exc:
+        st.error(f"Problem (2) could not be solved: {exc}")
+        return
+    W, alpha = sol.network()
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Optimal value of (2)", fmt(sol.objective))
+    c2.metric("Activation patterns", f"{sol.n_patterns}", "exact: all of them" if sol.exact else "sampled",
+              delta_color="off")
+    c3.metric("Neurons after mapping", f"{len(alpha)}")
+    c4.metric("Solve time", f"{sol.solve_seconds * 1e3:.0f} ms", sol.method, delta_color="off")
+    if MODELS[state.model].landscape_dims:
+        st.caption("This optimum is for a network whose second layer α is trained (the landscape above fixes "
+                   "α = 1), so it can be lower than the landscape's minimum: negative α lets a neuron push "
+                   "outputs down.")
+    with st.expander(f"The {len(alpha)} optimal neurons mapped back from (2)"):
+        cols = {"w": W[:, 0], "α": alpha}
+        if bias:
+            cols["b"] = W[:, 1]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                cols["kink −b/w"] = np.where(W[:, 0] != 0, -W[:, 1] / W[:, 0], np.nan)
+        st.dataframe(pd.DataFrame(cols), width="stretch", hide_index=False)
+
+
+def _run_table(state: State, res: dict) -> None:
+    path = res["path"]
+    gap, verdict = compute.verdicts(path.final_loss, res["optimum"])
+    model = MODELS[state.model]
+    table = {"run": ["your start" if r == 0 else f"random {r}" for r in range(len(gap))]}
+    if model.landscape_dims:
+        coords = model.coordinates(path.W)
+        table["start"] = [", ".join(f"{v:.3g}" for v in c) for c in coords[0]]
+        table["end"] = [", ".join(f"{v:.4g}" for v in c) for c in coords[-1]]
+    table.update({
+        "final loss": path.final_loss,
+        "gap to global optimum": gap,
+        "verdict": verdict,
+        "steps taken": path.stopped_at,
+        "status": ["diverged" if d else "converged" if c else "step limit"
+                   for d, c in zip(path.diverged, path.converged)],
+    })
+    st.markdown(f"**Every gradient-descent run** against the global optimum **{fmt(res['optimum'])}**")
+    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch",
+                 column_config={"final loss": st.column_config.NumberColumn(format="%.6g"),
+                                "gap to global optimum": st.column_config.NumberColumn(format="%.3g")})

@@ -1,0 +1,98 @@
+"""Data: a click pad (add, drag, delete) and an editable table, both writing the same points."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from .. import session
+from ..click_pad import click_pad
+from ..state import MAX_ABS, MAX_POINTS, State
+
+
+def check_points(rows, width: int = 2) -> tuple[tuple, str | None]:
+    """Clean edited points: drop incomplete rows, refuse non-finite, huge or too many values.
+
+    Returns the points and a message (None when all is well). On a refusal the points are None.
+    """
+    clean = []
+    dropped = 0
+    for row in rows:
+        values = list(row)[:width]
+        if len(values) < width or any(v is None or (isinstance(v, float) and math.isnan(v)) for v in values):
+            dropped += 1
+            continue
+        try:
+            values = [float(v) for v in values]
+        except (TypeError, ValueError):
+            return None, "Every coordinate must be a number."
+        if not all(math.isfinite(v) for v in values):
+            return None, "Infinite values are not allowed; the previous points are kept."
+        if any(abs(v) > MAX_ABS for v in values):
+            return None, f"Coordinates must lie within ±{MAX_ABS:g}; the previous points are kept."
+        clean.append(tuple(values))
+    if len(clean) > MAX_POINTS:
+        return None, f"The page handles at most {MAX_POINTS} points; the previous points are kept."
+    note = f"{dropped} incomplete row(s) ignored until both values are filled in." if dropped else None
+    return tuple(clean), note
+
+
+def pad_ranges(points) -> tuple[tuple[float, float], tuple[float, float]]:
+    if not points:
+        return (-1.5, 1.5), (-1.5, 2.5)
+    arr = np.asarray(points, dtype=float)
+    lo, hi = arr.min(axis=0), arr.max(axis=0)
+    lo = np.minimum(lo, 0.0)
+    hi = np.maximum(hi, 0.0)
+    span = np.maximum(hi - lo, 1.0)
+    lo, hi = lo - 0.3 * span, hi + 0.3 * span
+    return (float(lo[0]), float(hi[0])), (float(lo[1]), float(hi[1]))
+
+
+def data_panel(state: State, curves=None) -> State:
+    """Draw the pad and the table; returns the state with the user's edits applied."""
+    st.subheader("1 · Data")
+    st.caption("Click on empty space to add a point, drag a point to move it, shift-click (or right-click) "
+               "to delete it. The table takes exact values.")
+    left, right = st.columns([3, 2])
+    with left:
+        x_range, y_range = pad_ranges(state.points)
+        edit = click_pad(
+            [list(p) for p in state.points], x_range=x_range, y_range=y_range, key="data_pad", mode="xy",
+            height=330, curves=curves, title=None,
+        )
+    if edit is not None:
+        state = _apply(state, edit)
+    with right:
+        frame = pd.DataFrame(list(state.points), columns=["x", "y"], dtype=float)
+        edited = st.data_editor(
+            frame, num_rows="dynamic", key=f"data_table_{hash(state.points)}", width="stretch", height=290,
+            column_config={"x": st.column_config.NumberColumn("x (input)", format="%.4g"),
+                           "y": st.column_config.NumberColumn("y (label)", format="%.4g")},
+        )
+        state = _apply(state, edited[["x", "y"]].to_numpy(dtype=float, na_value=np.nan).tolist())
+        if st.button("Clear all points", key="clear_points", help="Start from an empty canvas."):
+            state = session.update(points=())
+            st.rerun()
+    return state
+
+
+def _apply(state: State, rows) -> State:
+    points, note = check_points(rows)
+    if points is None:
+        st.warning(note)
+        return state
+    if note:
+        st.info(note)
+    if points != state.points:
+        state = session.update(points=points, frame=-1)
+    return state
+
+
+def output_curves(grid, curves) -> list[dict]:
+    """Overlay of network outputs for the pad (same colours as the output figure)."""
+    return [dict(x=grid.tolist(), y=np.asarray(c["f"]).tolist(), color=c["colour"], name=c["name"],
+                 dash=c.get("dash", "solid") != "solid") for c in curves if c.get("on_pad")]
+

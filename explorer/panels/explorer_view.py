@@ -1,0 +1,182 @@
+"""The explorer: data, the non-convex landscape with GD, network outputs and the convex problem."""
+from __future__ import annotations
+
+
+import numpy as np
+import streamlit as st
+
+import landscape as L
+from solvers import SolverError
+
+from .. import compute, session
+from ..figures import contour_figure, curve_figure, loss_figure, output_figure, surface_figure
+from ..figures.common import outcome_colours
+from ..models import MODELS
+from ..state import State
+from . import convex_panel, show, text
+from .results import results_for, training
+from .data import data_panel, output_curves
+
+
+def explorer_view(state: State) -> None:
+    model = MODELS[state.model]
+    if not state.points:
+        data_panel(state)
+        st.info("The dataset is empty: click on the canvas or add rows to the table.")
+        return
+    try:
+        with st.spinner("Training and solving…"):
+            results = results_for(training(state))
+    except (ValueError, SolverError) as exc:
+        data_panel(state)
+        st.error(f"Cannot train on these settings: {exc}")
+        return
+    new_state = data_panel(state, curves=output_curves(results["grid"], results["curves"]))
+    if new_state.points != state.points:
+        st.rerun()
+    _warn_divergence(results["path"], state)
+    if model.landscape_dims == 2:
+        _landscape_2d(state, results)
+    elif model.landscape_dims == 1:
+        _landscape_1d(state, results)
+    else:
+        st.subheader("2 · Training")
+        st.markdown(text.MANY_NEURONS)
+    _loss_chart(state, results)
+    _output(state, results)
+    convex_panel.convex_panel(state, results)
+
+
+def _warn_divergence(path: L.DescentPath, state: State) -> None:
+    if path.diverged.any():
+        st.warning(
+            f"Gradient descent diverged in {int(path.diverged.sum())} of {len(path.diverged)} runs with step "
+            f"size γ = {state.step:g}: lower γ. Those runs are frozen at their last finite point."
+        )
+
+
+def _landscape_2d(state: State, res: dict) -> None:
+    st.subheader("2 · The non-convex landscape")
+    st.markdown(text.LANDSCAPE)
+    contour, surf = landscape_figures(training(state), state.frame, state.camera, state.basins)
+    left, right = st.columns(2)
+    with left:
+        event = show.figure(contour, "contour", "landscape-contour", on_select="rerun")
+        _frame_buttons(state, res["path"])
+    with right:
+        show.figure(surf, "surface", "landscape-surface")
+    _apply_pick(state, event)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def landscape_figures(train: State, frame: int, camera: str, basins: bool):
+    res = results_for(train)
+    model = res["model"]
+    a, b, Z = compute.surface(train.model, train.points, train.lam, res["box"])
+    index, labels = compute.pattern_regions(train.model, train.points, a, b)
+    path = res["path"]
+    coords = model.coordinates(path.W)
+    layer = _basins(train, res) if basins and train.model == "two" else None
+    contour = contour_figure(
+        a, b, Z, index, labels, coords, path.loss, res["colours"], path.steps, names=model.param_names,
+        stars=res["stars"], frame=frame, basins=layer, title="Contour: click to start gradient descent there",
+    )
+    surf = surface_figure(a, b, Z, coords, path.loss, res["colours"], names=model.param_names,
+                          stars=res["stars"], star_loss=res["optimum"], camera=camera,
+                          title="Surface L" + ("(w₁, w₂)" if train.model == "two" else "(w, b)"))
+    return contour, surf
+
+
+def _apply_pick(state: State, event) -> None:
+    """A click on the contour moves the start; each click is applied once."""
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    if not points:
+        return
+    p = points[-1]
+    pick = (round(float(p["x"]), 4), round(float(p["y"]), 4))
+    if st.session_state.get("_last_pick") == pick:
+        return
+    st.session_state["_last_pick"] = pick
+    if pick != tuple(state.start):
+        session.update(start=pick, frame=-1)
+        st.rerun()
+
+
+def _frame_buttons(state: State, path) -> None:
+    """Step through the recorded iterates one at a time (Play animates them in the browser)."""
+    T = len(path.steps)
+    current = T - 1 if state.frame < 0 or state.frame >= T else state.frame
+    cols = st.columns([1, 1, 1, 1, 3])
+    moves = {"⏮": 0, "◀ step": max(current - 1, 0), "step ▶": min(current + 1, T - 1), "⏭": T - 1}
+    for col, (label, target) in zip(cols, moves.items()):
+        if col.button(label, key=f"frame_{label}", width="stretch"):
+            session.update(frame=-1 if target == T - 1 else target)
+            st.rerun()
+    cols[4].caption(f"showing step {int(path.steps[current])} of {int(path.steps[-1])}")
+
+
+def _basins(state: State, res: dict):
+    ba, bb, bz = compute.basins(state.points, state.lam, state.step, min(state.steps, 1000), res["box"])
+    values = sorted(set(np.round(bz, 4).ravel().tolist()))
+    legend = []
+    for v in values[:7]:
+        _, (c,) = outcome_colours([v], res["optimum"])
+        legend.append((v, c))
+    return bz, ba, bb, legend
+
+
+def _landscape_1d(state: State, res: dict) -> None:
+    st.subheader("2 · The non-convex loss curve")
+    st.markdown(text.CURVE)
+    event = show.figure(curve_for(training(state)), "curve", "loss-curve", on_select="rerun")
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    if points:
+        pick = (round(float(points[-1]["x"]), 4), 0.0)
+        if st.session_state.get("_last_pick") != pick:
+            st.session_state["_last_pick"] = pick
+            session.update(start=pick, frame=-1)
+            st.rerun()
+    start = st.slider("Start w", float(res["box"][0][0]), float(res["box"][0][1]), float(state.start[0]),
+                      step=0.01, key=f"start_slider_{state.start[0]}")
+    if start != state.start[0]:
+        session.update(start=(start, 0.0), frame=-1)
+        st.rerun()
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def curve_for(train: State):
+    res = results_for(train)
+    a, _, Z = compute.surface(train.model, train.points, train.lam, res["box"])
+    index, labels = compute.pattern_regions(train.model, train.points, a, None)
+    path = res["path"]
+    coords = res["model"].coordinates(path.W)
+    return curve_figure(a, Z, index, labels, coords, path.loss, res["colours"], name="w", stars=res["stars"],
+                        star_loss=res["optimum"], title="L(w) with the gradient-descent iterates")
+
+
+def _loss_chart(state: State, res: dict) -> None:
+    show.figure(loss_for(training(state)), "loss", "loss-vs-step")
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def loss_for(train: State):
+    res = results_for(train)
+    path = res["path"]
+    return loss_figure(path.steps, path.loss, res["colours"], optimum=res["optimum"],
+                       log=train.model == "many", title="Loss (1) against gradient-descent step")
+
+
+def _output(state: State, res: dict) -> None:
+    st.subheader("3 · What the networks compute")
+    st.markdown(text.OUTPUT)
+    show.figure(output_for(training(state)), "output", "network-output")
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def output_for(train: State):
+    res = results_for(train)
+    path = res["path"]
+    x, y = compute.data_arrays(train.points)
+    neurons = dict(W=path.final_W[0], alpha=path.final_alpha[0], bias=res["model"].bias, name="your run")
+    return output_figure(x, y, res["grid"], res["curves"], neurons=neurons,
+                         title="Data, GD endpoints and the convex optimum")

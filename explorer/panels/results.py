@@ -1,0 +1,91 @@
+"""Results of training and solving for one state, built once and shared read-only across reruns."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import streamlit as st
+
+from .. import cache, compute, palette
+from ..figures.common import outcome_colours
+from ..models import MODELS
+from ..state import State
+
+
+def training(state: State) -> State:
+    """The part of the state that decides what GD and the solvers compute (the cache key)."""
+    return replace(State(), model=state.model, points=state.points, start=tuple(state.start), lam=state.lam,
+                   step=state.step, steps=state.steps, starts=state.starts, seed=state.seed,
+                   neurons=state.neurons, init_scale=state.init_scale)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def results_for(train: State) -> dict:
+    """Shared, read-only results: Plotly figures and arrays are built once per training state."""
+    return _compute(train)
+
+
+def _compute(state: State) -> dict:
+    """Everything the explorer draws, from cached pieces."""
+    model = MODELS[state.model]
+    out: dict = {"model": model}
+    if model.landscape_dims:
+        box = compute.landscape_box(state.model, state.points, state.start)
+        user = cache.descent_from(state.model, state.points, state.lam, state.step, state.steps,
+                                  (tuple(state.start[: model.landscape_dims]),))
+        if state.starts:
+            coords = compute.random_starts(state.model, box, state.starts, state.seed)
+            rand = cache.descent_from(state.model, state.points, state.lam, state.step, state.steps,
+                                      tuple(map(tuple, coords)))
+            path = compute.merge_paths(user, rand)
+        else:
+            path = user
+        optimum = cache.fixed_alpha_optimum(state.model, state.points, state.lam)
+        out.update(box=box, optimum=optimum.objective, fixed=optimum)
+        out["stars"] = _stars(state, optimum)
+    else:
+        path = cache.descent_init(state.model, state.points, state.lam, state.step, state.steps, 1 + state.starts,
+                                  state.seed, state.neurons, state.init_scale)
+        sol = cache.convex_optimum(state.points, state.lam, True)
+        out.update(optimum=sol.objective, convex=sol)
+    out["path"] = path
+    _, out["colours"] = outcome_colours(path.final_loss, out["optimum"])
+    out["grid"] = compute.output_axis(state.points)
+    out["curves"] = _curves(state, out, path)
+    return out
+
+
+def _stars(state: State, optimum) -> list:
+    """Every landscape point where the global minimum is attained (both orders for two neurons)."""
+    model = MODELS[state.model]
+    best = np.isclose(optimum.values, optimum.objective, rtol=1e-7, atol=1e-9)
+    stars = []
+    for c in np.flatnonzero(best):
+        coords = model.coordinates(optimum.minimisers[c])
+        stars.append(tuple(coords))
+        if state.model == "two":
+            stars.append(tuple(coords[::-1]))
+    return sorted(set((round(a, 6), round(b, 6)) for a, b in stars)) if model.landscape_dims == 2 else \
+        sorted(set(round(s[0], 6) for s in stars))
+
+
+def _curves(state: State, res: dict, path) -> list[dict]:
+    model = res["model"]
+    grid = res["grid"]
+    f = compute.outputs(state.model, path.final_W, path.final_alpha, grid)
+    curves = []
+    for r in range(f.shape[0]):
+        curves.append(dict(
+            f=f[r], name="GD from your start" if r == 0 else f"GD run {r}", group="gd" if r else "you",
+            colour=palette.BLACK if r == 0 else res["colours"][r], width=3 if r == 0 else 1.3,
+            on_pad=r == 0,
+        ))
+    if model.landscape_dims:
+        W = res["fixed"].W
+        f_opt = compute.outputs(state.model, W[None], np.ones((1, W.shape[0])), grid)[0]
+    else:
+        W, alpha = res["convex"].network()
+        f_opt = compute.outputs(state.model, W[None], alpha[None], grid)[0]
+    curves.append(dict(f=f_opt, name="global optimum (convex)", colour=palette.VERMILLION, width=3, dash="dash",
+                       on_pad=True))
+    return curves

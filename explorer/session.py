@@ -1,0 +1,88 @@
+"""Glue between the State, Streamlit's widgets and the URL.
+
+The State in ``st.session_state`` is the single source of truth. Widgets have keys named after the
+State fields; whenever the State changes from elsewhere (a preset, a click, a link), the widget values
+are pushed before the widgets are drawn, and after they are drawn their values are read back.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from .state import State, from_preset
+
+STATE_KEY = "_state"
+MESSAGES_KEY = "_messages"
+# State field -> widget key
+WIDGETS = {
+    "view": "w_view", "preset": "w_preset", "model": "w_model", "lam": "w_lam", "step": "w_step",
+    "steps": "w_steps", "starts": "w_starts", "seed": "w_seed", "neurons": "w_neurons",
+    "init_scale": "w_init_scale", "small_scale": "w_small_scale", "large_scale": "w_large_scale",
+    "camera": "w_camera", "basins": "w_basins",
+}
+
+
+def current() -> State:
+    """The page state; read from the URL on a session's first run."""
+    if STATE_KEY not in st.session_state:
+        state, messages = State.from_query(st.query_params.to_dict())
+        st.session_state[MESSAGES_KEY] = messages
+        put(state)
+    return st.session_state[STATE_KEY]
+
+
+def put(state: State) -> None:
+    """Replace the state and show it in every widget."""
+    st.session_state[STATE_KEY] = state
+    for field, key in WIDGETS.items():
+        st.session_state[key] = getattr(state, field)
+
+
+def update(**changes) -> State:
+    """Change fields that no widget shows (points, start, frame): safe at any point of a run."""
+    assert not set(changes) & set(WIDGETS), "widget fields change through put() before drawing"
+    state = replace(current(), **changes)
+    st.session_state[STATE_KEY] = state
+    return state
+
+
+def restore_widgets(state: State) -> None:
+    """Give widgets that were hidden on the last run (and so forgotten) their value from the state."""
+    for field, key in WIDGETS.items():
+        if key not in st.session_state:
+            st.session_state[key] = getattr(state, field)
+
+
+def read_widgets() -> State:
+    """Fold the widgets' values back into the state."""
+    state = current()
+    changes = {f: st.session_state[k] for f, k in WIDGETS.items() if k in st.session_state}
+    changes = {f: v for f, v in changes.items() if v is not None and v != getattr(state, f)}
+    if changes:
+        state = replace(state, **changes)
+        st.session_state[STATE_KEY] = state
+    return state
+
+
+def load_preset() -> None:
+    """Widget callback: open the chosen preset, keeping the current view."""
+    name = st.session_state[WIDGETS["preset"]]
+    put(replace(from_preset(name), view=current().view))
+
+
+def messages() -> list[str]:
+    """Messages about ignored link parameters (shown once)."""
+    return st.session_state.pop(MESSAGES_KEY, [])
+
+
+def say(message: str) -> None:
+    """Queue a short message for the top of the page."""
+    st.session_state.setdefault(MESSAGES_KEY, []).append(message)
+
+
+def publish(state: State) -> None:
+    """Mirror the state in the URL so that the address bar is always a link to this view."""
+    query = state.to_query()
+    if query != st.query_params.to_dict():
+        st.query_params.from_dict(query)
