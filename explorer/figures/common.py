@@ -45,8 +45,8 @@ def outcome_colours(final_loss: np.ndarray, optimum: float, decimals: int = 4) -
 
 def fmt(v: float) -> str:
     """Compact number for labels."""
-    if v == 0:
-        return "0"
+    if abs(v) < 1e-10:
+        return "0"  # solver round-off, not a value
     if abs(v) >= 1e4 or abs(v) < 1e-3:
         return f"{v:.2e}"
     return f"{v:.4g}"

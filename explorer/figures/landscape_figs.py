@@ -31,8 +31,8 @@ def _region_labels(a, b, index, labels) -> list[dict]:
     notes = []
     for i, text in enumerate(labels):
         mask = index == i
-        if mask.sum() < 12:
-            continue  # too thin to carry a label
+        if mask.sum() < 0.02 * mask.size:
+            continue  # a boundary line (w = 0 activates every point) or a sliver: no room for a label
         notes.append(dict(
             x=float(A[mask].mean()), y=float(B[mask].mean()), text=text.replace(" · ", "<br>"),
             showarrow=False, font=dict(size=11, color="#333333"), bgcolor="rgba(255,255,255,0.65)",
@@ -46,7 +46,7 @@ def _frame_indices(T: int) -> np.ndarray:
 
 def contour_figure(
     a, b, Z, region_index, region_labels, coords, losses, colours, steps, *,
-    names=("w₁", "w₂"), stars=(), frame: int = -1, basins=None, title=None, height=520,
+    names=("w₁", "w₂"), stars=(), frame: int = -1, basins=None, title=None, height=640,
 ):
     """Contour of L over two parameters with pattern regions, GD paths and their animation.
 
@@ -120,9 +120,10 @@ def contour_figure(
                   for t in frames_at]
     _add_player(fig, frames_at, steps, shown)
     fig.update_xaxes(title=names[0], range=[a[0], a[-1]], zeroline=False)
-    fig.update_yaxes(title=names[1], range=[b[0], b[-1]], zeroline=False, scaleanchor="x", scaleratio=1)
+    fig.update_yaxes(title=names[1], range=[b[0], b[-1]], zeroline=False)
     fig.update_layout(annotations=_region_labels(a, b, region_index, region_labels), clickmode="event+select",
-                      dragmode="pan", uirevision="landscape")
+                      dragmode="pan", uirevision="landscape",
+                      legend=dict(orientation="h", x=0, y=-0.3, xanchor="left", yanchor="top"))
     return style(fig, title, height)
 
 
@@ -168,7 +169,7 @@ def _add_player(fig, frames_at, steps, shown) -> None:
                                              transition=dict(duration=0))]) for t in frames_at],
         )],
     )
-    fig.update_layout(margin=dict(b=110))
+    fig.update_layout(margin=dict(b=170))
 
 
 def _add_basins(fig, bz, ba, bb, legend) -> None:
@@ -198,7 +199,7 @@ CAMERAS = {
 
 
 def surface_figure(a, b, Z, coords, losses, colours, *, names=("w₁", "w₂"), stars=(), star_loss=None,
-                   camera="iso", title=None, height=520):
+                   camera="iso", title=None, height=640):
     """The loss as a 3-D surface with the GD paths lying on it."""
     finite = Z[np.isfinite(Z)]
     cap = float(np.quantile(finite, 0.95)) if finite.size else 1.0
@@ -233,7 +234,7 @@ def surface_figure(a, b, Z, coords, losses, colours, *, names=("w₁", "w₂"), 
     fig.update_layout(scene=dict(
         xaxis_title=names[0], yaxis_title=names[1], zaxis_title="L", camera=CAMERAS[camera],
         aspectmode="manual", aspectratio=dict(x=1, y=1, z=0.6),
-    ))
+    ), legend=dict(orientation="h", x=0, y=0, xanchor="left", yanchor="top"), uirevision=camera)
     if cap < float(finite.max(initial=cap)):
         fig.add_annotation(text=f"heights above {fmt(cap)} are cut off", x=0.01, y=0.01, xref="paper",
                            yref="paper", showarrow=False, font=dict(size=11, color="#555555"))

@@ -107,7 +107,7 @@ def _frame_buttons(state: State, path) -> None:
     T = len(path.steps)
     current = T - 1 if state.frame < 0 or state.frame >= T else state.frame
     cols = st.columns([1, 1, 1, 1, 3])
-    moves = {"⏮": 0, "◀ step": max(current - 1, 0), "step ▶": min(current + 1, T - 1), "⏭": T - 1}
+    moves = {"|◀": 0, "◀": max(current - 1, 0), "▶": min(current + 1, T - 1), "▶|": T - 1}
     for col, (label, target) in zip(cols, moves.items()):
         if col.button(label, key=f"frame_{label}", width="stretch"):
             session.update(frame=-1 if target == T - 1 else target)
