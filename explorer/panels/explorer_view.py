@@ -21,14 +21,14 @@ from .data import data_panel, output_curves
 def explorer_view(state: State) -> None:
     model = MODELS[state.model]
     if not state.points:
-        data_panel(state)
+        _data_only(state)
         st.info("The dataset is empty: click on the canvas or add rows to the table.")
         return
     try:
         with st.spinner("Training and solving…"):
             results = results_for(training(state))
     except (ValueError, SolverError) as exc:
-        data_panel(state)
+        _data_only(state)
         st.error(f"Cannot train on these settings: {exc}")
         return
     new_state = data_panel(state, curves=output_curves(results["grid"], results["curves"]))
@@ -45,6 +45,12 @@ def explorer_view(state: State) -> None:
     _loss_chart(state, results)
     _output(state, results)
     convex_panel.convex_panel(state, results)
+
+
+def _data_only(state: State) -> None:
+    """The data panel alone, so that the user can fix what stops the computation."""
+    if data_panel(state).points != state.points:
+        st.rerun()
 
 
 def _warn_divergence(path: L.DescentPath, state: State) -> None:

@@ -1,0 +1,246 @@
+"""The explorer page through Streamlit's AppTest: presets, edits, clicks, URL state and bad input."""
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from explorer.presets import PRESETS
+from explorer.state import State
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def open_page(**query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def decode(obj):
+    """Plotly sends numpy arrays as base64 typed arrays; turn them back into lists."""
+    if isinstance(obj, dict):
+        if set(obj) >= {"dtype", "bdata"}:
+            arr = np.frombuffer(base64.b64decode(obj["bdata"]), dtype=np.dtype(obj["dtype"]))
+            if "shape" in obj:
+                arr = arr.reshape([int(s) for s in str(obj["shape"]).split(",")])
+            return arr.tolist()
+        return {k: decode(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [decode(v) for v in obj]
+    return obj
+
+
+def charts(at: AppTest) -> dict[str, dict]:
+    """Every Plotly chart on the page by its title."""
+    out = {}
+    for c in at.get("plotly_chart"):
+        spec = decode(json.loads(c.proto.spec))
+        title = (spec["layout"].get("title") or {}).get("text", "")
+        out[title or f"chart {len(out)}"] = spec
+    return out
+
+
+def trace(spec: dict, name: str) -> dict:
+    found = [t for t in spec["data"] if t.get("name") == name]
+    assert found, f"no trace {name!r} in {[t.get('name') for t in spec['data']]}"
+    return found[0]
+
+
+def chart_with(at: AppTest, fragment: str) -> dict:
+    matches = [s for t, s in charts(at).items() if fragment in t]
+    assert matches, f"no chart titled with {fragment!r}: {list(charts(at))}"
+    return matches[0]
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [m.value for m in at.caption]
+    parts += [m.value for m in at.warning] + [m.value for m in at.info] + [m.value for m in at.error]
+    return "\n".join(parts)
+
+
+def query(at: AppTest) -> dict:
+    return {k: at.query_params[k] for k in at.query_params}
+
+
+@pytest.mark.parametrize("preset", list(PRESETS))
+def test_every_preset_renders_its_figures(preset):
+    at = open_page(p=preset)
+    figs = charts(at)
+    model = PRESETS[preset]["model"]
+    out = chart_with(at, "Data, GD endpoints")
+    data = trace(out, "data")
+    np.testing.assert_allclose(np.c_[data["x"], data["y"]], np.asarray(PRESETS[preset]["points"]))
+    assert trace(out, "global optimum (convex)")["line"]["dash"] == "dash"
+    loss = chart_with(at, "Loss (1)")
+    assert len([t for t in loss["data"] if t["name"].startswith("GD")]) == 1 + PRESETS[preset]["starts"]
+    if model in ("two", "one_bias"):
+        contour = chart_with(at, "Contour")
+        assert trace(contour, "loss")["type"] == "contour"
+        assert trace(contour, "activation regions")["type"] == "heatmap"
+        assert len(contour["frames"]) > 10, "the paths animate from Plotly frames"
+        assert trace(chart_with(at, "Surface"), "loss")["type"] == "surface"
+    if model == "one":
+        curve = chart_with(at, "L(w)")
+        assert trace(curve, "L(w)")["type"] == "scatter"
+    assert not at.error
+    expected = {"two": 5, "one_bias": 5, "one": 3, "many": 2}[model]  # bowl only for two parameters
+    assert len(figs) == expected, list(figs)
+
+
+def test_poster_preset_shows_the_three_valleys_and_the_global_minimum():
+    at = open_page(p="poster")
+    contour = chart_with(at, "Contour")
+    ends = trace(contour, "endpoints (final loss)")
+    finals = {round(float(t), 6) for t in ends["text"]}
+    assert finals <= {0.0, 1.0, 4.0} and 0.0 in finals and len(finals) >= 2
+    stars = trace(contour, "global minimum (convex)")
+    np.testing.assert_allclose(sorted(zip(stars["x"], stars["y"])), [(-1.0, 2.0), (2.0, -1.0)], atol=1e-4)
+    labels = " ".join(a["text"] for a in contour["layout"]["annotations"])
+    assert "D₁ = diag(0,1)" in labels and "D₂ = diag(1,0)" in labels
+    assert "Global minimum of the landscape" in [m.label for m in at.metric]
+
+
+def test_click_on_the_contour_starts_gd_there():
+    at = open_page(p="poster")
+    at.session_state["contour"] = {"selection": {"points": [{"x": -0.5, "y": 2.5, "curve_number": 0}],
+                                                 "point_indices": [0], "box": [], "lasso": []}}
+    at.run()
+    assert not at.exception
+    contour = chart_with(at, "Contour")
+    you = trace(contour, "GD from your start")
+    assert (you["x"][0], you["y"][0]) == pytest.approx((-0.5, 2.5))
+    assert query(at)["start"] == "-0.5,2.5"
+    # From (-0.5, 2.5) both neurons keep their patterns and GD reaches the global minimum (-1, 2).
+    assert (you["x"][-1], you["y"][-1]) == pytest.approx((-1.0, 2.0), abs=1e-3)
+
+
+def test_adding_a_point_on_the_pad_updates_every_figure():
+    at = open_page(p="poster")
+    at.session_state["data_pad"] = {"edit": {"points": [[-1.0, 1.0], [1.0, 2.0], [0.5, 0.2]], "nonce": 1}}
+    at.run()
+    assert not at.exception
+    data = trace(chart_with(at, "Data, GD endpoints"), "data")
+    assert data["x"] == [-1.0, 1.0, 0.5] and data["y"] == [1.0, 2.0, 0.2]
+    assert query(at)["points"] == "-1,1;1,2;0.5,0.2"
+    # The landscape is recomputed on the new data: its loss at the old global minimum is no longer 0.
+    state = State.from_query(query(at))[0]
+    assert state.points == ((-1.0, 1.0), (1.0, 2.0), (0.5, 0.2))
+
+
+def test_table_edit_changes_the_data():
+    at = open_page(p="poster")
+    key = f"data_table_{hash(((-1.0, 1.0), (1.0, 2.0)))}"
+    at.session_state[key] = {"edited_rows": {"1": {"y": 3.0}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception
+    data = trace(chart_with(at, "Data, GD endpoints"), "data")
+    assert data["y"] == [1.0, 3.0]
+
+
+def test_lambda_and_step_changes_update_the_figures():
+    at = open_page(p="poster")
+    before = chart_with(at, "Loss (1)")
+    at.number_input(key="w_lam").set_value(0.5).run()
+    assert not at.exception
+    assert query(at)["lam"] == "0.5"
+    metric = [m for m in at.metric if m.label == "Global minimum of the landscape"][0]
+    # Two separate neurons, alpha = 1: min over u of (u-1)^2 + (u-2)^2 style bowls with ridge 0.25 u^2 + 0.5.
+    assert float(metric.value) > 0.5
+    at.number_input(key="w_step").set_value(0.02).run()
+    after = chart_with(at, "Loss (1)")
+    assert query(at)["step"] == "0.02"
+    assert after["data"][0]["y"] != before["data"][0]["y"]
+
+
+def test_url_state_round_trips():
+    at = open_page(p="poster")
+    at.number_input(key="w_lam").set_value(0.25).run()
+    at.number_input(key="w_starts").set_value(3).run()
+    at.session_state["contour"] = {"selection": {"points": [{"x": 1.5, "y": 0.5}], "point_indices": [0],
+                                                 "box": [], "lasso": []}}
+    at.run()
+    link = query(at)
+    again = open_page(**link)
+    assert query(again) == link
+    assert again.number_input(key="w_lam").value == 0.25
+    assert again.number_input(key="w_starts").value == 3
+    you = trace(chart_with(again, "Contour"), "GD from your start")
+    assert (you["x"][0], you["y"][0]) == pytest.approx((1.5, 0.5))
+
+
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({"p": "nope"}, "Unknown preset"),
+        ({"p": "poster", "lam": "-1"}, "λ must be ≥ 0"),
+        ({"p": "poster", "points": "1,2;x,3"}, "not a number"),
+        ({"p": "poster", "points": "nan,1"}, "not a finite number"),
+        ({"p": "poster", "steps": "1e12"}, "outside"),
+        ({"p": "zigzag", "neurons": "5000"}, "outside 1…1000"),
+        ({"p": "poster", "points": ";".join(f"{i},{i}" for i in range(501))}, "more than the 500"),
+        ({"p": "poster", "view": "<script>"}, "is not one of"),
+    ],
+)
+def test_tampered_links_give_a_message_and_a_usable_page(params, expected):
+    at = open_page(**params)
+    assert expected in texts(at)
+    assert chart_with(at, "Data, GD endpoints")
+
+
+def test_too_many_points_from_the_pad_are_refused_and_the_others_kept():
+    at = open_page(p="poster")
+    many = [[float(i) / 600, 0.0] for i in range(501)]
+    at.session_state["data_pad"] = {"edit": {"points": many, "nonce": 1}}
+    at.run()
+    assert "at most 500 points" in texts(at)
+    data = trace(chart_with(at, "Data, GD endpoints"), "data")
+    assert data["x"] == [-1.0, 1.0]
+
+
+def test_a_diverging_step_size_is_reported():
+    at = open_page(p="poster")
+    at.number_input(key="w_step").set_value(5.0).run()
+    assert not at.exception
+    assert "diverged" in texts(at)
+    loss = chart_with(at, "Loss (1)")
+    assert all(v is not None for t in loss["data"] if "y" in t and t["type"] == "scatter" for v in t["y"])
+
+
+def test_an_empty_dataset_keeps_the_page_usable():
+    at = open_page(p="poster")
+    at.session_state["data_pad"] = {"edit": {"points": [], "nonce": 1}}
+    at.run()
+    assert not at.exception
+    assert "dataset is empty" in texts(at)
+    at.session_state["data_pad"] = {"edit": {"points": [[0.5, 1.0]], "nonce": 2}}
+    at.run()
+    assert trace(chart_with(at, "Data, GD endpoints"), "data")["x"] == [0.5]
+
+
+def test_frame_buttons_step_through_the_recorded_iterates():
+    at = open_page(p="poster")
+    last = trace(chart_with(at, "Contour"), "position at step 211")
+    at.button(key="frame_|◀").click().run()
+    assert query(at)["frame"] == "0"
+    first = [t for t in chart_with(at, "Contour")["data"] if t["name"].startswith("position at step")][0]
+    assert first["name"] == "position at step 0"
+    at.button(key="frame_▶").click().run()
+    assert query(at)["frame"] == "1"
+    assert last["x"] != first["x"]
+
+
+def test_presets_reset_the_controls():
+    at = open_page(p="poster")
+    at.number_input(key="w_lam").set_value(0.3).run()
+    at.selectbox(key="w_preset").set_value("zigzag").run()
+    assert not at.exception
+    assert at.number_input(key="w_lam").value == PRESETS["zigzag"]["lam"]
+    assert query(at)["p"] == "zigzag"
