@@ -142,7 +142,7 @@ def _add_picker(fig, a, b, names) -> None:
     A, B = np.meshgrid(pa, pb)
     fig.add_trace(go.Scatter(
         x=A.ravel().round(4), y=B.ravel().round(4), mode="markers", name=PICKER, showlegend=False,
-        marker=dict(size=9, opacity=0.0, color=palette.BLACK),
+        marker=dict(size=9, opacity=0.01, color=palette.BLACK),
         hovertemplate=f"click: start GD at {names[0]}=%{{x:.2f}}, {names[1]}=%{{y:.2f}}<extra></extra>",
     ))
 
@@ -156,13 +156,16 @@ def _add_player(fig, frames_at, steps, shown) -> None:
                 dict(label="▶ Play", method="animate",
                      args=[None, dict(frame=dict(duration=80, redraw=False), fromcurrent=True,
                                       transition=dict(duration=0), mode="immediate")]),
+                dict(label="⟲ From start", method="animate",
+                     args=[None, dict(frame=dict(duration=80, redraw=False), fromcurrent=False,
+                                      transition=dict(duration=0), mode="immediate")]),
                 dict(label="❚❚ Pause", method="animate",
                      args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate",
                                         transition=dict(duration=0))]),
             ],
         )],
         sliders=[dict(
-            active=int(np.searchsorted(frames_at, shown)), x=0.22, y=-0.1, len=0.78, xanchor="left",
+            active=int(np.searchsorted(frames_at, shown)), x=0.36, y=-0.1, len=0.64, xanchor="left",
             currentvalue=dict(prefix="GD step ", font=dict(size=12)), pad=dict(t=0, b=0),
             steps=[dict(method="animate", label=str(int(steps[t])),
                         args=[[str(t)], dict(mode="immediate", frame=dict(duration=0, redraw=False),

@@ -1,0 +1,131 @@
+"""The explorer in a real Chromium: load, click the data canvas, click the contour, play, share a link."""
+from __future__ import annotations
+
+import time
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+APP = "app.py"
+
+
+def plot_titles(page) -> list[str]:
+    return page.evaluate(
+        "() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(g => (g.layout.title || {}).text || '')"
+    )
+
+
+def plot_data(page, title_start: str, trace_name: str) -> dict:
+    """x, y and name of a trace of the chart whose title starts with ``title_start`` (as drawn now)."""
+    return page.evaluate(
+        """([title, name]) => {
+            const g = Array.from(document.querySelectorAll('.js-plotly-plot'))
+                .find(g => ((g.layout.title || {}).text || '').startsWith(title));
+            // _fullData holds decoded typed arrays; data keeps Plotly's base64 form.
+            const t = g._fullData.find(t => (t.name || '').startsWith(name));
+            return {x: Array.from(t.x), y: Array.from(t.y), name: t.name};
+        }""",
+        [title_start, trace_name],
+    )
+
+
+def query(page) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+def wait_for(predicate, timeout: float = 20.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError("condition not met in time")
+
+
+def table_cells(page) -> list[str]:
+    return page.evaluate(
+        "() => Array.from(document.querySelector('[data-testid=stDataFrame] table').querySelectorAll('td'))"
+        ".map(td => td.textContent)"
+    )
+
+
+@pytest.fixture
+def explorer(open_app):
+    page = open_app(APP, "p=poster")
+    wait_for(lambda: len(plot_titles(page)) >= 5)
+    return page
+
+
+def test_page_loads_with_every_figure_and_no_exception(explorer):
+    assert not explorer.get_by_test_id("stException").count()
+    titles = plot_titles(explorer)
+    for start in ("Contour", "Surface", "Loss (1)", "Data, GD endpoints", "Patterns of this endpoint"):
+        assert any(t.startswith(start) for t in titles), titles
+    assert query(explorer)["p"] == "poster"
+
+
+def test_click_on_data_canvas_adds_a_point_to_table_and_chart(explorer, wait_for_app_idle):
+    frame = explorer.locator("svg.click-pad-plot g.axes > rect.frame").bounding_box()
+    # The pad spans the data with 30 % margins; click near its right edge, half-way up.
+    explorer.mouse.click(frame["x"] + 0.9 * frame["width"], frame["y"] + 0.5 * frame["height"])
+    wait_for(lambda: len(plot_data(explorer, "Data, GD endpoints", "data")["x"]) == 3)
+    wait_for_app_idle(explorer)
+    data = plot_data(explorer, "Data, GD endpoints", "data")
+    new_x, new_y = data["x"][2], data["y"][2]
+    assert new_x > 1.0  # right of the existing points
+    assert len(query(explorer)["points"].split(";")) == 3
+    cells = wait_for(lambda: table_cells(explorer) if len(table_cells(explorer)) >= 6 else None)
+    assert f"{new_x:.4g}" in cells and f"{new_y:.4g}" in cells
+    assert not explorer.get_by_test_id("stException").count()
+
+
+def test_click_on_contour_starts_gd_there(explorer, wait_for_app_idle):
+    target = (-0.5, 2.5)
+    pixel = explorer.evaluate(
+        """([x, y]) => {
+            const g = Array.from(document.querySelectorAll('.js-plotly-plot'))
+                .find(g => (g.layout.title.text || '').startsWith('Contour'));
+            const xa = g._fullLayout.xaxis, ya = g._fullLayout.yaxis;
+            const box = g.querySelector('.nsewdrag').getBoundingClientRect();
+            return [box.left + xa.l2p(x), box.top + ya.l2p(y)];
+        }""",
+        list(target),
+    )
+    explorer.mouse.click(*pixel)
+    wait_for(lambda: "start" in query(explorer))
+    wait_for_app_idle(explorer)
+    start = tuple(float(v) for v in query(explorer)["start"].split(","))
+    assert start == pytest.approx(target, abs=0.11)  # the clickable grid has a 0.1 spacing
+    you = wait_for(lambda: (lambda d: d if abs(d["x"][0] - start[0]) < 1e-9 else None)(
+        plot_data(explorer, "Contour", "GD from your start")))
+    assert (you["y"][0]) == pytest.approx(start[1])
+    # From there GD ends at the global minimum (-1, 2).
+    assert (you["x"][-1], you["y"][-1]) == pytest.approx((-1.0, 2.0), abs=1e-3)
+
+
+def test_play_advances_the_frames_in_the_browser(explorer):
+    before = plot_data(explorer, "Contour", "position at step")["name"]
+    assert before == "position at step 211"
+    explorer.locator(".updatemenu-button", has_text="From start").first.click()
+    seen = set()
+
+    def moved():
+        seen.add(plot_data(explorer, "Contour", "position at step")["name"])
+        return len(seen) >= 3
+
+    wait_for(moved, timeout=15)
+    # The animation runs in the browser: the server never reran.
+    assert explorer.locator("[data-testid='stApp'][data-test-script-state='notRunning']").count() == 1
+
+
+def test_a_shared_link_reopens_the_same_view(open_app):
+    link = "p=poster&lam=0.25&starts=3&start=1.5,0.5"
+    page = open_app(APP, link)
+    wait_for(lambda: len(plot_titles(page)) >= 5)
+    assert query(page) == {"p": "poster", "lam": "0.25", "starts": "3", "start": "1.5,0.5"}
+    you = plot_data(page, "Contour", "GD from your start")
+    assert (you["x"][0], you["y"][0]) == pytest.approx((1.5, 0.5))
+    lam_box = page.get_by_label("λ (weight decay)")
+    assert float(lam_box.input_value()) == 0.25
+    assert not page.get_by_test_id("stException").count()
