@@ -25,7 +25,7 @@ from typing import Any
 
 import streamlit as st
 
-__all__ = ["OKABE_ITO", "click_pad"]
+__all__ = ["OKABE_ITO", "click_pad", "peek_edit"]
 
 #: Okabe–Ito palette: distinguishable under the common colour-vision deficiencies.
 OKABE_ITO = {
@@ -524,6 +524,18 @@ def _latest_edit(key: str, dim: int) -> tuple[Any, list[list[float]] | None] | N
         return None
     rows = edit.get("points")
     return edit["nonce"], _as_points(rows, dim) if isinstance(rows, list) else None
+
+
+def peek_edit(key: str, mode: str = "xy") -> list[list[float]] | None:
+    """The edit ``click_pad(..., key=key)`` will return on this run, without consuming it.
+
+    Lets a page apply the user's edit before it computes anything, so that the figures drawn on this
+    very run already show the new points (no second run).
+    """
+    latest = _latest_edit(key, _MODES[mode])
+    if latest is None or latest[0] == st.session_state.get(f"_click_pad_seen:{key}"):
+        return None
+    return latest[1]
 
 
 def click_pad(

@@ -124,22 +124,6 @@ def record_every(steps: int) -> int:
     return max(1, steps // 150)
 
 
-def merge_paths(first: L.DescentPath, second: L.DescentPath) -> L.DescentPath:
-    """One path with the runs of both; a batch that stopped early keeps its last record."""
-    steps = first.steps if first.steps[-1] >= second.steps[-1] else second.steps
-
-    def align(p: L.DescentPath, name: str):
-        idx = np.searchsorted(p.steps, steps, side="right") - 1
-        return getattr(p, name)[idx]
-
-    fields = {}
-    for name in ("W", "alpha", "loss", "patterns"):
-        fields[name] = np.concatenate([align(first, name), align(second, name)], axis=1)
-    for name in ("converged", "diverged", "stopped_at"):
-        fields[name] = np.concatenate([getattr(first, name), getattr(second, name)])
-    return L.DescentPath(steps=steps, **fields)
-
-
 def fixed_alpha_optimum(model_key: str, points, lam):
     """Exact global minimum of the landscape models (alpha = 1) through the convex route."""
     x, y = data_arrays(points)

@@ -61,7 +61,7 @@ class DescentPath:
 def batched_objective(W: torch.Tensor, alpha: torch.Tensor, X: torch.Tensor, y: torch.Tensor, lam: float):
     """Objective (1) for a batch of networks: W (B, m, d), alpha (B, m) -> (B,)."""
     hidden = torch.relu(W @ X.T)  # (B, m, n)
-    residual = torch.einsum("bm,bmn->bn", alpha, hidden) - y
+    residual = (alpha.unsqueeze(1) @ hidden).squeeze(1) - y
     return (residual * residual).sum(-1) + 0.5 * lam * ((W * W).sum((1, 2)) + (alpha * alpha).sum(-1))
 
 
@@ -180,50 +180,49 @@ def gradient_descent(
     if not torch.all(torch.isfinite(initial)):
         raise ValueError("The initial loss is not finite: the initial weights or data are too large.")
     ceiling = divergence_factor * (initial + 1.0)
+    lowest_ceiling = float(ceiling.min())
     last_loss = initial.clone()
     prev_W, prev_alpha = W.clone(), alpha.clone()
-    params = [W, alpha] if train_alpha else [W]
+    rate = torch.full((B,), step, dtype=torch.float64, device=Xt.device)  # 0 once a run stops
     t = 0
     for t in range(steps + 1):
-        for p in params:
-            p.requires_grad_(True)
+        W.requires_grad_(True)
+        alpha.requires_grad_(train_alpha)
         loss = batched_objective(W, alpha, Xt, yt, lam)
-        with torch.no_grad():
-            bad = active & (~torch.isfinite(loss) | (loss > ceiling))
+        total = loss.sum()
+        # Losses are >= 0 and NaN fails every comparison, so one scalar test clears the usual case.
+        if not float(total.detach()) <= lowest_ceiling:
+            with torch.no_grad():
+                bad = active & (~torch.isfinite(loss) | (loss > ceiling))
             if bool(bad.any()):
                 # A run that blew up is frozen at its last finite iterate, never returned as NaN.
                 diverged |= bad
                 active &= ~bad
                 stopped_at -= bad.to(torch.int64)
-                W = torch.where(bad[:, None, None], prev_W, W.detach())
-                alpha = torch.where(bad[:, None], prev_alpha, alpha.detach())
-            last_loss = torch.where(active, loss.detach(), last_loss)
+                rate = torch.where(active, rate, 0.0)
+                W = torch.where(bad[:, None, None], prev_W, W.detach()).requires_grad_(True)
+                alpha = torch.where(bad[:, None], prev_alpha, alpha.detach()).requires_grad_(train_alpha)
+                loss = batched_objective(W, alpha, Xt, yt, lam)
+                total = loss.sum()
+        last_loss = torch.where(active, loss.detach(), last_loss)
         if t % record_every == 0:
             record(t, last_loss)
         if t == steps or not bool(active.any()):
             break
-        if bool(bad.any()):
-            # The graph still holds the exploded values; rebuild it from the restored iterate.
-            params = [W, alpha] if train_alpha else [W]
-            for p in params:
-                p.requires_grad_(True)
-            loss = batched_objective(W, alpha, Xt, yt, lam)
-        grads = torch.autograd.grad(loss.sum(), params)
+        grads = torch.autograd.grad(total, [W, alpha] if train_alpha else [W])
         with torch.no_grad():
-            gnorm2 = (grads[0] ** 2).sum((1, 2))
+            gnorm2 = (grads[0] * grads[0]).sum((1, 2))
             if train_alpha:
-                gnorm2 = gnorm2 + (grads[1] ** 2).sum(-1)
-            newly = active & (gnorm2.sqrt() <= grad_tol)
-            converged |= newly
-            active &= ~newly
+                gnorm2 += (grads[1] * grads[1]).sum(-1)
+            newly = active & (gnorm2 <= grad_tol * grad_tol)
+            if bool(newly.any()):
+                converged |= newly
+                active &= ~newly
+                rate = torch.where(active, rate, 0.0)
             prev_W, prev_alpha = W.detach(), alpha.detach()
-            W = torch.where(active[:, None, None], prev_W - step * grads[0], prev_W)
-            if train_alpha:
-                alpha = torch.where(active[:, None], prev_alpha - step * grads[1], prev_alpha)
-            else:
-                alpha = prev_alpha
+            W = prev_W - rate[:, None, None] * grads[0]
+            alpha = prev_alpha - rate[:, None] * grads[1] if train_alpha else prev_alpha
             stopped_at += active.to(torch.int64)
-        params = [W, alpha] if train_alpha else [W]
     if records["steps"][-1] != t:
         record(t, last_loss)
 

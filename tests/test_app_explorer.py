@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from explorer.presets import PRESETS
-from explorer.state import State
+from explorer.state import State, from_preset
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -70,17 +70,20 @@ def query(at: AppTest) -> dict:
     return {k: at.query_params[k] for k in at.query_params}
 
 
-@pytest.mark.parametrize("preset", list(PRESETS))
+EXPLORER_PRESETS = [p for p in PRESETS if from_preset(p).view == "explorer"]
+
+
+@pytest.mark.parametrize("preset", EXPLORER_PRESETS)
 def test_every_preset_renders_its_figures(preset):
     at = open_page(p=preset)
     figs = charts(at)
-    model = PRESETS[preset]["model"]
+    model = from_preset(preset).model
     out = chart_with(at, "Data, GD endpoints")
     data = trace(out, "data")
     np.testing.assert_allclose(np.c_[data["x"], data["y"]], np.asarray(PRESETS[preset]["points"]))
     assert trace(out, "global optimum (convex)")["line"]["dash"] == "dash"
     loss = chart_with(at, "Loss (1)")
-    assert len([t for t in loss["data"] if t["name"].startswith("GD")]) == 1 + PRESETS[preset]["starts"]
+    assert len([t for t in loss["data"] if t["name"].startswith("GD")]) == 1 + from_preset(preset).starts
     if model in ("two", "one_bias"):
         contour = chart_with(at, "Contour")
         assert trace(contour, "loss")["type"] == "contour"

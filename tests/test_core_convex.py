@@ -75,7 +75,8 @@ def test_wide_gradient_descent_reaches_the_convex_optimum(seed, n, lam):
     sol = S.solve_convex(X, y, lam, method="cvxpy")
     m = 50  # >= n + 1
     W0, a0 = L.initial_weights(4, m, 2, scale=0.1, seed=seed)
-    path = L.gradient_descent(X, y, W0, a0, lam=lam, step=0.02, steps=4000, record_every=4000)
+    # A small step: larger ones make GD hover above the optimum near the kinks instead of settling.
+    path = L.gradient_descent(X, y, W0, a0, lam=lam, step=0.005, steps=12000, record_every=12000)
     assert path.final_loss.min() <= 1.01 * sol.objective
 
 

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from .. import palette
 
 FONT = dict(family="Inter, Helvetica, Arial, sans-serif", size=14, color="#222222")
+_TEMPLATE = pio.templates["plotly_white"].to_plotly_json()
 
 # The modebar camera exports SVG at 3x, enough for an A0 poster panel.
 EXPORT_CONFIG = {
@@ -16,9 +18,10 @@ EXPORT_CONFIG = {
 }
 
 
-def style(fig: go.Figure, title: str | None = None, height: int = 460) -> go.Figure:
-    fig.update_layout(
-        template="plotly_white",
+def base_layout(title: str | None = None, height: int = 460) -> dict:
+    """The layout every figure starts from."""
+    return dict(
+        template=_TEMPLATE,
         font=FONT,
         title=dict(text=title, x=0.01, xanchor="left", font=dict(size=16)) if title else None,
         height=height,
@@ -26,7 +29,49 @@ def style(fig: go.Figure, title: str | None = None, height: int = 460) -> go.Fig
         legend=dict(bgcolor="rgba(255,255,255,0.8)", bordercolor="#dddddd", borderwidth=1),
         hoverlabel=dict(font_size=13),
     )
+
+
+def style(fig: go.Figure, title: str | None = None, height: int = 460) -> go.Figure:
+    """Apply the common look to a figure built trace by trace."""
+    fig.update_layout(**base_layout(title, height))
     return fig
+
+
+class PlainFigure(go.Figure):
+    """A Plotly figure kept as its plain JSON-ready spec.
+
+    A ``go.Figure`` turns every trace into validated objects and deep-copies them on ``to_dict()``,
+    which Streamlit calls on every rerun: for an animated contour that is hundreds of milliseconds.
+    This one hands out its spec as is, so a cached figure costs only its JSON encoding. Treat it as
+    read-only; ``validated()`` returns an ordinary, fully validated figure (the tests use it).
+    """
+
+    def __init__(self, spec: dict):
+        super().__init__()
+        self._spec = spec
+
+    def to_dict(self) -> dict:
+        return self._spec
+
+    def to_plotly_json(self) -> dict:
+        return self._spec
+
+    def validated(self) -> go.Figure:
+        return go.Figure(self._spec)
+
+
+def build(data: list[dict], layout: dict, frames: list[dict] | None = None, *, title=None, height=460) -> go.Figure:
+    """Assemble a figure from plain dicts (see :class:`PlainFigure`)."""
+    full = base_layout(title, height)
+    for key, value in layout.items():
+        if isinstance(value, dict) and isinstance(full.get(key), dict):
+            full[key] = {**full[key], **value}
+        else:
+            full[key] = value
+    spec = dict(data=data, layout=full)
+    if frames:
+        spec["frames"] = frames
+    return PlainFigure(spec)
 
 
 def outcome_colours(final_loss: np.ndarray, optimum: float, decimals: int = 4) -> tuple[np.ndarray, list[str]]:

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
 from .. import palette
-from .common import fmt, style
+from .common import build, fmt
 
 
 def bowl_figure(u1, u2, Z, feasible, minimiser, value, *, names=("u₁", "u₂"), title=None, height=480):
@@ -23,24 +22,18 @@ def bowl_figure(u1, u2, Z, feasible, minimiser, value, *, names=("u₁", "u₂")
         Minimum over the feasible cone (equals the GD endpoint's loss when GD converged there).
     """
     cap = float(np.quantile(Z, 0.9))
-    Zc = np.minimum(Z, cap)
-    fig = go.Figure()
-    fig.add_trace(go.Surface(
-        x=u1, y=u2, z=Zc, colorscale=[[0, "#d9d9d9"], [1, "#f4f4f4"]], showscale=False, opacity=0.55,
-        name="convex loss, patterns fixed", hoverinfo="skip",
-    ))
-    Zf = np.where(feasible, Zc, np.nan)
-    fig.add_trace(go.Surface(
-        x=u1, y=u2, z=Zf, colorscale=palette.SURFACE_SCALE, showscale=False, opacity=0.95,
-        name="inside the cones (patterns kept)",
-        hovertemplate=f"{names[0]}=%{{x:.2f}}<br>{names[1]}=%{{y:.2f}}<br>L=%{{z:.4f}}<extra></extra>",
-    ))
-    fig.add_trace(go.Scatter3d(
-        x=[minimiser[0]], y=[minimiser[1]], z=[value], mode="markers+text", text=[f"min {fmt(value)}"],
-        marker=dict(symbol="diamond", size=7, color=palette.YELLOW, line=dict(color=palette.BLACK, width=2)),
-        name="convex minimum",
-    ))
-    fig.update_layout(scene=dict(xaxis_title=names[0], yaxis_title=names[1], zaxis_title="L",
-                                 camera=dict(eye=dict(x=1.5, y=-1.5, z=1.0)),
-                                 aspectmode="manual", aspectratio=dict(x=1, y=1, z=0.6)))
-    return style(fig, title, height)
+    Zc = np.round(np.minimum(Z, cap), 6)
+    data = [
+        dict(type="surface", x=u1, y=u2, z=Zc, colorscale=[[0, "#d9d9d9"], [1, "#f4f4f4"]], showscale=False,
+             opacity=0.55, name="convex loss, patterns fixed", hoverinfo="skip"),
+        dict(type="surface", x=u1, y=u2, z=np.where(feasible, Zc, np.nan), colorscale=palette.SURFACE_SCALE,
+             showscale=False, opacity=0.95, name="inside the cones (patterns kept)",
+             hovertemplate=f"{names[0]}=%{{x:.2f}}<br>{names[1]}=%{{y:.2f}}<br>L=%{{z:.4f}}<extra></extra>"),
+        dict(type="scatter3d", x=[minimiser[0]], y=[minimiser[1]], z=[value], mode="markers+text",
+             text=[f"min {fmt(value)}"], name="convex minimum",
+             marker=dict(symbol="diamond", size=7, color=palette.YELLOW, line=dict(color=palette.BLACK, width=2))),
+    ]
+    layout = dict(scene=dict(xaxis=dict(title=dict(text=names[0])), yaxis=dict(title=dict(text=names[1])),
+                             zaxis=dict(title=dict(text="L")), camera=dict(eye=dict(x=1.5, y=-1.5, z=1.0)),
+                             aspectmode="manual", aspectratio=dict(x=1, y=1, z=0.6)))
+    return build(data, layout, title=title, height=height)

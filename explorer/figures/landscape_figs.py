@@ -2,28 +2,29 @@
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
 from .. import palette
-from .common import fmt, style
+from .common import build, fmt
 
 PICKER = "start picker"  # name of the invisible trace that turns clicks into GD starts
 MAX_FRAMES = 60
 
 
-def _region_trace(a, b, index, labels) -> go.Heatmap:
-    k = len(labels)
-    colours = [palette.REGIONS[i % len(palette.REGIONS)] for i in range(k)]
+def _stepped_scale(colours: list[str]) -> list:
+    """A colour scale that maps integer k of len(colours) levels to one flat colour."""
+    k = len(colours)
     if k == 1:
-        scale = [[0, colours[0]], [1, colours[0]]]
-    else:
-        scale = []
-        for i, c in enumerate(colours):
-            scale += [[i / k, c], [(i + 1) / k, c]]
-    return go.Heatmap(
-        x=a, y=b, z=index, zmin=-0.5, zmax=k - 0.5, colorscale=scale, showscale=False,
-        hoverinfo="skip", name="activation regions",
-    )
+        return [[0, colours[0]], [1, colours[0]]]
+    scale = []
+    for i, c in enumerate(colours):
+        scale += [[i / k, c], [(i + 1) / k, c]]
+    return scale
+
+
+def _region_trace(a, b, index, labels) -> dict:
+    colours = [palette.REGIONS[i % len(palette.REGIONS)] for i in range(len(labels))]
+    return dict(type="heatmap", x=a, y=b, z=index, zmin=-0.5, zmax=len(labels) - 0.5,
+                colorscale=_stepped_scale(colours), showscale=False, hoverinfo="skip", name="activation regions")
 
 
 def _region_labels(a, b, index, labels) -> list[dict]:
@@ -42,6 +43,10 @@ def _region_labels(a, b, index, labels) -> list[dict]:
 
 def _frame_indices(T: int) -> np.ndarray:
     return np.unique(np.linspace(0, T - 1, min(T, MAX_FRAMES)).round().astype(int))
+
+
+def _run_colours(colours) -> list[str]:
+    return [palette.BLACK] + list(colours[1:])
 
 
 def contour_figure(
@@ -70,127 +75,125 @@ def contour_figure(
     basins : (ndarray (B', A'), ndarray, ndarray, list of (value, colour)), optional
         Final loss of GD from every start on a grid, drawn under the contour lines.
     """
-    fig = go.Figure()
-    fig.add_trace(_region_trace(a, b, region_index, region_labels))
+    data = [_region_trace(a, b, region_index, region_labels)]
     if basins is not None:
-        bz, ba, bb, legend = basins
-        _add_basins(fig, bz, ba, bb, legend)
+        data += _basin_traces(*basins)
     finite = Z[np.isfinite(Z)]
     top = float(np.quantile(finite, 0.9)) if finite.size else 1.0
-    fig.add_trace(go.Contour(
-        x=a, y=b, z=Z, contours=dict(coloring="lines", start=0, end=top, size=max(top / 24, 1e-9)),
-        colorscale=palette.SURFACE_SCALE, line=dict(width=1.4), name="loss",
+    data.append(dict(
+        type="contour", x=a, y=b, z=np.round(Z, 6), name="loss",
+        contours=dict(coloring="lines", start=0, end=top, size=max(top / 24, 1e-9)),
+        colorscale=palette.SURFACE_SCALE, line=dict(width=1.4),
         colorbar=dict(title=dict(text="L", side="right"), thickness=14, len=0.8),
         hovertemplate=f"{names[0]}=%{{x:.3f}}<br>{names[1]}=%{{y:.3f}}<br>L=%{{z:.4f}}<extra></extra>",
     ))
     T, R, _ = coords.shape
+    run_colours = _run_colours(colours)
     for r in range(R):
-        bold = r == 0
-        fig.add_trace(go.Scatter(
-            x=coords[:, r, 0], y=coords[:, r, 1], mode="lines",
-            line=dict(color=palette.BLACK if bold else colours[r], width=3 if bold else 1.6),
-            name="GD from your start" if bold else "GD from random starts", legendgroup="paths",
+        data.append(dict(
+            type="scatter", x=coords[:, r, 0], y=coords[:, r, 1], mode="lines",
+            line=dict(color=run_colours[r], width=3 if r == 0 else 1.6),
+            name="GD from your start" if r == 0 else "GD from random starts", legendgroup="paths",
             showlegend=r <= 1, hoverinfo="skip",
         ))
-    fig.add_trace(go.Scatter(
-        x=coords[0, :, 0], y=coords[0, :, 1], mode="markers", name="starts",
-        marker=dict(symbol="circle-open", size=9, color=[palette.BLACK] + list(colours[1:]), line=dict(width=2)),
+    data.append(dict(
+        type="scatter", x=coords[0, :, 0], y=coords[0, :, 1], mode="markers", name="starts",
+        marker=dict(symbol="circle-open", size=9, color=run_colours, line=dict(width=2)),
         hovertemplate="start (%{x:.2f}, %{y:.2f})<extra></extra>",
     ))
-    end_text = [fmt(v) for v in losses[-1]]
-    fig.add_trace(go.Scatter(
-        x=coords[-1, :, 0], y=coords[-1, :, 1], mode="markers+text", name="endpoints (final loss)",
-        text=end_text, textposition="top right", textfont=dict(size=11),
-        marker=dict(symbol="x", size=10, color=[palette.BLACK] + list(colours[1:])),
+    data.append(dict(
+        type="scatter", x=coords[-1, :, 0], y=coords[-1, :, 1], mode="markers+text",
+        name="endpoints (final loss)", text=[fmt(v) for v in losses[-1]], textposition="top right",
+        textfont=dict(size=11), marker=dict(symbol="x", size=10, color=run_colours),
         hovertemplate="end (%{x:.3f}, %{y:.3f})<br>loss %{text}<extra></extra>",
     ))
     if len(stars):
         s = np.asarray(stars, dtype=float).reshape(-1, 2)
-        fig.add_trace(go.Scatter(
-            x=s[:, 0], y=s[:, 1], mode="markers", name="global minimum (convex)",
-            marker=dict(symbol="star", size=18, color=palette.YELLOW, line=dict(color=palette.BLACK, width=1.5)),
-            hovertemplate="convex optimum (%{x:.3f}, %{y:.3f})<extra></extra>",
-        ))
+        data.append(_star(s[:, 0], s[:, 1]))
     frames_at = _frame_indices(T)
     shown = frames_at[-1] if frame < 0 else frames_at[np.abs(frames_at - frame).argmin()]
-    head_index = len(fig.data)
-    fig.add_trace(_heads(coords, losses, colours, shown, steps))
-    _add_picker(fig, a, b, names)
-    fig.frames = [go.Frame(data=[_heads(coords, losses, colours, t, steps)], traces=[head_index], name=str(t))
-                  for t in frames_at]
-    _add_player(fig, frames_at, steps, shown)
-    fig.update_xaxes(title=names[0], range=[a[0], a[-1]], zeroline=False)
-    fig.update_yaxes(title=names[1], range=[b[0], b[-1]], zeroline=False)
-    fig.update_layout(annotations=_region_labels(a, b, region_index, region_labels), clickmode="event+select",
-                      dragmode="pan", uirevision="landscape",
-                      legend=dict(orientation="h", x=0, y=-0.3, xanchor="left", yanchor="top"))
-    return style(fig, title, height)
+    head_index = len(data)
+    data.append(_heads(coords, losses, run_colours, shown, steps))
+    data.append(_picker(a, b, names))
+    frames = [dict(data=[_heads(coords, losses, run_colours, t, steps)], traces=[head_index], name=str(t))
+              for t in frames_at]
+    layout = dict(
+        xaxis=dict(title=dict(text=names[0]), range=[a[0], a[-1]], zeroline=False),
+        yaxis=dict(title=dict(text=names[1]), range=[b[0], b[-1]], zeroline=False),
+        annotations=_region_labels(a, b, region_index, region_labels), clickmode="event+select",
+        dragmode="pan", uirevision="landscape", margin=dict(b=170),
+        legend=dict(orientation="h", x=0, y=-0.3, xanchor="left", yanchor="top"),
+        **_player(frames_at, steps, shown),
+    )
+    return build(data, layout, frames, title=title, height=height)
 
 
-def _heads(coords, losses, colours, t, steps) -> go.Scatter:
-    return go.Scatter(
-        x=coords[t, :, 0], y=coords[t, :, 1], mode="markers", name=f"position at step {int(steps[t])}",
-        marker=dict(size=11, color=[palette.BLACK] + list(colours[1:]), line=dict(color="white", width=1.5)),
-        customdata=losses[t], hovertemplate="step " + str(int(steps[t])) + ": loss %{customdata:.4f}<extra></extra>",
+def _star(x, y, z=None) -> dict:
+    marker = dict(symbol="star" if z is None else "diamond", size=18 if z is None else 7, color=palette.YELLOW,
+                  line=dict(color=palette.BLACK, width=1.5 if z is None else 2))
+    trace = dict(type="scatter" if z is None else "scatter3d", x=x, y=y, mode="markers",
+                 name="global minimum (convex)", marker=marker,
+                 hovertemplate="convex optimum (%{x:.3f}, %{y:.3f})<extra></extra>")
+    if z is not None:
+        trace["z"] = z
+    return trace
+
+
+def _heads(coords, losses, run_colours, t, steps) -> dict:
+    return dict(
+        type="scatter", x=coords[t, :, 0], y=coords[t, :, 1], mode="markers",
+        name=f"position at step {int(steps[t])}", customdata=losses[t],
+        marker=dict(size=11, color=run_colours, line=dict(color="white", width=1.5)),
+        hovertemplate="step " + str(int(steps[t])) + ": loss %{customdata:.4f}<extra></extra>",
     )
 
 
-def _add_picker(fig, a, b, names) -> None:
-    """An invisible grid of markers: Streamlit only reports clicks that land on a point."""
-    pa = np.linspace(a[0], a[-1], 61)
-    pb = np.linspace(b[0], b[-1], 61)
-    A, B = np.meshgrid(pa, pb)
-    fig.add_trace(go.Scatter(
-        x=A.ravel().round(4), y=B.ravel().round(4), mode="markers", name=PICKER, showlegend=False,
-        marker=dict(size=9, opacity=0.01, color=palette.BLACK),
+def _picker(a, b, names) -> dict:
+    """A grid of nearly invisible markers: Streamlit reports only clicks that land on a point, and
+    Plotly does not select markers of opacity exactly 0."""
+    A, B = np.meshgrid(np.linspace(a[0], a[-1], 61), np.linspace(b[0], b[-1], 61))
+    return dict(
+        type="scatter", x=A.ravel().round(4), y=B.ravel().round(4), mode="markers", name=PICKER,
+        showlegend=False, marker=dict(size=9, opacity=0.01, color=palette.BLACK),
         hovertemplate=f"click: start GD at {names[0]}=%{{x:.2f}}, {names[1]}=%{{y:.2f}}<extra></extra>",
-    ))
+    )
 
 
-def _add_player(fig, frames_at, steps, shown) -> None:
-    """Play / Pause buttons and a step slider, animated in the browser from Plotly frames."""
-    fig.update_layout(
+def _player(frames_at, steps, shown) -> dict:
+    """Play / From start / Pause buttons and a step slider, animated in the browser from Plotly frames."""
+    still = dict(frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate")
+    play = dict(frame=dict(duration=80, redraw=False), transition=dict(duration=0), mode="immediate")
+    return dict(
         updatemenus=[dict(
             type="buttons", direction="left", x=0.0, y=-0.12, xanchor="left", yanchor="top", showactive=False,
             buttons=[
-                dict(label="▶ Play", method="animate",
-                     args=[None, dict(frame=dict(duration=80, redraw=False), fromcurrent=True,
-                                      transition=dict(duration=0), mode="immediate")]),
-                dict(label="⟲ From start", method="animate",
-                     args=[None, dict(frame=dict(duration=80, redraw=False), fromcurrent=False,
-                                      transition=dict(duration=0), mode="immediate")]),
-                dict(label="❚❚ Pause", method="animate",
-                     args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate",
-                                        transition=dict(duration=0))]),
+                dict(label="▶ Play", method="animate", args=[None, dict(play, fromcurrent=True)]),
+                dict(label="⟲ From start", method="animate", args=[None, dict(play, fromcurrent=False)]),
+                dict(label="❚❚ Pause", method="animate", args=[[None], still]),
             ],
         )],
         sliders=[dict(
             active=int(np.searchsorted(frames_at, shown)), x=0.36, y=-0.1, len=0.64, xanchor="left",
             currentvalue=dict(prefix="GD step ", font=dict(size=12)), pad=dict(t=0, b=0),
-            steps=[dict(method="animate", label=str(int(steps[t])),
-                        args=[[str(t)], dict(mode="immediate", frame=dict(duration=0, redraw=False),
-                                             transition=dict(duration=0))]) for t in frames_at],
+            steps=[dict(method="animate", label=str(int(steps[t])), args=[[str(t)], still]) for t in frames_at],
         )],
     )
-    fig.update_layout(margin=dict(b=170))
 
 
-def _add_basins(fig, bz, ba, bb, legend) -> None:
+def _basin_traces(bz, ba, bb, legend) -> list[dict]:
     """Colour every start by the valley GD reaches from it."""
-    values = [v for v, _ in legend]
-    idx = np.abs(bz[..., None] - np.asarray(values)[None, None, :]).argmin(-1)
-    k = len(values)
-    scale = []
-    for i, (_, c) in enumerate(legend):
-        scale += [[i / k, c], [(i + 1) / k, c]]
-    fig.add_trace(go.Heatmap(
-        x=ba, y=bb, z=idx, zmin=-0.5, zmax=k - 0.5, colorscale=scale, opacity=0.45, showscale=False,
+    values = np.asarray([v for v, _ in legend])
+    idx = np.abs(bz[..., None] - values[None, None, :]).argmin(-1)
+    traces = [dict(
+        type="heatmap", x=ba, y=bb, z=idx, zmin=-0.5, zmax=len(values) - 0.5,
+        colorscale=_stepped_scale([c for _, c in legend]), opacity=0.45, showscale=False,
         name="basins of attraction", customdata=bz,
         hovertemplate="GD from here ends at loss %{customdata:.4f}<extra></extra>",
-    ))
+    )]
     for v, c in legend:
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"basin → loss {fmt(v)}",
-                                 marker=dict(symbol="square", size=12, color=c, opacity=0.6)))
+        traces.append(dict(type="scatter", x=[None], y=[None], mode="markers", name=f"basin → loss {fmt(v)}",
+                           marker=dict(symbol="square", size=12, color=c, opacity=0.6)))
+    return traces
 
 
 CAMERAS = {
@@ -206,76 +209,78 @@ def surface_figure(a, b, Z, coords, losses, colours, *, names=("w₁", "w₂"), 
     """The loss as a 3-D surface with the GD paths lying on it."""
     finite = Z[np.isfinite(Z)]
     cap = float(np.quantile(finite, 0.95)) if finite.size else 1.0
-    Zc = np.minimum(Z, cap)  # tall walls would flatten the valleys to nothing
-    fig = go.Figure(go.Surface(
-        x=a, y=b, z=Zc, colorscale=palette.SURFACE_SCALE, opacity=0.92, name="loss",
+    Zc = np.round(np.minimum(Z, cap), 6)  # tall walls would flatten the valleys to nothing
+    data = [dict(
+        type="surface", x=a, y=b, z=Zc, colorscale=palette.SURFACE_SCALE, opacity=0.92, name="loss",
         colorbar=dict(title=dict(text="L"), thickness=14, len=0.7),
         contours=dict(z=dict(show=True, usecolormap=True, project=dict(z=True), width=1)),
         hovertemplate=f"{names[0]}=%{{x:.2f}}<br>{names[1]}=%{{y:.2f}}<br>L=%{{z:.4f}}<extra></extra>",
-    ))
+    )]
     lift = 0.01 * max(cap, 1e-9)
+    run_colours = _run_colours(colours)
     for r in range(coords.shape[1]):
-        bold = r == 0
-        fig.add_trace(go.Scatter3d(
-            x=coords[:, r, 0], y=coords[:, r, 1], z=np.minimum(losses[:, r], cap) + lift, mode="lines",
-            line=dict(color=palette.BLACK if bold else colours[r], width=7 if bold else 4),
-            name="GD from your start" if bold else "GD from random starts", showlegend=r <= 1,
+        data.append(dict(
+            type="scatter3d", x=coords[:, r, 0], y=coords[:, r, 1], z=np.minimum(losses[:, r], cap) + lift,
+            mode="lines", line=dict(color=run_colours[r], width=7 if r == 0 else 4),
+            name="GD from your start" if r == 0 else "GD from random starts", showlegend=r <= 1,
             legendgroup="paths", hoverinfo="skip",
         ))
-    fig.add_trace(go.Scatter3d(
-        x=coords[-1, :, 0], y=coords[-1, :, 1], z=np.minimum(losses[-1], cap) + lift, mode="markers",
-        marker=dict(size=4, color=[palette.BLACK] + list(colours[1:])), name="endpoints",
+    data.append(dict(
+        type="scatter3d", x=coords[-1, :, 0], y=coords[-1, :, 1], z=np.minimum(losses[-1], cap) + lift,
+        mode="markers", marker=dict(size=4, color=run_colours), name="endpoints",
         hovertemplate="end: loss %{z:.4f}<extra></extra>",
     ))
     if len(stars) and star_loss is not None:
         s = np.asarray(stars, dtype=float).reshape(-1, 2)
-        fig.add_trace(go.Scatter3d(
-            x=s[:, 0], y=s[:, 1], z=np.full(len(s), star_loss + lift), mode="markers",
-            marker=dict(symbol="diamond", size=7, color=palette.YELLOW, line=dict(color=palette.BLACK, width=2)),
-            name="global minimum (convex)",
-        ))
-    fig.update_layout(scene=dict(
-        xaxis_title=names[0], yaxis_title=names[1], zaxis_title="L", camera=CAMERAS[camera],
-        aspectmode="manual", aspectratio=dict(x=1, y=1, z=0.6),
-    ), legend=dict(orientation="h", x=0, y=0, xanchor="left", yanchor="top"), uirevision=camera)
+        data.append(_star(s[:, 0], s[:, 1], np.full(len(s), star_loss + lift)))
+    layout = dict(
+        scene=dict(xaxis=dict(title=dict(text=names[0])), yaxis=dict(title=dict(text=names[1])),
+                   zaxis=dict(title=dict(text="L")), camera=CAMERAS[camera], aspectmode="manual",
+                   aspectratio=dict(x=1, y=1, z=0.6)),
+        legend=dict(orientation="h", x=0, y=0, xanchor="left", yanchor="top"), uirevision=camera,
+    )
     if cap < float(finite.max(initial=cap)):
-        fig.add_annotation(text=f"heights above {fmt(cap)} are cut off", x=0.01, y=0.01, xref="paper",
-                           yref="paper", showarrow=False, font=dict(size=11, color="#555555"))
-    return style(fig, title, height)
+        layout["annotations"] = [dict(text=f"heights above {fmt(cap)} are cut off", x=0.01, y=0.01, xref="paper",
+                                      yref="paper", showarrow=False, font=dict(size=11, color="#555555"))]
+    return build(data, layout, title=title, height=height)
 
 
 def curve_figure(a, Z, region_index, region_labels, coords, losses, colours, *, name="w", stars=(),
                  star_loss=None, title=None, height=420):
     """One-parameter landscape L(w) with pattern intervals and the GD iterates on the curve."""
-    fig = go.Figure()
+    shapes, notes = [], []
     for i, text in enumerate(region_labels):
         inside = a[region_index == i]
-        if inside.size:
-            fig.add_vrect(x0=inside.min(), x1=inside.max(), fillcolor=palette.REGIONS[i % len(palette.REGIONS)],
-                          opacity=0.7, line_width=0, layer="below", annotation_text=text,
-                          annotation_position="top left", annotation_font_size=11)
-    fig.add_trace(go.Scatter(x=a, y=Z, mode="lines", line=dict(color=palette.BLUE, width=2.5), name="L(w)",
-                             hovertemplate=f"{name}=%{{x:.3f}}<br>L=%{{y:.4f}}<extra></extra>"))
+        if inside.size > 1:
+            shapes.append(dict(type="rect", xref="x", yref="paper", x0=inside.min(), x1=inside.max(), y0=0, y1=1,
+                               fillcolor=palette.REGIONS[i % len(palette.REGIONS)], opacity=0.7, line_width=0,
+                               layer="below"))
+            notes.append(dict(x=float(inside.mean()), y=0.98, xref="x", yref="paper", text=text, showarrow=False,
+                              font=dict(size=11), yanchor="top"))
+    # Near-invisible markers make the curve clickable (Streamlit reports clicks on points only).
+    data = [dict(type="scatter", x=a, y=Z, mode="lines+markers", line=dict(color=palette.BLUE, width=2.5),
+                 marker=dict(size=8, opacity=0.01, color=palette.BLUE), name="L(w)",
+                 hovertemplate=f"click: start at {name}=%{{x:.3f}}<br>L=%{{y:.4f}}<extra></extra>")]
+    run_colours = _run_colours(colours)
     for r in range(coords.shape[1]):
-        bold = r == 0
-        fig.add_trace(go.Scatter(
-            x=coords[:, r, 0], y=losses[:, r], mode="lines+markers",
-            line=dict(color=palette.BLACK if bold else colours[r], width=2 if bold else 1),
-            marker=dict(size=5 if bold else 3), name="GD from your start" if bold else "GD from random starts",
-            showlegend=r <= 1, legendgroup="paths", hoverinfo="skip",
+        data.append(dict(
+            type="scatter", x=coords[:, r, 0], y=losses[:, r], mode="lines+markers",
+            line=dict(color=run_colours[r], width=2 if r == 0 else 1), marker=dict(size=5 if r == 0 else 3),
+            name="GD from your start" if r == 0 else "GD from random starts", showlegend=r <= 1,
+            legendgroup="paths", hoverinfo="skip",
         ))
-    fig.add_trace(go.Scatter(
-        x=coords[-1, :, 0], y=losses[-1], mode="markers+text", text=[fmt(v) for v in losses[-1]],
-        textposition="top center", marker=dict(symbol="x", size=10, color=[palette.BLACK] + list(colours[1:])),
+    data.append(dict(
+        type="scatter", x=coords[-1, :, 0], y=losses[-1], mode="markers+text", text=[fmt(v) for v in losses[-1]],
+        textposition="top center", marker=dict(symbol="x", size=10, color=run_colours),
         name="endpoints (final loss)",
     ))
     if len(stars) and star_loss is not None:
         s = np.asarray(stars, dtype=float).reshape(-1)
-        fig.add_trace(go.Scatter(
-            x=s, y=np.full(len(s), star_loss), mode="markers", name="global minimum (convex)",
-            marker=dict(symbol="star", size=18, color=palette.YELLOW, line=dict(color=palette.BLACK, width=1.5)),
-        ))
+        data.append(_star(s, np.full(len(s), star_loss)))
     top = float(np.quantile(Z, 0.9))
-    fig.update_yaxes(title="L", range=[min(0.0, float(Z.min())) - 0.05 * top, top])
-    fig.update_xaxes(title=name)
-    return style(fig, title, height)
+    layout = dict(
+        shapes=shapes, annotations=notes, clickmode="event+select",
+        xaxis=dict(title=dict(text=name)),
+        yaxis=dict(title=dict(text="L"), range=[min(0.0, float(Z.min())) - 0.05 * top, top]),
+    )
+    return build(data, layout, title=title, height=height)

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
 from .. import palette
-from .common import fmt, style
+from .common import build, fmt
 
 
 def output_figure(x, y, grid, curves, *, neurons=None, title=None, height=420):
@@ -22,50 +21,48 @@ def output_figure(x, y, grid, curves, *, neurons=None, title=None, height=420):
         ``{"W": (m, d), "alpha": (m,), "bias": bool, "name": str}``: one network's neurons, drawn as
         their ReLU contributions ``alpha_i max(0, w_i . x)`` with the points each one activates.
     """
-    fig = go.Figure()
+    data, shapes = [], []
     shown_groups = set()
     for c in curves:
         group = c.get("group", c["name"])
-        fig.add_trace(go.Scatter(
-            x=grid, y=c["f"], mode="lines", name=c["name"], legendgroup=group,
+        data.append(dict(
+            type="scatter", x=grid, y=c["f"], mode="lines", name=c["name"], legendgroup=group,
             showlegend=group not in shown_groups,
             line=dict(color=c["colour"], width=c.get("width", 2), dash=c.get("dash", "solid")),
             hovertemplate="x=%{x:.3f}<br>f(x)=%{y:.4f}<extra>" + c["name"] + "</extra>",
         ))
         shown_groups.add(group)
     if neurons is not None:
-        _add_neurons(fig, x, grid, neurons)
-    fig.add_trace(go.Scatter(
-        x=x, y=y, mode="markers", name="data",
+        _neurons(data, shapes, x, grid, neurons)
+    data.append(dict(
+        type="scatter", x=x, y=y, mode="markers", name="data",
         marker=dict(size=11, color=palette.BLACK, line=dict(color="white", width=1.5)),
         hovertemplate="x=%{x:.3f}<br>y=%{y:.3f}<extra>data</extra>",
     ))
-    fig.update_xaxes(title="x")
-    fig.update_yaxes(title="f(x)")
     lo = min(float(np.min(y)), 0.0)
     hi = max(float(np.max(y)), 0.0)
     pad = 0.35 * max(hi - lo, 1.0)
-    fig.update_yaxes(range=[lo - pad, hi + pad])
-    return style(fig, title, height)
+    layout = dict(xaxis=dict(title=dict(text="x")), yaxis=dict(title=dict(text="f(x)"), range=[lo - pad, hi + pad]),
+                  shapes=shapes)
+    return build(data, layout, title=title, height=height)
 
 
-def _add_neurons(fig, x, grid, neurons) -> None:
+def _neurons(data, shapes, x, grid, neurons) -> None:
     W, alpha, bias = np.asarray(neurons["W"]), np.asarray(neurons["alpha"]), neurons["bias"]
     Xg = np.column_stack([grid, np.ones_like(grid)]) if bias else grid[:, None]
     Xd = np.column_stack([x, np.ones_like(x)]) if bias else x[:, None]
     many = len(alpha) > 8
     for i in range(len(alpha)):
         colour = palette.SERIES[i % len(palette.SERIES)]
-        contribution = alpha[i] * np.maximum(Xg @ W[i], 0.0)
         if not many:
-            fig.add_trace(go.Scatter(
-                x=grid, y=contribution, mode="lines", line=dict(color=colour, width=1.3, dash="dot"),
-                name=f"{neurons['name']}: neuron {i + 1}", legendgroup="neurons",
-                hovertemplate=f"neuron {i + 1}: α={alpha[i]:.3f}<extra></extra>",
+            data.append(dict(
+                type="scatter", x=grid, y=alpha[i] * np.maximum(Xg @ W[i], 0.0), mode="lines",
+                line=dict(color=colour, width=1.3, dash="dot"), name=f"{neurons['name']}: neuron {i + 1}",
+                legendgroup="neurons", hovertemplate=f"neuron {i + 1}: α={alpha[i]:.3f}<extra></extra>",
             ))
             active = Xd @ W[i] >= 0
-            fig.add_trace(go.Scatter(
-                x=x[active], y=np.full(active.sum(), 0.0) - 0.06 * (i + 1), mode="markers",
+            data.append(dict(
+                type="scatter", x=x[active], y=np.full(int(active.sum()), -0.06 * (i + 1)), mode="markers",
                 marker=dict(symbol="triangle-up", size=9, color=colour), showlegend=False,
                 name=f"points neuron {i + 1} activates", legendgroup="neurons",
                 hovertemplate=f"neuron {i + 1} activates x=%{{x:.3f}}<extra></extra>",
@@ -73,25 +70,30 @@ def _add_neurons(fig, x, grid, neurons) -> None:
         if bias and abs(W[i, 0]) > 1e-12:
             kink = -W[i, 1] / W[i, 0]
             if grid[0] <= kink <= grid[-1]:
-                fig.add_vline(x=kink, line=dict(color=colour, width=1, dash="dot"), opacity=0.6)
+                shapes.append(dict(type="line", xref="x", yref="paper", x0=kink, x1=kink, y0=0, y1=1,
+                                   line=dict(color=colour, width=1, dash="dot"), opacity=0.6))
 
 
 def loss_figure(steps, losses, colours, *, optimum=None, optimum_label="global optimum (convex)", log=True,
                 title=None, height=320):
     """Loss against GD step for every run, with the convex optimum as a horizontal line."""
-    fig = go.Figure()
+    data = []
     for r in range(losses.shape[1]):
-        bold = r == 0
-        fig.add_trace(go.Scatter(
-            x=steps, y=losses[:, r], mode="lines",
-            line=dict(color=palette.BLACK if bold else colours[r], width=2.5 if bold else 1.2),
-            name="GD from your start" if bold else "GD from random starts", legendgroup="runs",
+        data.append(dict(
+            type="scatter", x=steps, y=losses[:, r], mode="lines",
+            line=dict(color=palette.BLACK if r == 0 else colours[r], width=2.5 if r == 0 else 1.2),
+            name="GD from your start" if r == 0 else "GD from random starts", legendgroup="runs",
             showlegend=r <= 1, hovertemplate="step %{x}<br>loss %{y:.6g}<extra></extra>",
         ))
+    shapes, notes = [], []
     if optimum is not None:
-        fig.add_hline(y=optimum, line=dict(color=palette.VERMILLION, width=2, dash="dash"),
-                      annotation_text=f"{optimum_label}: {fmt(optimum)}", annotation_position="top right")
+        shapes.append(dict(type="line", xref="paper", yref="y", x0=0, x1=1, y0=optimum, y1=optimum,
+                           line=dict(color=palette.VERMILLION, width=2, dash="dash")))
+        notes.append(dict(xref="paper", yref="y", x=1, y=optimum, xanchor="right", yanchor="bottom",
+                          text=f"{optimum_label}: {fmt(optimum)}", showarrow=False))
     use_log = log and np.all(losses > 0) and (optimum is None or optimum > 0)
-    fig.update_yaxes(title="loss (1)", type="log" if use_log else "linear")
-    fig.update_xaxes(title="GD step")
-    return style(fig, title, height)
+    if use_log and optimum is not None:
+        notes[0]["y"] = float(np.log10(optimum))  # annotations on a log axis are placed in log10 units
+    layout = dict(yaxis=dict(title=dict(text="loss (1)"), type="log" if use_log else "linear"),
+                  xaxis=dict(title=dict(text="GD step")), shapes=shapes, annotations=notes)
+    return build(data, layout, title=title, height=height)

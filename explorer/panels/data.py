@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from .. import session
-from ..click_pad import click_pad
+from ..click_pad import click_pad, peek_edit
 from ..state import MAX_ABS, MAX_POINTS, State
 
 
@@ -49,6 +49,12 @@ def pad_ranges(points) -> tuple[tuple[float, float], tuple[float, float]]:
     span = np.maximum(hi - lo, 1.0)
     lo, hi = lo - 0.3 * span, hi + 0.3 * span
     return (float(lo[0]), float(hi[0])), (float(lo[1]), float(hi[1]))
+
+
+def pending_edit(state: State) -> State:
+    """Apply an edit made on the pad before anything is computed on this run."""
+    edit = peek_edit("data_pad")
+    return _apply(state, edit) if edit is not None else state
 
 
 def data_panel(state: State, curves=None) -> State:

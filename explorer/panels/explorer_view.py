@@ -8,18 +8,23 @@ import streamlit as st
 import landscape as L
 from solvers import SolverError
 
-from .. import compute, session
+from .. import cache, compute, session
 from ..figures import contour_figure, curve_figure, loss_figure, output_figure, surface_figure
 from ..figures.common import outcome_colours
 from ..models import MODELS
 from ..state import State
 from . import convex_panel, show, text
 from .results import results_for, training
-from .data import data_panel, output_curves
+from .data import data_panel, output_curves, pending_edit
 
 
 def explorer_view(state: State) -> None:
     model = MODELS[state.model]
+    # Edits and clicks are already in the session state: apply them before computing, so that this
+    # run draws their result instead of drawing the old figures and starting another run.
+    state = pending_edit(state)
+    if model.landscape_dims:
+        state = _pending_pick(state, "contour" if model.landscape_dims == 2 else "curve")
     if not state.points:
         _data_only(state)
         st.info("The dataset is empty: click on the canvas or add rows to the table.")
@@ -67,19 +72,18 @@ def _landscape_2d(state: State, res: dict) -> None:
     contour, surf = landscape_figures(training(state), state.frame, state.camera, state.basins)
     left, right = st.columns(2)
     with left:
-        event = show.figure(contour, "contour", "landscape-contour", on_select="rerun")
+        show.figure(contour, "contour", "landscape-contour", on_select="rerun")
         _frame_buttons(state, res["path"])
     with right:
         show.figure(surf, "surface", "landscape-surface")
-    _apply_pick(state, event)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def landscape_figures(train: State, frame: int, camera: str, basins: bool):
     res = results_for(train)
     model = res["model"]
-    a, b, Z = compute.surface(train.model, train.points, train.lam, res["box"])
-    index, labels = compute.pattern_regions(train.model, train.points, a, b)
+    a, b, Z = cache.surface(train.model, train.points, train.lam, res["box"])
+    index, labels = cache.pattern_regions(train.model, train.points, a, b)
     path = res["path"]
     coords = model.coordinates(path.W)
     layer = _basins(train, res) if basins and train.model == "two" else None
@@ -93,19 +97,18 @@ def landscape_figures(train: State, frame: int, camera: str, basins: bool):
     return contour, surf
 
 
-def _apply_pick(state: State, event) -> None:
-    """A click on the contour moves the start; each click is applied once."""
-    points = (event or {}).get("selection", {}).get("points", []) if event else []
+def _pending_pick(state: State, key: str) -> State:
+    """A click on the contour (or the curve) moves the start; each click is applied once."""
+    event = st.session_state.get(key) or {}
+    points = (event.get("selection") or {}).get("points") or []
     if not points:
-        return
+        return state
     p = points[-1]
-    pick = (round(float(p["x"]), 4), round(float(p["y"]), 4))
-    if st.session_state.get("_last_pick") == pick:
-        return
-    st.session_state["_last_pick"] = pick
-    if pick != tuple(state.start):
-        session.update(start=pick, frame=-1)
-        st.rerun()
+    pick = (round(float(p["x"]), 4), round(float(p["y"]), 4) if key == "contour" else 0.0)
+    if st.session_state.get("_last_pick") == (key, pick):
+        return state
+    st.session_state["_last_pick"] = (key, pick)
+    return session.update(start=pick, frame=-1) if pick != tuple(state.start) else state
 
 
 def _frame_buttons(state: State, path) -> None:
@@ -134,14 +137,7 @@ def _basins(state: State, res: dict):
 def _landscape_1d(state: State, res: dict) -> None:
     st.subheader("2 · The non-convex loss curve")
     st.markdown(text.CURVE)
-    event = show.figure(curve_for(training(state)), "curve", "loss-curve", on_select="rerun")
-    points = (event or {}).get("selection", {}).get("points", []) if event else []
-    if points:
-        pick = (round(float(points[-1]["x"]), 4), 0.0)
-        if st.session_state.get("_last_pick") != pick:
-            st.session_state["_last_pick"] = pick
-            session.update(start=pick, frame=-1)
-            st.rerun()
+    show.figure(curve_for(training(state)), "curve", "loss-curve", on_select="rerun")
     start = st.slider("Start w", float(res["box"][0][0]), float(res["box"][0][1]), float(state.start[0]),
                       step=0.01, key=f"start_slider_{state.start[0]}")
     if start != state.start[0]:
@@ -152,8 +148,8 @@ def _landscape_1d(state: State, res: dict) -> None:
 @st.cache_resource(max_entries=32, show_spinner=False)
 def curve_for(train: State):
     res = results_for(train)
-    a, _, Z = compute.surface(train.model, train.points, train.lam, res["box"])
-    index, labels = compute.pattern_regions(train.model, train.points, a, None)
+    a, _, Z = cache.surface(train.model, train.points, train.lam, res["box"])
+    index, labels = cache.pattern_regions(train.model, train.points, a, None)
     path = res["path"]
     coords = res["model"].coordinates(path.W)
     return curve_figure(a, Z, index, labels, coords, path.loss, res["colours"], name="w", stars=res["stars"],

@@ -31,15 +31,11 @@ def _compute(state: State) -> dict:
     out: dict = {"model": model}
     if model.landscape_dims:
         box = compute.landscape_box(state.model, state.points, state.start)
-        user = cache.descent_from(state.model, state.points, state.lam, state.step, state.steps,
-                                  (tuple(state.start[: model.landscape_dims]),))
-        if state.starts:
-            coords = compute.random_starts(state.model, box, state.starts, state.seed)
-            rand = cache.descent_from(state.model, state.points, state.lam, state.step, state.steps,
-                                      tuple(map(tuple, coords)))
-            path = compute.merge_paths(user, rand)
-        else:
-            path = user
+        # One batch for the user's start and the random ones: a GD step costs the same for 1 or 30 runs.
+        coords = np.vstack([np.asarray(state.start[: model.landscape_dims], dtype=float),
+                            compute.random_starts(state.model, box, state.starts, state.seed)])
+        path = cache.descent_from(state.model, state.points, state.lam, state.step, state.steps,
+                                  tuple(map(tuple, coords)))
         optimum = cache.fixed_alpha_optimum(state.model, state.points, state.lam)
         out.update(box=box, optimum=optimum.objective, fixed=optimum)
         out["stars"] = _stars(state, optimum)
