@@ -16,11 +16,11 @@ from .validation import as_nonnegative, as_vector
 def _scalar_data(x, y) -> tuple[torch.Tensor, torch.Tensor]:
     xv = as_vector(x, name="x")
     yv = as_vector(y, len(xv), "y")
-    return torch.from_numpy(xv), torch.from_numpy(yv)
+    return torch.from_numpy(np.ascontiguousarray(xv)), torch.from_numpy(np.ascontiguousarray(yv))
 
 
 def _axis(values, name: str) -> torch.Tensor:
-    return torch.from_numpy(as_vector(values, name=name))
+    return torch.from_numpy(np.ascontiguousarray(as_vector(values, name=name)))
 
 
 def loss_grid(x, y, w1, w2, lam: float = 0.0) -> np.ndarray:

@@ -1,4 +1,5 @@
 """The convex side: activation patterns and problem (2), whose optimum is the global optimum of (1)."""
+from .certificate import optimality_gap
 from .convex import solve_convex
 from .patterns import enumerate_patterns, sample_patterns
 from .solution import ConvexSolution, SolverError, convex_objective, map_to_network
@@ -9,6 +10,7 @@ __all__ = [
     "convex_objective",
     "enumerate_patterns",
     "map_to_network",
+    "optimality_gap",
     "sample_patterns",
     "solve_convex",
 ]

@@ -158,7 +158,8 @@ def _rank2(Z: np.ndarray):
     return rays, pats[region], ray
 
 
-def _rank3(Z: np.ndarray):
+def _rank3_rays(Z: np.ndarray):
+    """Distinct rays ``+-(z_a x z_b)``, their products with the rows, and which rows vanish on them."""
     n = Z.shape[0]
     norms = np.linalg.norm(Z, axis=1)
     zero = norms == 0
@@ -180,7 +181,13 @@ def _rank3(Z: np.ndarray):
         keep_rows = np.concatenate([np.flatnonzero(simple), multi[np.sort(first)]])
         keep_rows.sort()
         rays, prod, tied, count = rays[keep_rows], prod[keep_rows], tied[keep_rows], count[keep_rows]
-        simple = count == 2
+    return rays, prod, tied
+
+
+def _rank3(Z: np.ndarray):
+    zero = np.linalg.norm(Z, axis=1) == 0
+    rays, prod, tied = _rank3_rays(Z)
+    simple = tied.sum(axis=1) == 2
     base = (prod > 0) | zero[None, :]
     out_p, out_r = [], []
     s_idx = np.flatnonzero(simple)
@@ -243,6 +250,98 @@ def arrangement(X: np.ndarray) -> Arrangement:
     region, ray_of = pairs // len(rays), pairs % len(rays)
     counts = np.bincount(region, minlength=len(patterns))
     members = np.full((len(patterns), max(1, int(counts.max(initial=0)))), -1, dtype=np.int64)
+    start = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    members[region, np.arange(len(region)) - start[region]] = ray_of
+    return Arrangement(Z, basis, rays, patterns, members)
+
+
+def _all_rays(Z: np.ndarray) -> np.ndarray:
+    """Every ray of the arrangement of Z (rank r = 1, 2 or 3), unit length."""
+    r = Z.shape[1]
+    if r == 1:
+        return np.array([[1.0], [-1.0]])
+    if r == 2:
+        norms = np.linalg.norm(Z, axis=1)
+        nz = norms > 0
+        perp = np.stack([-Z[nz, 1], Z[nz, 0]], axis=1) / norms[nz, None]
+        return _angles_merged(np.concatenate([perp, -perp]))[0]
+    return _rank3_rays(Z)[0]
+
+
+def cones_of(X: np.ndarray, patterns: np.ndarray, max_free: int = 12) -> Arrangement:
+    """The extreme rays of the cones of given patterns (rank(X) <= 3).
+
+    A ray e lies in ``K_D`` iff D agrees with ``1[Z e > 0]`` on every row not vanishing on e; the rows
+    that vanish are free. So the patterns holding e are looked up by filling in the free rows in every
+    way (up to ``2**max_free`` ways; a direct comparison beyond that). A pattern whose cone is {0}
+    gets no ray.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, d)
+    patterns : ndarray of bool, shape (P, n)
+
+    Returns
+    -------
+    Arrangement
+        With ``patterns`` as given.
+    """
+    Z, basis = row_space(X)
+    n, r = Z.shape
+    if r > 3:
+        raise ValueError(f"X has rank {r}; cones are described by rays only for rank <= 3.")
+    P = len(patterns)
+    if r == 0:
+        return Arrangement(Z, basis, np.zeros((0, 0)), patterns, np.full((P, 1), -1, dtype=np.int64))
+    rays = _all_rays(Z)
+    norms = np.linalg.norm(Z, axis=1)
+    prod = rays @ Z.T
+    tied = np.abs(prod) <= _TIE * norms[None, :]
+    base = prod > 0
+    free = tied.sum(axis=1)
+    pair_p, pair_e = [], []
+    queries, owners = [], []
+    for t in np.unique(free):
+        idx = np.flatnonzero(free == t)
+        if t > max_free:
+            for e in idx:
+                hit = np.flatnonzero(np.all((patterns == base[e]) | tied[e], axis=1))
+                pair_p.append(hit)
+                pair_e.append(np.full(len(hit), e))
+            continue
+        cols = np.nonzero(tied[idx])[1].reshape(len(idx), t)
+        fills = ((np.arange(2**t)[:, None] >> np.arange(t)[None, :]) & 1).astype(bool)
+        q = np.repeat(base[idx][:, None, :], 2**t, axis=1)
+        q[np.arange(len(idx))[:, None, None], np.arange(2**t)[None, :, None], cols[:, None, :]] = fills[None]
+        queries.append(q.reshape(-1, n))
+        owners.append(np.repeat(idx, 2**t))
+    if queries:
+        q = np.concatenate(queries)
+        _, inverse = _unique_patterns(np.concatenate([patterns, q]))
+        first = np.full(inverse.max() + 1, -1)
+        first[inverse[:P][::-1]] = np.arange(P)[::-1]
+        hit = first[inverse[P:]]
+        ok = hit >= 0
+        pair_p.append(hit[ok])
+        pair_e.append(np.concatenate(owners)[ok])
+    region = np.concatenate(pair_p) if pair_p else np.zeros(0, dtype=np.int64)
+    ray_of = np.concatenate(pair_e) if pair_e else np.zeros(0, dtype=np.int64)
+    # Duplicate patterns: every copy gets the rays.
+    _, pinv = _unique_patterns(patterns)
+    groups = {}
+    for p, g in enumerate(pinv):
+        groups.setdefault(g, []).append(p)
+    rep = {grp[0]: grp for grp in groups.values()}
+    full_p, full_e = [], []
+    for p, e in zip(region, ray_of):
+        for q in rep.get(p, [p]):
+            full_p.append(q)
+            full_e.append(e)
+    region, ray_of = np.asarray(full_p, dtype=np.int64), np.asarray(full_e, dtype=np.int64)
+    pairs = np.unique(region * len(rays) + ray_of)
+    region, ray_of = pairs // len(rays), pairs % len(rays)
+    counts = np.bincount(region, minlength=P)
+    members = np.full((P, max(1, int(counts.max(initial=0)))), -1, dtype=np.int64)
     start = np.concatenate([[0], np.cumsum(counts)[:-1]])
     members[region, np.arange(len(region)) - start[region]] = ray_of
     return Arrangement(Z, basis, rays, patterns, members)

@@ -5,11 +5,18 @@ import numpy as np
 
 from landscape.validation import as_data, as_nonnegative
 
-from .patterns import enumerate_patterns
+from .cones import arrangement, cones_of, row_space
+from .fast import solve_fast
+from .patterns import enumerate_patterns, sample_patterns
 from .reference import solve_with_cvxpy
+from .sampled import solve_working_set
 from .solution import ConvexSolution, convex_objective
 
-METHODS = ("cvxpy",)
+METHODS = ("fast", "cvxpy")
+
+# Beyond rank 3 the patterns are sampled: this many Gaussian gates, with this seed.
+SAMPLED_GATES = 2000
+SAMPLED_SEED = 0
 
 
 def as_patterns(patterns, n: int) -> np.ndarray:
@@ -30,16 +37,19 @@ def as_patterns(patterns, n: int) -> np.ndarray:
 
 
 def covers_all(patterns: np.ndarray, X: np.ndarray) -> bool:
-    """True iff ``patterns`` includes every activation pattern of X (decidable for rank <= 3)."""
+    """True iff ``patterns`` includes every activation region of X (decidable for rank <= 3).
+
+    Regions suffice: a lower-dimensional face's prediction is also a region's (see :mod:`solvers.cones`).
+    """
     try:
-        every = enumerate_patterns(X)
+        every = arrangement(X).patterns
     except ValueError:
         return False
     have = {row.tobytes() for row in patterns}
     return all(row.tobytes() in have for row in every)
 
 
-def solve_convex(X, y, lam, patterns=None, method: str = "cvxpy") -> ConvexSolution:
+def solve_convex(X, y, lam, patterns=None, method: str = "fast", device=None) -> ConvexSolution:
     """Solve problem (2) and report the result.
 
     Minimises ``||sum_i D_i X (u_i - v_i) - y||^2 + lam * sum_i (||u_i||_2 + ||v_i||_2)``
@@ -53,9 +63,15 @@ def solve_convex(X, y, lam, patterns=None, method: str = "cvxpy") -> ConvexSolut
     lam : float >= 0
         The lambda of (2); it matches the lambda/2 weight decay of (1).
     patterns : array_like of bool, shape (P, n), optional
-        Activation patterns to use; defaults to :func:`enumerate_patterns` (all of them).
-    method : {"cvxpy"}
-        ``"cvxpy"``: cvxpy with Clarabel.
+        Activation patterns to use. By default, for rank(X) <= 3, every activation region (exact);
+        for rank(X) > 3, ``sample_patterns(X, SAMPLED_GATES, SAMPLED_SEED)`` (2000 Gaussian gates,
+        seed 0) -- then ``exact`` is False and ``n_patterns`` says how many were used.
+    method : {"fast", "cvxpy"}
+        ``"fast"``: column generation with a duality-gap certificate (:mod:`solvers.fast` for
+        rank <= 3, :mod:`solvers.sampled` above); the result carries ``gap`` and ``lower``.
+        ``"cvxpy"``: the whole problem in cvxpy with Clarabel (the reference).
+    device : torch device, optional
+        Where the fast method's batched pricing runs.
 
     Returns
     -------
@@ -64,21 +80,59 @@ def solve_convex(X, y, lam, patterns=None, method: str = "cvxpy") -> ConvexSolut
     Raises
     ------
     ValueError
-        For invalid data, lambda or patterns.
+        For invalid data, lambda, method or patterns.
     SolverError
-        If the solver does not reach optimality.
+        If the solver does not reach (certified) optimality.
     """
     X, y = as_data(X, y)
     lam = as_nonnegative(lam, "lam")
     if method not in METHODS:
         raise ValueError(f"Unknown method {method!r}; choose one of {', '.join(METHODS)}.")
+    rank = row_space(X)[0].shape[1]
+    sampled = patterns is None and rank > 3
     if patterns is None:
-        patterns = enumerate_patterns(X)
-        exact = True
+        exact = rank <= 3
+        if exact:
+            arr = arrangement(X) if method == "fast" else None
+            patterns = arr.patterns if arr is not None else enumerate_patterns(X)
+        else:
+            patterns = sample_patterns(X, SAMPLED_GATES, SAMPLED_SEED)
     else:
         patterns = as_patterns(patterns, X.shape[0])
         exact = covers_all(patterns, X)
-    U, V, status, seconds = solve_with_cvxpy(X, y, lam, patterns)
+        arr = cones_of(X, patterns) if method == "fast" and rank <= 3 else None
+
+    if method == "cvxpy":
+        U, V, status, seconds = solve_with_cvxpy(X, y, lam, patterns)
+        return ConvexSolution(
+            objective=convex_objective(U, V, patterns, X, y, lam),
+            U=U,
+            V=V,
+            patterns=patterns,
+            exact=exact,
+            solve_seconds=seconds,
+            status=status,
+            method=method,
+        )
+
+    if rank <= 3:
+        res = solve_fast(X, y, lam, device=device, arr=arr)
+        U, V, obj, lower, seconds = res.U, res.V, res.objective, res.lower, res.seconds
+        if len(patterns) == 0:  # X = 0: only w = 0, whose pattern activates every point
+            patterns = np.ones((1, X.shape[0]), dtype=bool)
+            U = V = np.zeros((1, X.shape[1]))
+    else:
+        U, V, obj, lower, _, seconds = solve_working_set(X, y, lam, patterns)
+    gap = max(0.0, obj - lower)
+    if exact:
+        scope = f"all {len(patterns)} activation regions"
+    elif rank > 3 and sampled:
+        scope = f"the {len(patterns)} sampled patterns only (rank(X) = {rank} > 3)"
+    else:
+        scope = f"the {len(patterns)} given patterns only"
+    status = f"optimal within a certified gap of {gap:.3g} over {scope}"
+    if not exact:
+        status += "; not certified as the global optimum of (1)"
     return ConvexSolution(
         objective=convex_objective(U, V, patterns, X, y, lam),
         U=U,
@@ -88,4 +142,7 @@ def solve_convex(X, y, lam, patterns=None, method: str = "cvxpy") -> ConvexSolut
         solve_seconds=seconds,
         status=status,
         method=method,
+        gap=gap,
+        prune=0.0,
+        lower=lower,
     )

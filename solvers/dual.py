@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 
 from .cones import Arrangement
@@ -47,39 +48,52 @@ def dual_bound(rho: torch.Tensor, y: torch.Tensor, lam: float, M: float) -> floa
 
 @dataclass
 class RayCones:
-    """The cones of an :class:`Arrangement` as torch tensors, ready for batched projections.
+    """The cones of an :class:`Arrangement` as flat torch tensors, ready for batched projections.
 
     Attributes
     ----------
     D : tensor, shape (P, n)
         Patterns as 0/1 floats.
     Z : tensor, shape (n, r)
-    E : tensor, shape (P, k, r)
-        Extreme rays of each cone (zero rows where padded).
-    mask : tensor of bool, shape (P, k)
+    owner : tensor of int, shape (L,)
+        Region of each (region, ray) incidence.
+    E : tensor, shape (L, r)
+        The ray of each incidence.
     """
 
     D: torch.Tensor
     Z: torch.Tensor
+    owner: torch.Tensor
     E: torch.Tensor
-    mask: torch.Tensor
 
     @classmethod
     def from_arrangement(cls, arr: Arrangement, device=None) -> "RayCones":
         kw = dict(dtype=torch.float64, device=device)
-        members = torch.as_tensor(arr.members, device=device)
-        mask = members >= 0
+        P, k = arr.members.shape
+        p_idx, slot = np.nonzero(arr.members >= 0)
+        ray_idx = arr.members[p_idx, slot]
+        # Every pair of rays of one cone (pointed: never (anti)parallel).
+        a_list, b_list = [], []
+        start = np.concatenate([[0], np.cumsum((arr.members >= 0).sum(1))[:-1]])
+        for i in range(k):
+            for j in range(i + 1, k):
+                both = np.flatnonzero((arr.members[:, i] >= 0) & (arr.members[:, j] >= 0))
+                a_list.append(start[both] + i)
+                b_list.append(start[both] + j)
         rays = torch.as_tensor(arr.rays, **kw)
-        E = rays[members.clamp(min=0)] * mask[..., None]
-        obj = cls(torch.as_tensor(arr.patterns, **kw), torch.as_tensor(arr.Z, **kw), E, mask)
-        k = E.shape[1]
-        C = E @ E.transpose(1, 2)
-        det = 1.0 - C * C
-        upper = torch.triu(torch.ones(k, k, dtype=torch.bool, device=E.device), diagonal=1)
-        # Distinct rays of one pointed cone are never (anti)parallel; the guard only skips padding.
-        obj._C = C
-        obj._det = torch.where(det > 1e-14, det, torch.ones_like(det))
-        obj._pair = upper[None] & mask[:, :, None] & mask[:, None, :] & (det > 1e-14)
+        obj = cls(
+            torch.as_tensor(arr.patterns, **kw),
+            torch.as_tensor(arr.Z, **kw),
+            torch.as_tensor(p_idx, device=device),
+            rays[torch.as_tensor(ray_idx, device=device)],
+        )
+        obj._P = P
+        a = torch.as_tensor(np.concatenate(a_list) if a_list else np.zeros(0, dtype=np.int64), device=device)
+        b = torch.as_tensor(np.concatenate(b_list) if b_list else np.zeros(0, dtype=np.int64), device=device)
+        C = (obj.E[a] * obj.E[b]).sum(1)
+        obj._a, obj._b, obj._C = a, b, C
+        obj._det = (1.0 - C * C).clamp(min=1e-300)
+        obj._pair_owner = obj.owner[a]
         obj._sign = 2.0 * obj.D - 1.0
         return obj
 
@@ -104,16 +118,40 @@ class RayCones:
         -------
         tensor, shape (P,)
         """
-        ge = torch.einsum("pkr,pr->pk", self.E, g)
-        best = torch.where(self.mask, ge.clamp(min=0.0), torch.zeros_like(ge)).amax(dim=1) ** 2
-        if self.E.shape[1] > 1:
-            ga, gb = ge[:, :, None], ge[:, None, :]
-            la = (ga - self._C * gb) / self._det
-            lb = (gb - self._C * ga) / self._det
-            ok = self._pair & (la >= 0) & (lb >= 0)
-            val = torch.where(ok, la * ga + lb * gb, torch.zeros_like(la))
-            best = torch.maximum(best, val.flatten(1).amax(dim=1))
+        return self._norms(g, None)
+
+    def projection_norms_pm(self, g: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """``(||P_{K_i}(g_i)||, ||P_{K_i}(-g_i)||)`` in one pass (the products with the rows are shared)."""
+        inside = None
         if self.Z.shape[1] == 3:
-            inside = (self._sign * (g @ self.Z.T)).amin(dim=1) >= 0
+            t = self._sign * (g @ self.Z.T)
+            inside = (t.amin(dim=1) >= 0, t.amax(dim=1) <= 0)
+        both = self._norms(torch.cat([g, -g]), None if inside is None else torch.cat(inside))
+        return both[: self._P], both[self._P :]
+
+    def _norms(self, g: torch.Tensor, inside) -> torch.Tensor:
+        """Projection norms for a stack of ``k * P`` gradients (k copies of the cones)."""
+        copies = len(g) // self._P
+        copy = torch.arange(copies, device=g.device)[:, None]
+        shift = copy * self._P
+        owner = (self.owner[None, :] + shift).reshape(-1)
+        pair_owner = (self._pair_owner[None, :] + shift).reshape(-1)
+        E = self.E.repeat(copies, 1)
+        ge = (E * g[owner]).sum(1)
+        best = torch.zeros(len(g), dtype=g.dtype, device=g.device)
+        best = best.scatter_reduce(0, owner, ge.clamp(min=0.0) ** 2, reduce="amax")
+        if len(self._a):
+            L = len(self.owner)
+            a = (self._a[None, :] + L * copy).reshape(-1)
+            b = (self._b[None, :] + L * copy).reshape(-1)
+            C, det = self._C.repeat(copies), self._det.repeat(copies)
+            ga, gb = ge[a], ge[b]
+            la = (ga - C * gb) / det
+            lb = (gb - C * ga) / det
+            val = torch.where((la >= 0) & (lb >= 0), la * ga + lb * gb, torch.zeros_like(la))
+            best = best.scatter_reduce(0, pair_owner, val, reduce="amax")
+        if self.Z.shape[1] == 3:
+            if inside is None:
+                inside = (self._sign.repeat(copies, 1) * (g @ self.Z.T)).amin(dim=1) >= 0
             best = torch.where(inside, (g * g).sum(1), best)
         return best.clamp(min=0.0).sqrt()

@@ -60,17 +60,23 @@ class ConvexSolution:
         Positive and negative neuron blocks, one row per pattern.
     patterns : ndarray of bool, shape (P, n)
     exact : bool
-        True iff ``patterns`` holds every activation pattern of X, so ``objective`` is the global
-        minimum of (1) for any width m >= number of non-zero neurons.
+        True iff ``patterns`` holds every activation region of X (every full-dimensional pattern;
+        lower-dimensional faces add nothing to (2)), so ``objective`` is the global minimum of (1)
+        for any width m >= number of non-zero neurons. False for sampled patterns (rank(X) > 3).
     solve_seconds : float
     status : str
-        The solver's own status word.
+        The solver's own status word, or for ``method="fast"`` a sentence saying what is certified.
     method : str
     gap : float
-        Certified bound on ``objective - optimum of (2) over these patterns`` (0 when the
-        method gives no finer bound than the solver's own tolerance).
+        Certified upper bound on ``objective - optimum of (2) over these patterns`` from weak
+        duality (``objective - lower``); with ``exact`` it bounds the distance to the global optimum
+        of (1). For ``method="cvxpy"`` it is 0: that path gives no finer bound than Clarabel's own
+        tolerance.
     prune : float
-        Relative threshold used by :meth:`network`.
+        Relative threshold used by :meth:`network` (0 for ``method="fast"``, whose zero blocks
+        are exactly zero, so the network's objective (1) equals ``objective``).
+    lower : float
+        The certified lower bound on the optimum (NaN for ``method="cvxpy"``).
     """
 
     objective: float
@@ -83,6 +89,7 @@ class ConvexSolution:
     method: str = "cvxpy"
     gap: float = 0.0
     prune: float = field(default=1e-6)
+    lower: float = float("nan")
 
     def network(self) -> tuple[np.ndarray, np.ndarray]:
         """The optimal ReLU network ``(W (k, d), alpha (k,))``, zero neurons pruned."""

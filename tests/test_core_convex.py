@@ -1,7 +1,7 @@
 """Problem (2) against problem (1): equal optima, the mapping back, and GD never beating it."""
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import landscape as L
@@ -67,7 +67,8 @@ def separated_points(rng, n, gap=0.1):
 
 
 @given(seed=st.integers(0, 10_000), n=st.integers(2, 5), lam=st.floats(0.05, 0.5))
-@settings(max_examples=6)
+@example(seed=95, n=4, lam=0.0625)  # GD creeps here: it needs the long run below
+@settings(max_examples=5)
 def test_wide_gradient_descent_reaches_the_convex_optimum(seed, n, lam):
     rng = np.random.default_rng(seed)
     X = L.with_bias(separated_points(rng, n))
@@ -75,8 +76,8 @@ def test_wide_gradient_descent_reaches_the_convex_optimum(seed, n, lam):
     sol = S.solve_convex(X, y, lam, method="cvxpy")
     m = 50  # >= n + 1
     W0, a0 = L.initial_weights(4, m, 2, scale=0.1, seed=seed)
-    # A small step: larger ones make GD hover above the optimum near the kinks instead of settling.
-    path = L.gradient_descent(X, y, W0, a0, lam=lam, step=0.005, steps=12000, record_every=12000)
+    # A small step (larger ones make GD hover above the optimum near the kinks) and many of them.
+    path = L.gradient_descent(X, y, W0, a0, lam=lam, step=0.005, steps=40000, record_every=40000)
     assert path.final_loss.min() <= 1.01 * sol.objective
 
 

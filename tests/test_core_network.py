@@ -113,3 +113,9 @@ def test_patterns_input_is_validated():
         S.sample_patterns(np.eye(2), 0)
     with pytest.raises(ValueError, match="shape"):
         S.solve_convex(POSTER_X[:, None], POSTER_Y, 0.1, patterns=[[True, False, True]])
+
+
+def test_loss_grid_accepts_reversed_axes():
+    w = np.linspace(-2, 2, 9)
+    np.testing.assert_array_equal(L.loss_grid(POSTER_X, POSTER_Y, w[::-1], w[::-1]),
+                                  L.loss_grid(POSTER_X, POSTER_Y, w, w)[::-1, ::-1])
