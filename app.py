@@ -3,7 +3,11 @@ import streamlit as st
 
 from explorer import session
 from explorer.panels import controls, text
+from explorer.panels.dynamics_view import dynamics_view
 from explorer.panels.explorer_view import explorer_view
+from explorer.panels.general_view import general_view
+from explorer.panels.patterns_view import patterns_view
+from explorer.panels.timing_view import timing_view
 
 st.set_page_config(page_title="Hidden Convex Landscape Explorer", page_icon="⛰️", layout="wide")
 
@@ -27,5 +31,13 @@ controls.view_picker()
 state = session.read_widgets()
 if state.view == "explorer":
     explorer_view(state)
+elif state.view == "general":
+    general_view(state)
+elif state.view == "dynamics":
+    dynamics_view(state)
+elif state.view == "timing":
+    timing_view(state)
+elif state.view == "patterns":
+    patterns_view(state)
 
 session.publish(session.current())

@@ -19,7 +19,8 @@ WIDGETS = {
     "view": "w_view", "preset": "w_preset", "model": "w_model", "lam": "w_lam", "step": "w_step",
     "steps": "w_steps", "starts": "w_starts", "seed": "w_seed", "neurons": "w_neurons",
     "init_scale": "w_init_scale", "small_scale": "w_small_scale", "large_scale": "w_large_scale",
-    "camera": "w_camera", "basins": "w_basins",
+    "camera": "w_camera", "basins": "w_basins", "dims": "w_dims", "train_alpha": "w_train_alpha",
+    "new_label": "w_new_label", "gates": "w_gates", "pattern": "w_pattern",
 }
 
 
@@ -66,9 +67,16 @@ def read_widgets() -> State:
 
 
 def load_preset() -> None:
-    """Widget callback: open the chosen preset, keeping the current view."""
+    """Widget callback: open the chosen preset, keeping the current view.
+
+    From the two-neuron explorer, a preset made for another view (one that names a view) opens there.
+    """
     name = st.session_state[WIDGETS["preset"]]
-    put(replace(from_preset(name), view=current().view))
+    state = from_preset(name)
+    view = current().view
+    if view != "explorer" or state.view == "explorer":
+        state = replace(state, view=view)
+    put(state)
 
 
 def messages() -> list[str]:

@@ -19,6 +19,8 @@ MAX_STARTS = 32
 MAX_ABS = 1e3  # coordinates beyond this make GD overflow long before it says anything useful
 VIEWS = ("explorer", "general", "dynamics", "timing", "patterns")
 CAMERAS = ("iso", "top", "front", "side")
+MAX_GATES = 100_000  # Gaussian gates drawn to sample activation patterns (patterns view)
+MAX_PATTERN = 1_000_000  # index of the highlighted activation region (clamped to the count on the page)
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,11 @@ class State:
     camera: str = "iso"
     basins: bool = False
     frame: int = -1  # -1: the last recorded step
+    dims: int = 1  # input dimension of the m-neuron views: 1 (``points``) or 2 (``points2d``), bias added
+    train_alpha: bool = True  # False keeps the second layer at its initial value
+    new_label: float = 1.0  # label given to 2-D points added by a click
+    gates: int = 1000  # Gaussian gates for the sampled pattern count
+    pattern: int = 0  # highlighted activation region in the patterns view
 
     def to_query(self) -> dict[str, str]:
         """Short URL parameters, only those that differ from the defaults of its preset."""
@@ -165,10 +172,16 @@ def _decode(name: str, text: str, current):
         if len(values) != 2:
             raise ValueError("expected two numbers")
         return values
-    if name == "basins":
+    if name in ("basins", "train_alpha"):
         if text not in ("0", "1"):
             raise ValueError("expected 0 or 1")
         return text == "1"
+    if name == "dims":
+        if text not in ("1", "2"):
+            raise ValueError("expected 1 or 2")
+        return int(text)
+    if name == "new_label":
+        return _finite(text)
     if name == "lam":
         v = _finite(text)
         if v < 0:
@@ -180,7 +193,8 @@ def _decode(name: str, text: str, current):
             raise ValueError("must be > 0")
         return v
     limits = {"steps": (1, MAX_STEPS), "starts": (0, MAX_STARTS), "seed": (0, 2**31 - 1),
-              "neurons": (1, MAX_NEURONS), "frame": (-1, MAX_STEPS)}
+              "neurons": (1, MAX_NEURONS), "frame": (-1, MAX_STEPS), "gates": (1, MAX_GATES),
+              "pattern": (0, MAX_PATTERN)}
     if name in limits:
         return _int_in(text, *limits[name])
     raise ValueError("unknown parameter")  # pragma: no cover - every field is handled above

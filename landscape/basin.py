@@ -8,32 +8,13 @@ of the grid at once (``relu'(0) = 0``, as in torch's autograd).
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
 
 import numpy as np
 import torch
 
 from .grid import _scalar_data
+from .threads import single_thread
 from .validation import as_count, as_nonnegative, as_positive, as_vector
-
-
-@contextmanager
-def single_thread(device=None):
-    """Run torch's CPU work on one thread inside the block, then restore the setting.
-
-    Loops of many small tensor operations (this map, the fast convex solver) lose to thread
-    synchronisation when the machine is shared: on the 2-core machines here a 200 x 200 x 300 map
-    took 0.2-0.5 s on one thread and up to 15 s on two while other jobs ran.
-    """
-    if torch.device(device if device is not None else torch.get_default_device()).type != "cpu":
-        yield
-        return
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 def basin_map(

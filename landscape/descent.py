@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
+from .threads import single_thread
 from .validation import as_count, as_data, as_nonnegative, as_positive
 
 
@@ -157,6 +158,15 @@ def gradient_descent(
         record_every = max(1, -(-steps // 500))
     record_every = as_count(record_every, "record_every")
 
+    with single_thread(device):
+        return _descend(X, y, W0, alpha0, lam, step, steps, train_alpha, record_every, grad_tol,
+                        divergence_factor, device)
+
+
+def _descend(X, y, W0, alpha0, lam, step, steps, train_alpha, record_every, grad_tol, divergence_factor,
+             device) -> DescentPath:
+    """The GD loop on validated inputs."""
+    B = W0.shape[0]
     kw = dict(dtype=torch.float64, device=device)
     Xt, yt = torch.as_tensor(X, **kw), torch.as_tensor(y, **kw)
     W = torch.as_tensor(W0, **kw).clone()

@@ -40,7 +40,7 @@ import numpy as np
 import scipy.linalg
 import torch
 
-from landscape.basin import single_thread
+from landscape.threads import single_thread
 
 from .atoms import Atom, face_of_projection, region_atom, shrink_to_face, simplicial_atom
 from .cones import Arrangement, arrangement

@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from .. import session
+from . import view_controls
 from ..models import MODELS
 from ..presets import PRESETS
 from ..state import CAMERAS, MAX_NEURONS, MAX_STARTS, MAX_STEPS, State
@@ -36,6 +37,11 @@ def sidebar(state: State) -> None:
         )
         if state.preset in PRESETS:
             st.caption(PRESETS[state.preset]["blurb"])
+        if state.view != "explorer":
+            view_controls.sidebar_controls(state)
+            st.divider()
+            st.caption("The address bar always holds a link to exactly this view: copy it to share.")
+            return
         st.selectbox("Network", list(MODELS), key=w["model"], format_func=lambda k: MODELS[k].label)
         st.subheader("Gradient descent")
         st.number_input("λ (weight decay)", min_value=0.0, max_value=100.0, key=w["lam"], format="%.4g",

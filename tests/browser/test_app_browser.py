@@ -33,7 +33,7 @@ def query(page) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
 
 
-def wait_for(predicate, timeout: float = 20.0):
+def wait_for(predicate, timeout: float = 30.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
@@ -82,6 +82,11 @@ def test_click_on_data_canvas_adds_a_point_to_table_and_chart(explorer, wait_for
 
 def test_click_on_contour_starts_gd_there(explorer, wait_for_app_idle):
     target = (-0.5, 2.5)
+    explorer.evaluate(
+        """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+            .find(g => (g.layout.title.text || '').startsWith('Contour')).scrollIntoView({block: 'center'})"""
+    )
+    time.sleep(0.5)
     pixel = explorer.evaluate(
         """([x, y]) => {
             const g = Array.from(document.querySelectorAll('.js-plotly-plot'))
@@ -92,8 +97,16 @@ def test_click_on_contour_starts_gd_there(explorer, wait_for_app_idle):
         }""",
         list(target),
     )
+    # Plotly takes the clicked point from the hover under the mouse: let the page settle (software
+    # WebGL keeps it busy for a while after loading) and the hover appear first.
+    wait_for_app_idle(explorer)
+    time.sleep(1.0)
+    explorer.mouse.move(*pixel)
+    explorer.locator(".hoverlayer .hovertext", has_text="click: start GD").first.wait_for()
+    time.sleep(0.5)
     explorer.mouse.click(*pixel)
-    wait_for(lambda: "start" in query(explorer))
+    # Generous: headless Chromium draws the WebGL surfaces in software, which takes seconds.
+    wait_for(lambda: "start" in query(explorer), timeout=60)
     wait_for_app_idle(explorer)
     start = tuple(float(v) for v in query(explorer)["start"].split(","))
     assert start == pytest.approx(target, abs=0.11)  # the clickable grid has a 0.1 spacing
@@ -107,7 +120,9 @@ def test_click_on_contour_starts_gd_there(explorer, wait_for_app_idle):
 def test_play_advances_the_frames_in_the_browser(explorer):
     before = plot_data(explorer, "Contour", "position at step")["name"]
     assert before == "position at step 211"
-    explorer.locator(".updatemenu-button", has_text="From start").first.click()
+    button = explorer.locator(".updatemenu-button", has_text="From start").first
+    button.scroll_into_view_if_needed()
+    button.click()
     seen = set()
 
     def moved():
@@ -126,6 +141,6 @@ def test_a_shared_link_reopens_the_same_view(open_app):
     assert query(page) == {"p": "poster", "lam": "0.25", "starts": "3", "start": "1.5,0.5"}
     you = plot_data(page, "Contour", "GD from your start")
     assert (you["x"][0], you["y"][0]) == pytest.approx((1.5, 0.5))
-    lam_box = page.get_by_label("λ (weight decay)")
+    lam_box = page.get_by_role("spinbutton", name="λ (weight decay)")
     assert float(lam_box.input_value()) == 0.25
     assert not page.get_by_test_id("stException").count()

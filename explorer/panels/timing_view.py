@@ -1,0 +1,99 @@
+"""'Solving the convex problem can be faster': wall time of problem (2) against gradient descent."""
+from __future__ import annotations
+
+import streamlit as st
+
+from .. import general as G
+from ..figures.timing_figs import bars_figure, gap_time_figure, seconds
+from ..state import State
+from . import general_runs as R
+from . import show
+from .plane_data import data_section
+
+INTRO = """
+**Solving the convex problem can be faster.** On the data below (the same settings as the *m neurons* view), the
+convex solver enumerates every activation region, solves (2) and certifies the result by duality; gradient descent
+runs with the step size, width and initialisation in the sidebar. How long until gradient descent is within
+**10⁻³ (relative)** of the optimum the convex solver returns?
+"""
+
+CAVEATS = """
+Both times are wall-clock times of this server, measured when the result was first computed (other work on the
+machine slows both). Gradient descent's time excludes choosing γ, the width and the initialisation, which the
+convex route does not need; the convex time includes enumerating the activation regions. That enumeration is
+what makes the convex route practical only in low dimension: for 1-D or 2-D inputs with bias there are
+O(n²) regions, but for d-dimensional data about nᵈ, and solvers then sample patterns and lose the certificate.
+"""
+
+
+def timing_view(state: State) -> None:
+    st.markdown(INTRO)
+    with st.expander("Data", expanded=False):
+        points = state.points if state.dims == 1 else state.points2d
+        if points:
+            new = data_section(state)
+            if (new.points, new.points2d) != (state.points, state.points2d):
+                st.rerun()
+    points = state.points if state.dims == 1 else state.points2d
+    if not points:
+        st.info("The dataset is empty: add points under “Data”.")
+        data_section(state)
+        return
+    key = R.general_key(state)
+    res = R.results(key)
+    opt = res["opt"]
+    if not opt.ok:
+        st.error(f"The convex problem (2) could not be solved: {opt.error}")
+        return
+    r = res["run"]
+    if r.diverged.any():
+        st.warning(f"Gradient descent diverged (γ = {state.step:g}): lower the step size in the sidebar.")
+    hit = res.get("hit")
+    gd_seconds = float(r.seconds[hit]) if hit is not None else None
+    cols = st.columns(4)
+    cols[0].metric("Convex solve (2)", seconds(opt.seconds),
+                   help=f"{opt.n_patterns} activation regions, {opt.neurons} optimal neurons, method '{opt.method}'.")
+    if gd_seconds is not None:
+        cols[1].metric("GD to within 1e-3", seconds(gd_seconds), delta=f"{hit} steps", delta_color="off",
+                       delta_arrow="off")
+        ratio = gd_seconds / max(opt.seconds, 1e-9)
+        cols[2].metric("GD time / convex time", f"{ratio:.3g}×",
+                       help="Above 1: the convex solver was faster.")
+    else:
+        cols[1].metric("GD to within 1e-3", "not reached", delta=f"in {state.steps} steps", delta_color="off",
+                       delta_arrow="off")
+        cols[2].metric("GD time / convex time", f"> {r.total_seconds / max(opt.seconds, 1e-9):.3g}×",
+                       help=f"GD ran {seconds(r.total_seconds)} without getting within 1e-3.")
+    cols[3].metric("GD's final relative gap", f"{res['rel_gap']:.2e}")
+    if gd_seconds is None:
+        st.caption(f"Gradient descent was **not within 1e-3 of the optimum after {state.steps} steps** "
+                   f"({seconds(r.total_seconds)}); the convex solver certified the optimum in {seconds(opt.seconds)}.")
+    elif gd_seconds > opt.seconds:
+        st.caption(f"Here the convex solver is **{gd_seconds / opt.seconds:.3g}× faster** than gradient descent.")
+    else:
+        st.caption(f"Here gradient descent got there first ({opt.seconds / max(gd_seconds, 1e-9):.3g}× faster): "
+                   "easy data, a good step size and width. Try the zig-zag preset, or more points.")
+    left, right = st.columns([2, 3])
+    with left:
+        show.figure(bars_plot(key), "timing_bars", "convex-vs-gd-time")
+    with right:
+        show.figure(gap_plot(key), "timing_gap", "gd-gap-vs-time")
+    st.caption(CAVEATS)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def bars_plot(key: State):
+    res = R.results(key)
+    r, hit = res["run"], res.get("hit")
+    return bars_figure(res["opt"].seconds, float(r.seconds[hit]) if hit is not None else None, r.total_seconds,
+                       key.steps, title="Wall-clock time")
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def gap_plot(key: State):
+    res = R.results(key)
+    r = res["run"]
+    optimum = res["opt"].objective
+    return gap_time_figure(r.seconds, G.relative_gap(r.loss[:, 0], optimum), res["opt"].seconds,
+                           absolute=abs(optimum) <= 1e-12,
+                           title="Gradient descent's distance to the optimum against time")
