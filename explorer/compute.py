@@ -156,3 +156,29 @@ def verdicts(final_loss, optimum: float) -> tuple[np.ndarray, list[str]]:
     gap = np.asarray(final_loss) - optimum
     rel = gap / max(abs(optimum), 1e-12) if optimum > 1e-9 else gap
     return gap, ["global" if r <= STUCK_TOLERANCE else "stuck" for r in rel]
+
+
+BASIN_GRID = 200
+
+
+def basins(points, lam, step, steps, box):
+    """Final GD loss from every start of a 200 x 200 grid over the landscape box (two neurons).
+
+    Returns
+    -------
+    a : ndarray (200,), b : ndarray (200,), final : ndarray (200, 200)
+    """
+    x, y = data_arrays(points)
+    a = np.linspace(*box[0], BASIN_GRID)
+    b = np.linspace(*box[1], BASIN_GRID)
+    return a, b, L.basin_map(x, y, a, b, lam=lam, step=step, steps=steps)
+
+
+def certified_gaps(points, lam, W, alpha) -> np.ndarray:
+    """Objective (1) of each network minus the certified global optimum (trained-alpha model, bias).
+
+    W : (B, m, 2), alpha : (B, m) -> (B,)
+    """
+    x, y = data_arrays(points)
+    X = L.with_bias(x)
+    return np.array([S.optimality_gap(W[b], alpha[b], X, y, lam) for b in range(len(W))])

@@ -247,3 +247,25 @@ def test_presets_reset_the_controls():
     assert not at.exception
     assert at.number_input(key="w_lam").value == PRESETS["zigzag"]["lam"]
     assert query(at)["p"] == "zigzag"
+
+
+def test_basin_layer_colours_the_three_valleys():
+    at = open_page(p="poster")
+    at.toggle(key="w_basins").set_value(True).run()
+    assert not at.exception
+    contour = chart_with(at, "Contour")
+    layer = trace(contour, "basins of attraction")
+    finals = np.asarray(layer["customdata"])
+    assert finals.shape == (200, 200)
+    legend = sorted(t["name"] for t in contour["data"] if t["name"].startswith("basin →"))
+    assert legend == ["basin → loss 0", "basin → loss 1", "basin → loss 4"]
+    assert query(at)["basins"] == "1"
+
+
+def test_many_neuron_preset_shows_the_certificate():
+    at = open_page(p="zigzag")
+    assert "Certificate" in texts(at)
+    table = [d for d in at.dataframe if "certified gap" in d.value.columns][0].value
+    assert (table["certified gap"] >= -1e-9).all()
+    optimum = [m for m in at.metric if m.label == "Optimal value of (2)"][0]
+    assert float(optimum.value) > 0

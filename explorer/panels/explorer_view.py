@@ -1,6 +1,8 @@
 """The explorer: data, the non-convex landscape with GD, network outputs and the convex problem."""
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 
 import numpy as np
 import streamlit as st
@@ -69,7 +71,8 @@ def _warn_divergence(path: L.DescentPath, state: State) -> None:
 def _landscape_2d(state: State, res: dict) -> None:
     st.subheader("2 · The non-convex landscape")
     st.markdown(text.LANDSCAPE)
-    contour, surf = landscape_figures(training(state), state.frame, state.camera, state.basins)
+    with st.spinner("Running gradient descent from 40 000 starts…") if state.basins else nullcontext():
+        contour, surf = landscape_figures(training(state), state.frame, state.camera, state.basins)
     left, right = st.columns(2)
     with left:
         show.figure(contour, "contour", "landscape-contour", on_select="rerun")
@@ -125,13 +128,12 @@ def _frame_buttons(state: State, path) -> None:
 
 
 def _basins(state: State, res: dict):
-    ba, bb, bz = compute.basins(state.points, state.lam, state.step, min(state.steps, 1000), res["box"])
-    values = sorted(set(np.round(bz, 4).ravel().tolist()))
-    legend = []
-    for v in values[:7]:
-        _, (c,) = outcome_colours([v], res["optimum"])
-        legend.append((v, c))
-    return bz, ba, bb, legend
+    ba, bb, bz = cache.basins(state.points, state.lam, state.step, min(state.steps, 1000), res["box"])
+    # The valleys are the most common final losses; rare values (starts still moving) join the nearest.
+    values, counts = np.unique(np.round(bz, 3), return_counts=True)
+    kept = np.sort(values[np.argsort(counts)[::-1][:6]])
+    _, colours = outcome_colours(kept, res["optimum"], decimals=3)
+    return bz, ba, bb, list(zip(kept.tolist(), colours))
 
 
 def _landscape_1d(state: State, res: dict) -> None:
