@@ -1,74 +1,12 @@
 """The explorer page through Streamlit's AppTest: presets, edits, clicks, URL state and bad input."""
 from __future__ import annotations
 
-import base64
-import json
-from pathlib import Path
-
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from explorer.presets import PRESETS
 from explorer.state import State, from_preset
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-
-
-def open_page(**query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def decode(obj):
-    """Plotly sends numpy arrays as base64 typed arrays; turn them back into lists."""
-    if isinstance(obj, dict):
-        if set(obj) >= {"dtype", "bdata"}:
-            arr = np.frombuffer(base64.b64decode(obj["bdata"]), dtype=np.dtype(obj["dtype"]))
-            if "shape" in obj:
-                arr = arr.reshape([int(s) for s in str(obj["shape"]).split(",")])
-            return arr.tolist()
-        return {k: decode(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [decode(v) for v in obj]
-    return obj
-
-
-def charts(at: AppTest) -> dict[str, dict]:
-    """Every Plotly chart on the page by its title."""
-    out = {}
-    for c in at.get("plotly_chart"):
-        spec = decode(json.loads(c.proto.spec))
-        title = (spec["layout"].get("title") or {}).get("text", "")
-        out[title or f"chart {len(out)}"] = spec
-    return out
-
-
-def trace(spec: dict, name: str) -> dict:
-    found = [t for t in spec["data"] if t.get("name") == name]
-    assert found, f"no trace {name!r} in {[t.get('name') for t in spec['data']]}"
-    return found[0]
-
-
-def chart_with(at: AppTest, fragment: str) -> dict:
-    matches = [s for t, s in charts(at).items() if fragment in t]
-    assert matches, f"no chart titled with {fragment!r}: {list(charts(at))}"
-    return matches[0]
-
-
-def texts(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [m.value for m in at.caption]
-    parts += [m.value for m in at.warning] + [m.value for m in at.info] + [m.value for m in at.error]
-    return "\n".join(parts)
-
-
-def query(at: AppTest) -> dict:
-    return {k: at.query_params[k] for k in at.query_params}
-
+from tests.pagetest import chart_with, charts, open_page, query, texts, trace
 
 EXPLORER_PRESETS = [p for p in PRESETS if from_preset(p).view == "explorer"]
 

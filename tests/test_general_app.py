@@ -1,9 +1,6 @@
 """The m-neuron views through Streamlit's AppTest: every panel and preset, 2-D clicks, bad input, the URL."""
 from __future__ import annotations
 
-import base64
-import json
-from pathlib import Path
 from urllib.parse import parse_qs, urlencode
 
 import numpy as np
@@ -14,58 +11,7 @@ import landscape as L
 from explorer import general as G
 from explorer.presets import PRESETS
 from explorer.state import State
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-
-
-def open_page(**query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for k, v in query.items():
-        at.query_params[k] = str(v)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def decode(obj):
-    """Plotly sends numpy arrays as base64 typed arrays; turn them back into lists."""
-    if isinstance(obj, dict):
-        if set(obj) >= {"dtype", "bdata"}:
-            arr = np.frombuffer(base64.b64decode(obj["bdata"]), dtype=np.dtype(obj["dtype"]))
-            if "shape" in obj:
-                arr = arr.reshape([int(s) for s in str(obj["shape"]).split(",")])
-            return arr.tolist()
-        return {k: decode(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [decode(v) for v in obj]
-    return obj
-
-
-def charts(at: AppTest) -> dict[str, dict]:
-    out = {}
-    for c in at.get("plotly_chart"):
-        spec = decode(json.loads(c.proto.spec))
-        title = (spec["layout"].get("title") or {}).get("text", "")
-        out[title or f"chart {len(out)}"] = spec
-    return out
-
-
-def chart(at: AppTest, fragment: str) -> dict:
-    found = [s for t, s in charts(at).items() if fragment in t]
-    assert found, f"no chart titled with {fragment!r}: {list(charts(at))}"
-    return found[0]
-
-
-def traces(spec: dict, name: str) -> list[dict]:
-    found = [t for t in spec["data"] if t.get("name") == name]
-    assert found, f"no trace {name!r} in {[t.get('name') for t in spec['data']]}"
-    return found
-
-
-def metric(at: AppTest, label: str):
-    found = [m for m in at.metric if m.label == label]
-    assert found, f"no metric {label!r} in {[m.label for m in at.metric]}"
-    return found[0]
+from tests.pagetest import chart_with, metric, open_page, texts, traces
 
 
 def url_state(at: AppTest) -> State:
@@ -75,17 +21,12 @@ def url_state(at: AppTest) -> State:
     return state
 
 
-def texts(at: AppTest) -> str:
-    parts = [e.value for kind in ("warning", "info", "error", "caption", "markdown") for e in getattr(at, kind)]
-    return "\n".join(str(p) for p in parts)
-
-
 # --- the general case -------------------------------------------------------------------------------
 
 
 def test_general_view_default_draws_gd_optimum_loss_and_slice():
     at = open_page(view="general")
-    out = chart(at, "Output of GD")
+    out = chart_with(at, "Output of GD")
     gd = traces(out, "gradient descent")[0]
     opt = traces(out, "global optimum (convex)")[0]
     assert len(gd["x"]) == len(opt["x"]) == G.OUTPUT_GRID_1D
@@ -93,16 +34,16 @@ def test_general_view_default_draws_gd_optimum_loss_and_slice():
     assert sorted(zip(data["x"], data["y"])) == sorted(State().points)
     kinks = sum(len(t["x"]) for t in out["data"] if str(t.get("name", "")).startswith("GD kinks"))
     assert 1 <= kinks <= State().neurons
-    loss = chart(at, "Loss (1) against gradient-descent step")
+    loss = chart_with(at, "Loss (1) against gradient-descent step")
     assert loss["layout"]["yaxis"]["type"] in ("log", "linear")
     assert len(traces(loss, "gradient descent")[0]["y"]) > 10
-    sl = chart(at, "Loss (1) on the plane")
+    sl = chart_with(at, "Loss (1) on the plane")
     assert [t["type"] for t in sl["data"]][0] == "contour"
     for name in ("GD start", "GD endpoint", "global optimum (mapped from (2))"):
         assert len(traces(sl, name)[0]["x"]) == 1
     assert traces(sl, "GD endpoint")[0]["x"] == [0.0]
     assert metric(at, "Did GD reach it?").value in ("yes", "no")
-    path = chart(at, "straight path")
+    path = chart_with(at, "straight path")
     assert path["data"][0]["x"][0] == 0.0 and path["data"][0]["x"][-1] == 1.0
 
 
@@ -115,11 +56,11 @@ def test_ten_neurons_preset_gd_is_stuck_above_the_optimum():
     assert metric(at, "Global optimum (convex)").value == f"{opt.objective:.4g}"
     gd_loss = float(metric(at, "GD loss after training").value)
     assert gd_loss > 2 * opt.objective
-    out = chart(at, "Output of GD")
+    out = chart_with(at, "Output of GD")
     ticks = [t for t in out["data"] if str(t.get("name", "")).startswith("GD kinks")]
     assert 1 <= sum(len(t["x"]) for t in ticks) <= 10
     assert "valley that is not the global one" in texts(at)
-    slice_losses = [t for t in chart(at, "Loss (1) on the plane")["data"] if t.get("mode") == "markers+text"]
+    slice_losses = [t for t in chart_with(at, "Loss (1) on the plane")["data"] if t.get("mode") == "markers+text"]
     assert len(slice_losses) == 3
 
 
@@ -127,14 +68,14 @@ def test_zigzag_preset_uses_500_neurons_and_is_far_from_the_optimum():
     at = open_page(p="zigzag_many")
     assert url_state(at).neurons == 500
     assert metric(at, "Did GD reach it?").value == "no"
-    out = chart(at, "Output of GD (500 neurons)")
+    out = chart_with(at, "Output of GD (500 neurons)")
     assert len(traces(out, "data")[0]["x"]) == 10
     assert len(traces(out, "optimal kinks")[0]["x"]) >= 5
 
 
 def test_xor_preset_draws_two_surfaces_with_neuron_lines():
     at = open_page(p="xor_plane")
-    out = chart(at, "Outputs over the input plane")
+    out = chart_with(at, "Outputs over the input plane")
     heat = [t for t in out["data"] if t["type"] == "heatmap"]
     assert len(heat) == 2
     assert np.asarray(heat[0]["z"]).shape == (G.OUTPUT_GRID_2D, G.OUTPUT_GRID_2D)
@@ -154,7 +95,7 @@ def test_clicking_a_2d_point_retrains_with_it():
     at.run()
     assert not at.exception
     assert len(url_state(at).points2d) == 9
-    data = traces(chart(at, "Outputs over the input plane"), "data (colour = label)")[0]
+    data = traces(chart_with(at, "Outputs over the input plane"), "data (colour = label)")[0]
     assert [0.0, 0.9] in [[x, y] for x, y in zip(data["x"], data["y"])]
 
 
@@ -166,7 +107,7 @@ def test_switching_to_2d_and_training_alpha_off():
     assert not at.exception
     state = url_state(at)
     assert state.dims == 2 and state.train_alpha is False
-    assert len([t for t in chart(at, "Outputs over the input plane")["data"] if t["type"] == "heatmap"]) == 2
+    assert len([t for t in chart_with(at, "Outputs over the input plane")["data"] if t["type"] == "heatmap"]) == 2
     assert "fixed" in texts(at)
 
 
@@ -179,7 +120,7 @@ def test_diverging_step_gives_a_message_and_a_usable_page():
     at = open_page(view="general", step=50, neurons=40, init_scale=1)
     warning = " ".join(w.value for w in at.warning)
     assert "diverged" in warning and "stable" in warning
-    assert chart(at, "Output of GD")
+    assert chart_with(at, "Output of GD")
 
 
 def test_duplicated_and_collinear_2d_points_are_explained():
@@ -187,7 +128,7 @@ def test_duplicated_and_collinear_2d_points_are_explained():
     at = open_page(view="general", dims=2, points2d=pts, neurons=10, steps=100)
     info = " ".join(i.value for i in at.info)
     assert "repeat an earlier input" in info and "lie on one line" in info
-    assert chart(at, "Outputs over the input plane")
+    assert chart_with(at, "Outputs over the input plane")
 
 
 def test_empty_2d_data_asks_for_points():
@@ -202,9 +143,9 @@ def test_empty_2d_data_asks_for_points():
 def test_timing_view_when_gd_does_not_get_there():
     at = open_page(p="zigzag_many", view="timing")
     assert metric(at, "GD to within 1e-3").value == "not reached"
-    bars = chart(at, "Wall-clock time")["data"][0]
+    bars = chart_with(at, "Wall-clock time")["data"][0]
     assert bars["type"] == "bar" and len(bars["x"]) == 2 and all(v > 0 for v in bars["x"])
-    gap = chart(at, "distance to the optimum against time")
+    gap = chart_with(at, "distance to the optimum against time")
     assert gap["layout"]["yaxis"]["type"] == "log"
     assert metric(at, "Convex solve (2)").value.endswith(("ms", "s", "µs"))
 
@@ -225,7 +166,7 @@ def test_timing_view_when_gd_gets_there():
 
 def test_dynamics_preset_animates_both_starts_and_shows_the_contrast():
     at = open_page(p="init_dynamics")
-    small, large = chart(at, "Small start"), chart(at, "Large start")
+    small, large = chart_with(at, "Small start"), chart_with(at, "Large start")
     for spec in (small, large):
         assert len(spec["frames"]) >= 20
         assert spec["layout"]["updatemenus"][0]["buttons"][0]["label"] == "▶ Play"
@@ -240,9 +181,9 @@ def test_dynamics_preset_animates_both_starts_and_shows_the_contrast():
     patterns = [m.value for m in at.metric if m.label == "Patterns"]
     start_s, end_s = (int(v) for v in patterns[0].split(" → "))
     assert end_s < start_s and end_s <= 2
-    counts = chart(at, "Distinct activation patterns")
+    counts = chart_with(at, "Distinct activation patterns")
     assert len(counts["data"]) == 4
-    loss = chart(at, "Loss (1) against step")
+    loss = chart_with(at, "Loss (1) against step")
     assert loss["layout"]["yaxis"]["type"] == "log"
     assert "large start uses γ" in texts(at)
 
@@ -256,12 +197,12 @@ def test_patterns_preset_meets_covers_bound_and_selects_a_region():
     assert metric(at, "Cover's bound").value == "44"
     sampled = int(metric(at, "Found by 200 random neurons").value)
     assert sampled <= 44
-    sphere = chart(at, "activation regions on the sphere")
+    sphere = chart_with(at, "activation regions on the sphere")
     assert sum(t["type"] == "heatmap" for t in sphere["data"]) == 2
     assert len([t for t in sphere["data"] if t.get("name") == "great circle of a data point"]) == 2 * 7
     at.session_state["w_pattern"] = 5
     at.run()
-    plane = chart(at, "Region 5")
+    plane = chart_with(at, "Region 5")
     line = traces(plane, "neuron's line w·[x, 1] = 0")[0]
     assert len(line["x"]) == 2
     assert url_state(at).pattern == 5
@@ -284,7 +225,7 @@ def test_patterns_view_collinear_points_fall_below_the_bound():
 
 def test_pattern_index_beyond_the_count_is_clamped():
     at = open_page(p="plane_patterns", pattern=999)
-    assert chart(at, "Region 43")
+    assert chart_with(at, "Region 43")
 
 
 # --- links and bad input ---------------------------------------------------------------------------
@@ -331,7 +272,7 @@ def test_presets_open_their_view_and_keep_it_from_another_view():
 
 def test_dynamics_view_offers_the_blog_setup():
     at = open_page(view="dynamics", neurons=20, steps=200)
-    assert chart(at, "Small start") and chart(at, "Large start")
+    assert chart_with(at, "Small start") and chart_with(at, "Large start")
     at.button(key="open_blog_dynamics").click().run()
     assert not at.exception
     state = url_state(at)

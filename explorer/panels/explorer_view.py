@@ -49,6 +49,8 @@ def explorer_view(state: State) -> None:
     else:
         st.subheader("2 · Training")
         st.markdown(text.MANY_NEURONS)
+        st.latex(text.OBJECTIVE_1)
+        st.caption(text.LAMBDA_NOTE)
     _loss_chart(state, results)
     _output(state, results)
     convex_panel.convex_panel(state, results)
@@ -71,6 +73,7 @@ def _warn_divergence(path: L.DescentPath, state: State) -> None:
 def _landscape_2d(state: State, res: dict) -> None:
     st.subheader("2 · The non-convex landscape")
     st.markdown(text.LANDSCAPE)
+    st.latex(text.TWO_NEURON_LOSS if state.model == "two" else text.BIAS_NEURON_LOSS)
     with st.spinner("Running gradient descent from 40 000 starts…") if state.basins else nullcontext():
         contour, surf = landscape_figures(training(state), state.frame, state.camera, state.basins)
     left, right = st.columns(2)
@@ -139,6 +142,7 @@ def _basins(state: State, res: dict):
 def _landscape_1d(state: State, res: dict) -> None:
     st.subheader("2 · The non-convex loss curve")
     st.markdown(text.CURVE)
+    st.latex(text.ONE_NEURON_LOSS)
     show.figure(curve_for(training(state)), "curve", "loss-curve", on_select="rerun")
     start = st.slider("Start w", float(res["box"][0][0]), float(res["box"][0][1]), float(state.start[0]),
                       step=0.01, key=f"start_slider_{state.start[0]}")
@@ -173,6 +177,7 @@ def loss_for(train: State):
 def _output(state: State, res: dict) -> None:
     st.subheader("3 · What the networks compute")
     st.markdown(text.OUTPUT)
+    st.latex(text.NETWORK)
     show.figure(output_for(training(state)), "output", "network-output")
 
 

@@ -16,6 +16,11 @@ MAPPING = (r"(w_i, \alpha_i) = \Big(\tfrac{u_i}{\sqrt{\|u_i\|}}, \sqrt{\|u_i\|}\
            r"\Big(\tfrac{v_i}{\sqrt{\|v_i\|}}, -\sqrt{\|v_i\|}\Big)")
 LAMBDA_NOTE = ("The poster writes λ in front of the weight decay of (1); with **λ/2**, as here, (1) and (2) have "
                "exactly the same optimal value (at an optimum ‖wᵢ‖² = αᵢ² = ‖uᵢ‖).")
+ONE_NEURON_LOSS = (r"\mathcal L(w) = \sum_{j}\big(\max(0, x_j w) - y_j\big)^2"
+                   r" + \tfrac{\lambda}{2}\big(w^2 + 1\big)")
+BIAS_NEURON_LOSS = (r"\mathcal L(w, b) = \sum_{j}\big(\max(0, w x_j + b) - y_j\big)^2"
+                    r" + \tfrac{\lambda}{2}\big(w^2 + b^2 + 1\big)")
+NETWORK = r"f(x) = \sum_{i=1}^m \alpha_i \max\big(0,\ w_i^\top \tilde x\big),\qquad \tilde x = (x, 1) \text{ with a bias}"
 TWO_NEURON_LOSS = (r"\mathcal L(w_1, w_2) = \sum_{j}\big(\max(0, x_j w_1) + \max(0, x_j w_2) - y_j\big)^2"
                    r" + \tfrac{\lambda}{2}\big(w_1^2 + w_2^2 + 2\big)")
 
