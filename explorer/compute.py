@@ -26,7 +26,8 @@ def data_arrays(points) -> tuple[np.ndarray, np.ndarray]:
 def landscape_box(model_key: str, points, start) -> tuple[tuple[float, float], tuple[float, float]]:
     """Axis ranges wide enough for the global minimum, the start and some room around them."""
     x, y = data_arrays(points)
-    scale = max(1.0, float(np.max(np.abs(y)) / max(np.min(np.abs(x[x != 0]), initial=1.0), 1e-3)))
+    smallest = float(np.min(np.abs(x[x != 0]))) if np.any(x != 0) else 1.0
+    scale = max(1.0, float(np.max(np.abs(y))) / max(smallest, 1e-3))
     half = min(max(3.0, 1.5 * scale, 1.2 * float(np.max(np.abs(start)))), 50.0)
     if model_key == "one_bias":
         hb = min(max(2.0, 1.5 * float(np.max(np.abs(y))), 1.2 * abs(start[1])), 50.0)
@@ -135,7 +136,11 @@ def convex_optimum(points, lam, bias: bool = True) -> S.ConvexSolution:
     """Problem (2) for a network with a trained second layer, over every activation pattern."""
     x, y = data_arrays(points)
     X = L.with_bias(x) if bias else x[:, None]
-    return S.solve_convex(X, y, lam)
+    try:
+        return S.solve_convex(X, y, lam)
+    except S.SolverError:
+        # Nearly coincident inputs with tiny lambda can stall the certificate; Clarabel still solves it.
+        return S.solve_convex(X, y, lam, method="cvxpy")
 
 
 def output_axis(points, pad: float = 0.25) -> np.ndarray:
@@ -151,11 +156,12 @@ def outputs(model_key: str, W, alpha, grid) -> np.ndarray:
     return np.einsum("bm,bmg->bg", alpha, np.maximum(W @ Xg.T, 0.0))
 
 
-def verdicts(final_loss, optimum: float) -> tuple[np.ndarray, list[str]]:
-    """Relative gap of each run to the global optimum and 'global' / 'stuck'."""
+def verdicts(final_loss, optimum: float, converged) -> tuple[np.ndarray, list[str]]:
+    """Gap of each run to the global optimum and 'global', 'stuck' (converged above it) or 'still moving'."""
     gap = np.asarray(final_loss) - optimum
     rel = gap / max(abs(optimum), 1e-12) if optimum > 1e-9 else gap
-    return gap, ["global" if r <= STUCK_TOLERANCE else "stuck" for r in rel]
+    return gap, ["global" if r <= STUCK_TOLERANCE else "stuck" if c else "still moving (more steps?)"
+                 for r, c in zip(rel, converged)]
 
 
 BASIN_GRID = 200

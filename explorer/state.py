@@ -17,6 +17,17 @@ MAX_NEURONS = 1000
 MAX_STEPS = 20_000
 MAX_STARTS = 32
 MAX_ABS = 1e3  # coordinates beyond this make GD overflow long before it says anything useful
+# Bounds shared by the link parser and the widgets, so that a link never holds a value a widget would reset.
+REAL_LIMITS = {"lam": (0.0, 100.0), "step": (1e-6, 100.0), "init_scale": (1e-6, 100.0),
+               "small_scale": (1e-9, 100.0), "large_scale": (1e-9, 100.0)}
+
+
+def bounds(name: str) -> dict:
+    """``min_value``/``max_value`` for the widget of a real-valued field."""
+    lo, hi = REAL_LIMITS[name]
+    return dict(min_value=lo, max_value=hi)
+
+
 VIEWS = ("explorer", "general", "dynamics", "timing", "patterns")
 CAMERAS = ("iso", "top", "front", "side")
 MAX_GATES = 100_000  # Gaussian gates drawn to sample activation patterns (patterns view)
@@ -186,11 +197,11 @@ def _decode(name: str, text: str, current):
         v = _finite(text)
         if v < 0:
             raise ValueError("λ must be ≥ 0")
-        return v
-    if name in ("step", "init_scale", "small_scale", "large_scale"):
+    if name in REAL_LIMITS:
         v = _finite(text)
-        if v <= 0:
-            raise ValueError("must be > 0")
+        lo, hi = REAL_LIMITS[name]
+        if not lo <= v <= hi:
+            raise ValueError(f"{v:g} is outside {lo:g}…{hi:g}" if v > 0 else "must be > 0")
         return v
     limits = {"steps": (1, MAX_STEPS), "starts": (0, MAX_STARTS), "seed": (0, 2**31 - 1),
               "neurons": (1, MAX_NEURONS), "frame": (-1, MAX_STEPS), "gates": (1, MAX_GATES),

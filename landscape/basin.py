@@ -67,6 +67,7 @@ def basin_map(
     step = as_positive(step, "step size")
     steps = as_count(steps, "steps", minimum=1, maximum=1_000_000)
     grad_tol = as_nonnegative(grad_tol, "grad_tol")
+    divergence_factor = as_positive(divergence_factor, "divergence_factor")
     a = torch.from_numpy(np.ascontiguousarray(as_vector(w1, name="w1"))).to(device)
     b = torch.from_numpy(np.ascontiguousarray(as_vector(w2, name="w2"))).to(device)
     xt, yt = xt.to(device), yt.to(device)

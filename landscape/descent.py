@@ -146,6 +146,8 @@ def gradient_descent(
     lam = as_nonnegative(lam, "lam")
     step = as_positive(step, "step size")
     steps = as_count(steps, "steps", minimum=1, maximum=1_000_000)
+    grad_tol = as_nonnegative(grad_tol, "grad_tol")
+    divergence_factor = as_positive(divergence_factor, "divergence_factor")
     W0 = np.asarray(W0, dtype=np.float64)
     m = W0.shape[-2] if W0.ndim >= 2 else 0
     W0 = _batch(W0, "W0", (m, d))

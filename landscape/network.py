@@ -39,8 +39,11 @@ def with_bias(x) -> np.ndarray:
 
 def as_network(W, alpha, d: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Validate a network: ``W`` (m, d) and ``alpha`` (m,). An empty network (m = 0) is allowed."""
-    W = np.asarray(W, dtype=np.float64)
-    alpha = np.asarray(alpha, dtype=np.float64).reshape(-1)
+    try:
+        W = np.asarray(W, dtype=np.float64)
+        alpha = np.asarray(alpha, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        raise ValueError("W and alpha must be numeric arrays of shapes (m, d) and (m,).") from None
     if W.ndim == 1 and d is not None and W.size % d == 0:
         W = W.reshape(-1, d)
     if W.ndim != 2:

@@ -6,8 +6,14 @@ import math
 import numpy as np
 
 
+def _real(value, name: str) -> None:
+    if np.iscomplexobj(value):
+        raise ValueError(f"{name} has complex entries: give real numbers.")
+
+
 def as_matrix(X, name: str = "X") -> np.ndarray:
     """Return ``X`` as a float64 array of shape (n, d); a 1-D input becomes one column."""
+    _real(X, name)
     try:
         arr = np.asarray(X, dtype=np.float64)
     except (TypeError, ValueError) as exc:
@@ -27,6 +33,7 @@ def as_matrix(X, name: str = "X") -> np.ndarray:
 
 def as_vector(v, length: int | None = None, name: str = "y") -> np.ndarray:
     """Return ``v`` as a finite float64 vector, optionally of a required length."""
+    _real(v, name)
     try:
         arr = np.asarray(v, dtype=np.float64)
     except (TypeError, ValueError) as exc:
@@ -40,7 +47,8 @@ def as_vector(v, length: int | None = None, name: str = "y") -> np.ndarray:
     if length is not None and arr.shape[0] != length:
         raise ValueError(f"{name} has {arr.shape[0]} entries but {length} were expected (one per data point).")
     if arr.shape[0] == 0:
-        raise ValueError(f"{name} is empty: add at least one data point.")
+        hint = "add at least one data point" if name in ("x", "y") else "give at least one value"
+        raise ValueError(f"{name} is empty: {hint}.")
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} contains NaN or infinite values: replace them with finite numbers.")
     return arr

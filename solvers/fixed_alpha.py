@@ -79,7 +79,10 @@ def solve_fixed_patterns(X, y, lam, pattern_sets):
     """
     X, y = as_data(X, y)
     lam = as_nonnegative(lam, "lam")
-    sets = np.asarray(pattern_sets, dtype=bool)
+    raw = np.asarray(pattern_sets)
+    if raw.dtype != bool and not np.all(np.isin(raw, (0, 1))):
+        raise ValueError("pattern_sets must contain only 0/1 or True/False.")
+    sets = raw.astype(bool)
     if sets.ndim != 3 or sets.shape[2] != X.shape[0]:
         raise ValueError(f"pattern_sets must have shape (C, k, {X.shape[0]}); got {sets.shape}.")
     C, k, _ = sets.shape
@@ -128,7 +131,8 @@ def solve_fixed_alpha(X, y, lam, neurons: int = 2) -> FixedAlphaSolution:
     X, y = as_data(X, y)
     lam = as_nonnegative(lam, "lam")
     k = as_count(neurons, "neurons", minimum=1, maximum=3)
-    patterns = enumerate_patterns(X)
+    # A dead neuron (all-zero pattern) is a valley of its own: GD stops there with zero gradient.
+    patterns = np.vstack([enumerate_patterns(X), np.zeros((1, X.shape[0]), dtype=bool)])
     choices = np.array(list(combinations_with_replacement(range(len(patterns)), k)), dtype=np.int64)
     minimisers, values, seconds = solve_fixed_patterns(X, y, lam, patterns[choices])
     best = int(np.argmin(values))

@@ -174,7 +174,11 @@ def test_frame_buttons_step_through_the_recorded_iterates():
     first = [t for t in chart_with(at, "Contour")["data"] if t["name"].startswith("position at step")][0]
     assert first["name"] == "position at step 0"
     at.button(key="frame_▶").click().run()
-    assert query(at)["frame"] == "1"
+    contour = chart_with(at, "Contour")
+    second = contour["layout"]["sliders"][0]["steps"][1]["args"][0][0]  # the next animation frame
+    assert query(at)["frame"] == second
+    head = [t for t in contour["data"] if t["name"].startswith("position at step")][0]
+    assert head["name"] == f"position at step {contour['layout']['sliders'][0]['steps'][1]['label']}"
     assert last["x"] != first["x"]
 
 

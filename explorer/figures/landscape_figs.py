@@ -41,7 +41,8 @@ def _region_labels(a, b, index, labels) -> list[dict]:
     return notes
 
 
-def _frame_indices(T: int) -> np.ndarray:
+def frame_indices(T: int) -> np.ndarray:
+    """Which of T recorded iterates become animation frames (at most MAX_FRAMES, first and last kept)."""
     return np.unique(np.linspace(0, T - 1, min(T, MAX_FRAMES)).round().astype(int))
 
 
@@ -110,7 +111,7 @@ def contour_figure(
     if len(stars):
         s = np.asarray(stars, dtype=float).reshape(-1, 2)
         data.append(_star(s[:, 0], s[:, 1]))
-    frames_at = _frame_indices(T)
+    frames_at = frame_indices(T)
     shown = frames_at[-1] if frame < 0 else frames_at[np.abs(frames_at - frame).argmin()]
     head_index = len(data)
     data.append(_heads(coords, losses, run_colours, shown, steps))

@@ -7,7 +7,7 @@ from .. import session
 from . import view_controls
 from ..models import MODELS
 from ..presets import PRESETS
-from ..state import CAMERAS, MAX_NEURONS, MAX_STARTS, MAX_STEPS, State
+from ..state import CAMERAS, MAX_NEURONS, MAX_STARTS, MAX_STEPS, State, bounds, from_preset
 
 VIEW_LABELS = {
     "explorer": "Two-neuron explorer",
@@ -25,6 +25,12 @@ def view_picker() -> None:
     )
 
 
+def _changed_since_preset(state: State) -> bool:
+    spec = PRESETS[state.preset]
+    fields = [k for k in spec if k not in ("title", "blurb", "start", "view")]
+    return any(getattr(state, k) != getattr(from_preset(state.preset), k) for k in fields)
+
+
 def sidebar(state: State) -> None:
     w = session.WIDGETS
     with st.sidebar:
@@ -37,6 +43,8 @@ def sidebar(state: State) -> None:
         )
         if state.preset in PRESETS:
             st.caption(PRESETS[state.preset]["blurb"])
+            if _changed_since_preset(state):
+                st.caption("*The data or settings have changed since this preset was opened.*")
         if state.view != "explorer":
             view_controls.sidebar_controls(state)
             st.divider()
@@ -44,21 +52,22 @@ def sidebar(state: State) -> None:
             return
         st.selectbox("Network", list(MODELS), key=w["model"], format_func=lambda k: MODELS[k].label)
         st.subheader("Gradient descent")
-        st.number_input("λ (weight decay)", min_value=0.0, max_value=100.0, key=w["lam"], format="%.4g",
+        st.number_input("λ (weight decay)", **bounds("lam"), key=w["lam"], format="%.4g",
                         step=0.001, help="Objective (1) uses λ/2 Σ(‖wᵢ‖² + αᵢ²); problem (2) uses λ Σ‖uᵢ‖.")
-        st.number_input("Step size γ", min_value=1e-6, max_value=100.0, key=w["step"], format="%.4g", step=0.01)
+        st.number_input("Step size γ", **bounds("step"), key=w["step"], format="%.4g", step=0.01)
         st.number_input("Steps", min_value=1, max_value=MAX_STEPS, key=w["steps"], step=100)
         st.number_input("Random starts", min_value=0, max_value=MAX_STARTS, key=w["starts"],
                         help="Extra GD runs from random points, drawn from the seed below.")
         st.number_input("Seed", min_value=0, max_value=2**31 - 1, key=w["seed"])
         if not MODELS[state.model].fixed_neurons:
             st.number_input("Neurons m", min_value=1, max_value=MAX_NEURONS, key=w["neurons"])
-            st.number_input("Initialisation scale", min_value=1e-6, max_value=100.0, key=w["init_scale"],
+            st.number_input("Initialisation scale", **bounds("init_scale"), key=w["init_scale"],
                             format="%.3g", help="Standard deviation of the initial weights of both layers.")
         if MODELS[state.model].landscape_dims == 2:
             st.subheader("Landscape view")
             st.selectbox("3-D camera", list(CAMERAS), key=w["camera"], format_func=str.capitalize)
             st.toggle("Basins of attraction", key=w["basins"],
-                      help="Colour every start of a 200 × 200 grid by the valley GD reaches from it.")
+                      help="Colour every start of a 200 × 200 grid by the valley GD reaches from it "
+                           "(with your λ and γ, at most 1000 steps).")
         st.divider()
         st.caption("The address bar always holds a link to exactly this view: copy it to share.")

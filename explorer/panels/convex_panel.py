@@ -122,7 +122,8 @@ def _problem_2(state: State, res: dict) -> None:
     W, alpha = sol.network()
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Optimal value of (2)", fmt(sol.objective))
-    c2.metric("Activation patterns", f"{sol.n_patterns}", help="exact: all of them" if sol.exact else "sampled")
+    c2.metric("Activation regions", f"{sol.n_patterns}", help="Patterns of open regions of weight space: "
+              "lower-dimensional faces (such as w = 0) add nothing to problem (2).")
     c2.caption("all of them (exact)" if sol.exact else "sampled: not certified")
     c3.metric("Neurons after mapping", f"{len(alpha)}")
     c4.metric("Solve time", f"{sol.solve_seconds * 1e3:.1f} ms")
@@ -148,7 +149,7 @@ def _problem_2(state: State, res: dict) -> None:
 
 def _run_table(state: State, res: dict) -> None:
     path = res["path"]
-    gap, verdict = compute.verdicts(path.final_loss, res["optimum"])
+    gap, verdict = compute.verdicts(path.final_loss, res["optimum"], path.converged)
     model = MODELS[state.model]
     table = {"run": ["your start" if r == 0 else f"random {r}" for r in range(len(gap))]}
     if model.landscape_dims:

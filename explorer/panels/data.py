@@ -51,6 +51,12 @@ def pad_ranges(points) -> tuple[tuple[float, float], tuple[float, float]]:
     return (float(lo[0]), float(hi[0])), (float(lo[1]), float(hi[1]))
 
 
+def rerun_if_edited(before: State, after: State) -> None:
+    """The figures below were computed from ``before``: draw them again from the edited data."""
+    if (after.points, after.points2d) != (before.points, before.points2d):
+        st.rerun()
+
+
 def pending_edit(state: State) -> State:
     """Apply an edit made on the pad before anything is computed on this run."""
     edit = peek_edit("data_pad")

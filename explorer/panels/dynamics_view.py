@@ -15,7 +15,7 @@ from ..figures.dynamics_figs import animation_figure, losses_figure, patterns_fi
 from ..state import State, from_preset
 from . import general_runs as R
 from . import show
-from .data import data_panel
+from .data import data_panel, rerun_if_edited
 
 INTRO = """
 **The same data, the same network, the same random draw — only its scale differs.** Each triangle below an output
@@ -52,7 +52,7 @@ def dynamics_view(state: State) -> None:
                      "and 1; the settings below are your own.")
         right.button("Open the blog's set-up", key="open_blog_dynamics", on_click=_open_blog_setup)
     if not state.points:
-        data_panel(state)
+        rerun_if_edited(state, data_panel(state))
         st.info("The dataset is empty: click on the canvas or add rows to the table.")
         return
     key = R.dynamics_key(state)
@@ -62,9 +62,7 @@ def dynamics_view(state: State) -> None:
     curves = [dict(x=grid.tolist(), y=G.outputs(reg.run.final_W[0], reg.run.final_alpha[0], grid[:, None]).tolist(),
                    color=colour, name=f"{reg.name} start", dash=reg.name == "large")
               for reg, colour in ((small, palette.GREEN), (large, palette.PURPLE))]
-    new = data_panel(state, curves=curves)
-    if new.points != state.points:
-        st.rerun()
+    rerun_if_edited(state, data_panel(state, curves=curves))
     st.subheader("2 · Small vs large initialisation")
     st.markdown(INTRO)
     for reg in (small, large):

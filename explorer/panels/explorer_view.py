@@ -13,11 +13,12 @@ from solvers import SolverError
 from .. import cache, compute, session
 from ..figures import contour_figure, curve_figure, loss_figure, output_figure, surface_figure
 from ..figures.common import outcome_colours
+from ..figures.landscape_figs import frame_indices
 from ..models import MODELS
 from ..state import State
 from . import convex_panel, show, text
 from .results import results_for, training
-from .data import data_panel, output_curves, pending_edit
+from .data import data_panel, output_curves, pending_edit, rerun_if_edited
 
 
 def explorer_view(state: State) -> None:
@@ -38,9 +39,7 @@ def explorer_view(state: State) -> None:
         _data_only(state)
         st.error(f"Cannot train on these settings: {exc}")
         return
-    new_state = data_panel(state, curves=output_curves(results["grid"], results["curves"]))
-    if new_state.points != state.points:
-        st.rerun()
+    rerun_if_edited(state, data_panel(state, curves=output_curves(results["grid"], results["curves"])))
     _warn_divergence(results["path"], state)
     if model.landscape_dims == 2:
         _landscape_2d(state, results)
@@ -58,8 +57,7 @@ def explorer_view(state: State) -> None:
 
 def _data_only(state: State) -> None:
     """The data panel alone, so that the user can fix what stops the computation."""
-    if data_panel(state).points != state.points:
-        st.rerun()
+    rerun_if_edited(state, data_panel(state))
 
 
 def _warn_divergence(path: L.DescentPath, state: State) -> None:
@@ -118,16 +116,16 @@ def _pending_pick(state: State, key: str) -> State:
 
 
 def _frame_buttons(state: State, path) -> None:
-    """Step through the recorded iterates one at a time (Play animates them in the browser)."""
-    T = len(path.steps)
-    current = T - 1 if state.frame < 0 or state.frame >= T else state.frame
+    """Step through the animation frames one at a time (Play animates them in the browser)."""
+    frames = frame_indices(len(path.steps))
+    at = len(frames) - 1 if state.frame < 0 else int(np.abs(frames - state.frame).argmin())
     cols = st.columns([1, 1, 1, 1, 3])
-    moves = {"|◀": 0, "◀": max(current - 1, 0), "▶": min(current + 1, T - 1), "▶|": T - 1}
+    moves = {"|◀": 0, "◀": max(at - 1, 0), "▶": min(at + 1, len(frames) - 1), "▶|": len(frames) - 1}
     for col, (label, target) in zip(cols, moves.items()):
         if col.button(label, key=f"frame_{label}", width="stretch"):
-            session.update(frame=-1 if target == T - 1 else target)
+            session.update(frame=-1 if target == len(frames) - 1 else int(frames[target]))
             st.rerun()
-    cols[4].caption(f"showing step {int(path.steps[current])} of {int(path.steps[-1])}")
+    cols[4].caption(f"showing step {int(path.steps[frames[at]])} of {int(path.steps[-1])}")
 
 
 def _basins(state: State, res: dict):

@@ -12,6 +12,7 @@ from ..figures.general_figs import (loss_steps_figure, output_1d_figure, output_
 from ..state import State
 from . import general_runs as R
 from . import show
+from .data import rerun_if_edited
 from .plane_data import data_section
 
 INTRO = """
@@ -33,15 +34,13 @@ between the networks in it: the dashed line is the straight path from GD's endpo
 def general_view(state: State) -> None:
     points = state.points if state.dims == 1 else state.points2d
     if not points:
-        data_section(state)
+        rerun_if_edited(state, data_section(state))
         st.info("The dataset is empty: click on the canvas or add rows to the table.")
         return
     key = R.general_key(state)
     res = R.results(key)
     curves = _pad_curves(key, res) if state.dims == 1 else None
-    new = data_section(state, curves=curves)
-    if (new.points, new.points2d) != (state.points, state.points2d):
-        st.rerun()
+    rerun_if_edited(state, data_section(state, curves=curves))
     st.markdown(INTRO)
     _messages(state, res)
     st.subheader("2 · Gradient descent against the global optimum")

@@ -11,6 +11,7 @@ from ..figures.pattern_figs import count_figure, hemisphere_figure, neuron_plane
 from ..state import State
 from . import general_runs as R
 from . import show
+from .data import rerun_if_edited
 from .plane_data import plane_panel
 
 INTRO = """
@@ -31,7 +32,7 @@ make exactly 2·Σₖ₌₀² C(n−1, k) regions.
 def patterns_view(state: State) -> None:
     st.subheader("1 · Data: points in the plane")
     st.markdown(INTRO)
-    plane_panel(state)
+    rerun_if_edited(state, plane_panel(state))
     points = state.points2d
     if not points:
         st.info("The dataset is empty: click on the canvas or add rows to the table.")

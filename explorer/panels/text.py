@@ -45,15 +45,16 @@ and the output chart show where gradient descent ends; the convex panel gives th
 
 OUTPUT = """
 The data, the function computed by each gradient-descent endpoint (black: your start) and the network mapped back
-from the convex solution (dashed). Dotted curves are the neurons of your run, αᵢ·max(0, wᵢx); small triangles under
-the axis mark the points each neuron activates — its pattern Dᵢ.
+from the convex solution (dashed). With up to eight neurons, dotted curves show the neurons of your run,
+αᵢ·max(0, wᵢᵀx̃), and small triangles under the axis mark the points each neuron activates — its pattern Dᵢ; with a
+bias, thin vertical lines mark each neuron's kink −b/w.
 """
 
 FIXED_PATTERNS = """
 Fix each neuron's activation pattern and the loss is **convex** in the neuron weights (constrained to the cones that
 keep those patterns). The smallest of these convex minima over all pattern choices is the global minimum of the
-non-convex loss — here that is the star on the landscape. Every valley GD can get stuck in is one of these convex
-minima, but not necessarily the smallest.
+non-convex loss — here that is the star on the landscape. A valley where GD comes to rest is the minimum of the
+convex problem for its own patterns (a dead neuron, pattern all zeros, included), but not necessarily the smallest.
 """
 
 PROBLEM_2 = """

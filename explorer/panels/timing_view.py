@@ -8,6 +8,7 @@ from ..figures.timing_figs import bars_figure, gap_time_figure, seconds
 from ..state import State
 from . import general_runs as R
 from . import show
+from .data import rerun_if_edited
 from .plane_data import data_section
 
 INTRO = """
@@ -31,13 +32,11 @@ def timing_view(state: State) -> None:
     with st.expander("Data", expanded=False):
         points = state.points if state.dims == 1 else state.points2d
         if points:
-            new = data_section(state)
-            if (new.points, new.points2d) != (state.points, state.points2d):
-                st.rerun()
+            rerun_if_edited(state, data_section(state))
     points = state.points if state.dims == 1 else state.points2d
     if not points:
         st.info("The dataset is empty: add points under “Data”.")
-        data_section(state)
+        rerun_if_edited(state, data_section(state))
         return
     key = R.general_key(state)
     res = R.results(key)

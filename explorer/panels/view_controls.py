@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from .. import session
-from ..state import MAX_GATES, MAX_NEURONS, MAX_STEPS, State
+from ..state import MAX_GATES, MAX_NEURONS, MAX_STEPS, State, bounds
 
 
 def sidebar_controls(state: State) -> None:
@@ -20,7 +20,7 @@ def sidebar_controls(state: State) -> None:
         st.subheader("Network")
         st.number_input("Neurons m", min_value=1, max_value=MAX_NEURONS, key=w["neurons"],
                         help="Width of the hidden layer (1 to 1000). Each neuron has a bias.")
-        st.number_input("Initialisation scale", min_value=1e-6, max_value=100.0, key=w["init_scale"],
+        st.number_input("Initialisation scale", **bounds("init_scale"), key=w["init_scale"],
                         format="%.3g", help="Standard deviation of the initial weights of both layers.")
         st.toggle("Train the second layer α", key=w["train_alpha"],
                   help="Off: α stays at its random initial value and only the first layer W is trained. "
@@ -29,9 +29,9 @@ def sidebar_controls(state: State) -> None:
     elif state.view == "dynamics":
         st.subheader("Network")
         st.number_input("Neurons m", min_value=1, max_value=MAX_NEURONS, key=w["neurons"])
-        st.number_input("Small initialisation scale", min_value=1e-9, max_value=100.0, key=w["small_scale"],
+        st.number_input("Small initialisation scale", **bounds("small_scale"), key=w["small_scale"],
                         format="%.2g", help="Standard deviation of the initial weights, small start.")
-        st.number_input("Large initialisation scale", min_value=1e-9, max_value=100.0, key=w["large_scale"],
+        st.number_input("Large initialisation scale", **bounds("large_scale"), key=w["large_scale"],
                         format="%.2g", help="Standard deviation of the initial weights, large start.")
         _descent(w, note="The large start uses a smaller step if γ would make it diverge.")
     elif state.view == "patterns":
@@ -44,9 +44,9 @@ def sidebar_controls(state: State) -> None:
 
 def _descent(w: dict, note: str | None = None) -> None:
     st.subheader("Gradient descent")
-    st.number_input("λ (weight decay)", min_value=0.0, max_value=100.0, key=w["lam"], format="%.4g", step=0.001,
+    st.number_input("λ (weight decay)", **bounds("lam"), key=w["lam"], format="%.4g", step=0.001,
                     help="Objective (1) uses λ/2 Σ(‖wᵢ‖² + αᵢ²); problem (2) uses λ Σ‖uᵢ‖.")
-    st.number_input("Step size γ", min_value=1e-6, max_value=100.0, key=w["step"], format="%.4g", step=0.01,
+    st.number_input("Step size γ", **bounds("step"), key=w["step"], format="%.4g", step=0.01,
                     help=note)
     st.number_input("Steps", min_value=1, max_value=MAX_STEPS, key=w["steps"], step=100)
     st.number_input("Seed", min_value=0, max_value=2**31 - 1, key=w["seed"],
