@@ -52,7 +52,7 @@ def _run_colours(colours) -> list[str]:
 
 def contour_figure(
     a, b, Z, region_index, region_labels, coords, losses, colours, steps, *,
-    names=("w₁", "w₂"), stars=(), frame: int = -1, basins=None, title=None, height=640,
+    names=("w₁", "w₂"), stars=(), frame: int = -1, basins=None, title=None, height=720,
 ):
     """Contour of L over two parameters with pattern regions, GD paths and their animation.
 
@@ -122,8 +122,8 @@ def contour_figure(
         xaxis=dict(title=dict(text=names[0]), range=[a[0], a[-1]], zeroline=False),
         yaxis=dict(title=dict(text=names[1]), range=[b[0], b[-1]], zeroline=False),
         annotations=_region_labels(a, b, region_index, region_labels), clickmode="event+select",
-        dragmode="pan", uirevision="landscape", margin=dict(b=170),
-        legend=dict(orientation="h", x=0, y=-0.3, xanchor="left", yanchor="top"),
+        dragmode="pan", uirevision="landscape", margin=dict(b=250),
+        legend=dict(orientation="h", x=0, y=-0.42, xanchor="left", yanchor="top"),
         **_player(frames_at, steps, shown),
     )
     return build(data, layout, frames, title=title, height=height)
@@ -166,7 +166,7 @@ def _player(frames_at, steps, shown) -> dict:
     play = dict(frame=dict(duration=80, redraw=False), transition=dict(duration=0), mode="immediate")
     return dict(
         updatemenus=[dict(
-            type="buttons", direction="left", x=0.0, y=-0.12, xanchor="left", yanchor="top", showactive=False,
+            type="buttons", direction="left", x=0.0, y=-0.1, xanchor="left", yanchor="top", showactive=False,
             buttons=[
                 dict(label="▶ Play", method="animate", args=[None, dict(play, fromcurrent=True)]),
                 dict(label="⟲ From start", method="animate", args=[None, dict(play, fromcurrent=False)]),
@@ -174,7 +174,7 @@ def _player(frames_at, steps, shown) -> dict:
             ],
         )],
         sliders=[dict(
-            active=int(np.searchsorted(frames_at, shown)), x=0.36, y=-0.1, len=0.64, xanchor="left",
+            active=int(np.searchsorted(frames_at, shown)), x=0.0, y=-0.2, len=1.0, xanchor="left",
             currentvalue=dict(prefix="GD step ", font=dict(size=12)), pad=dict(t=0, b=0),
             steps=[dict(method="animate", label=str(int(steps[t])), args=[[str(t)], still]) for t in frames_at],
         )],
@@ -206,7 +206,7 @@ CAMERAS = {
 
 
 def surface_figure(a, b, Z, coords, losses, colours, *, names=("w₁", "w₂"), stars=(), star_loss=None,
-                   camera="iso", title=None, height=640):
+                   camera="iso", title=None, height=720):
     """The loss as a 3-D surface with the GD paths lying on it."""
     finite = Z[np.isfinite(Z)]
     cap = float(np.quantile(finite, 0.95)) if finite.size else 1.0
