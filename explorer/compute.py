@@ -12,7 +12,7 @@ from solvers.fixed_alpha import solve_fixed_alpha
 
 from .models import MODELS
 
-GRID = 121  # landscape resolution: keeps a figure well under 1 MB
+GRID = 101  # landscape resolution: fine enough for the kinks, light enough for a fast rerun
 OUTPUT_GRID = 241
 STUCK_TOLERANCE = 1e-4  # relative gap above which a run is called stuck
 

@@ -176,7 +176,6 @@ def _descend(X, y, W0, alpha0, lam, step, steps, train_alpha, record_every, grad
     active = torch.ones(B, dtype=torch.bool, device=Xt.device)
     converged = torch.zeros_like(active)
     diverged = torch.zeros_like(active)
-    stopped_at = torch.zeros(B, dtype=torch.int64, device=Xt.device)
 
     records: dict[str, list] = {"steps": [], "W": [], "alpha": [], "loss": [], "patterns": []}
 
@@ -197,6 +196,9 @@ def _descend(X, y, W0, alpha0, lam, step, steps, train_alpha, record_every, grad
     prev_W, prev_alpha = W.clone(), alpha.clone()
     rate = torch.full((B,), step, dtype=torch.float64, device=Xt.device)  # 0 once a run stops
     t = 0
+    # Step at which a run stopped (-1: still running); kept on the host side to avoid per-step syncs.
+    stop_step = torch.full((B,), -1, dtype=torch.int64, device=Xt.device)
+    running = B
     for t in range(steps + 1):
         W.requires_grad_(True)
         alpha.requires_grad_(train_alpha)
@@ -210,31 +212,34 @@ def _descend(X, y, W0, alpha0, lam, step, steps, train_alpha, record_every, grad
                 # A run that blew up is frozen at its last finite iterate, never returned as NaN.
                 diverged |= bad
                 active &= ~bad
-                stopped_at -= bad.to(torch.int64)
+                stop_step = torch.where(bad, t - 1, stop_step)
+                running = int(active.sum())
                 rate = torch.where(active, rate, 0.0)
                 W = torch.where(bad[:, None, None], prev_W, W.detach()).requires_grad_(True)
                 alpha = torch.where(bad[:, None], prev_alpha, alpha.detach()).requires_grad_(train_alpha)
                 loss = batched_objective(W, alpha, Xt, yt, lam)
                 total = loss.sum()
-        last_loss = torch.where(active, loss.detach(), last_loss)
+        last_loss = loss.detach() if running == B else torch.where(active, loss.detach(), last_loss)
         if t % record_every == 0:
             record(t, last_loss)
-        if t == steps or not bool(active.any()):
+        if t == steps or running == 0:
             break
         grads = torch.autograd.grad(total, [W, alpha] if train_alpha else [W])
         with torch.no_grad():
-            gnorm2 = (grads[0] * grads[0]).sum((1, 2))
+            gnorm2 = grads[0].square().sum((1, 2))
             if train_alpha:
-                gnorm2 += (grads[1] * grads[1]).sum(-1)
+                gnorm2 += grads[1].square().sum(-1)
             newly = active & (gnorm2 <= grad_tol * grad_tol)
             if bool(newly.any()):
                 converged |= newly
                 active &= ~newly
+                stop_step = torch.where(newly, t, stop_step)
+                running = int(active.sum())
                 rate = torch.where(active, rate, 0.0)
             prev_W, prev_alpha = W.detach(), alpha.detach()
             W = prev_W - rate[:, None, None] * grads[0]
             alpha = prev_alpha - rate[:, None] * grads[1] if train_alpha else prev_alpha
-            stopped_at += active.to(torch.int64)
+    stopped_at = torch.where(stop_step >= 0, stop_step, t)
     if records["steps"][-1] != t:
         record(t, last_loss)
 

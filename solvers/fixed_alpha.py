@@ -12,6 +12,7 @@ stacked into one separable convex program and solved together.
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from itertools import combinations_with_replacement
 
@@ -59,6 +60,37 @@ def fixed_pattern_objective(U, patterns, X, y, lam) -> float:
     return float(r @ r + 0.5 * lam * (np.sum(U * U) + len(U)))
 
 
+_PROBLEMS: OrderedDict = OrderedDict()  # recently built programs, by data and patterns
+
+
+def _stacked_problem(X, y, sets):
+    """The stacked program for these data and patterns, with lambda as a parameter.
+
+    Building and canonicalising the program costs more than solving it; with lambda a parameter a
+    change of lambda (the common interaction) reuses the compiled program.
+    """
+    key = (X.tobytes(), X.shape, y.tobytes(), sets.tobytes(), sets.shape)
+    if key in _PROBLEMS:
+        _PROBLEMS.move_to_end(key)
+        return _PROBLEMS[key]
+    C, k, _ = sets.shape
+    U = [cp.Variable((C, X.shape[1])) for _ in range(k)]
+    lam = cp.Parameter(nonneg=True)
+    pred = 0
+    constraints = []
+    for i in range(k):
+        D = sets[:, i, :].T.astype(np.float64)  # (n, C)
+        Xu = X @ U[i].T  # (n, C)
+        pred = pred + cp.multiply(D, Xu)
+        constraints.append(cp.multiply(2.0 * D - 1.0, Xu) >= 0)
+    # One column per problem: the sum of their losses is separable, so one solve minimises each.
+    loss = cp.sum_squares(pred - y[:, None]) + 0.5 * lam * sum(cp.sum_squares(u) for u in U)
+    _PROBLEMS[key] = (cp.Problem(cp.Minimize(loss), constraints), U, lam)
+    if len(_PROBLEMS) > 32:
+        _PROBLEMS.popitem(last=False)
+    return _PROBLEMS[key]
+
+
 def solve_fixed_patterns(X, y, lam, pattern_sets):
     """Minimise the alpha = 1 loss with every neuron's pattern fixed, for many pattern sets at once.
 
@@ -85,21 +117,8 @@ def solve_fixed_patterns(X, y, lam, pattern_sets):
     sets = raw.astype(bool)
     if sets.ndim != 3 or sets.shape[2] != X.shape[0]:
         raise ValueError(f"pattern_sets must have shape (C, k, {X.shape[0]}); got {sets.shape}.")
-    C, k, _ = sets.shape
-    d = X.shape[1]
-    U = [cp.Variable((C, d)) for _ in range(k)]
-    pred = 0
-    constraints = []
-    for i in range(k):
-        D = sets[:, i, :].T.astype(np.float64)  # (n, C)
-        Xu = X @ U[i].T  # (n, C)
-        pred = pred + cp.multiply(D, Xu)
-        constraints.append(cp.multiply(2.0 * D - 1.0, Xu) >= 0)
-    # One column per problem: the sum of their losses is separable, so one solve minimises each.
-    loss = cp.sum_squares(pred - y[:, None])
-    if lam > 0:
-        loss = loss + 0.5 * lam * sum(cp.sum_squares(u) for u in U)
-    problem = cp.Problem(cp.Minimize(loss), constraints)
+    problem, U, lam_param = _stacked_problem(X, y, sets)
+    lam_param.value = lam
     start = time.perf_counter()
     try:
         problem.solve(solver=cp.CLARABEL)
@@ -109,7 +128,7 @@ def solve_fixed_patterns(X, y, lam, pattern_sets):
     if problem.status != cp.OPTIMAL:
         raise SolverError(f"Clarabel stopped with status '{problem.status}'; no optimum is reported.")
     minimisers = np.stack([u.value for u in U], axis=1)
-    values = np.array([fixed_pattern_objective(minimisers[c], sets[c], X, y, lam) for c in range(C)])
+    values = np.array([fixed_pattern_objective(minimisers[c], sets[c], X, y, lam) for c in range(len(sets))])
     return minimisers, values, seconds
 
 

@@ -95,8 +95,8 @@ def bowl_for(train: State, r: int):
     U, values, _ = solve_fixed_patterns(X, y, train.lam, patterns[None])
     centre = np.asarray(model.coordinates(U[0]), dtype=float)
     half = max(2.0, 1.5 * float(np.max(np.abs(centre))))
-    u1 = np.linspace(-half, half, 81)
-    u2 = np.linspace(-half, half, 81)
+    u1 = np.linspace(-half, half, 61)
+    u2 = np.linspace(-half, half, 61)
     W = model.weights(np.stack(np.meshgrid(u1, u2), axis=-1))  # (B, A, m, d)
     pre = W @ X.T  # (B, A, m, n)
     resid = np.einsum("mn,bamn->ban", patterns.astype(float), pre) - y
