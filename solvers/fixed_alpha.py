@@ -11,7 +11,6 @@ stacked into one separable convex program and solved together.
 """
 from __future__ import annotations
 
-import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from itertools import combinations_with_replacement
@@ -22,7 +21,7 @@ import numpy as np
 from landscape.validation import as_count, as_data, as_nonnegative
 
 from .patterns import enumerate_patterns
-from .solution import SolverError
+from .reference import solve_or_raise
 
 
 @dataclass(frozen=True)
@@ -119,14 +118,7 @@ def solve_fixed_patterns(X, y, lam, pattern_sets):
         raise ValueError(f"pattern_sets must have shape (C, k, {X.shape[0]}); got {sets.shape}.")
     problem, U, lam_param = _stacked_problem(X, y, sets)
     lam_param.value = lam
-    start = time.perf_counter()
-    try:
-        problem.solve(solver=cp.CLARABEL)
-    except cp.error.SolverError as exc:
-        raise SolverError(f"Clarabel failed on the fixed-pattern problem: {exc}") from None
-    seconds = time.perf_counter() - start
-    if problem.status != cp.OPTIMAL:
-        raise SolverError(f"Clarabel stopped with status '{problem.status}'; no optimum is reported.")
+    seconds = solve_or_raise(problem, "the fixed-pattern problem")
     minimisers = np.stack([u.value for u in U], axis=1)
     values = np.array([fixed_pattern_objective(minimisers[c], sets[c], X, y, lam) for c in range(len(sets))])
     return minimisers, values, seconds

@@ -9,6 +9,21 @@ import numpy as np
 from .solution import SolverError
 
 
+def solve_or_raise(problem: cp.Problem, what: str) -> float:
+    """Solve with Clarabel; raise SolverError unless it reports an optimum. Returns the seconds taken."""
+    start = time.perf_counter()
+    try:
+        problem.solve(solver=cp.CLARABEL)
+    except cp.error.SolverError as exc:
+        raise SolverError(f"Clarabel failed on {what}: {exc}") from None
+    if problem.status != cp.OPTIMAL:
+        raise SolverError(
+            f"Clarabel stopped with status '{problem.status}' on {what}; no optimum is reported. "
+            "Rescaling the data or raising lambda may help."
+        )
+    return time.perf_counter() - start
+
+
 def solve_with_cvxpy(X: np.ndarray, y: np.ndarray, lam: float, patterns: np.ndarray):
     """Solve (2) over ``patterns`` with one vectorised cone constraint per variable block.
 
@@ -29,15 +44,5 @@ def solve_with_cvxpy(X: np.ndarray, y: np.ndarray, lam: float, patterns: np.ndar
         loss = loss + lam * (cp.sum(cp.norm(U, 2, axis=1)) + cp.sum(cp.norm(V, 2, axis=1)))
     constraints = [cp.multiply(sign, X @ U.T) >= 0, cp.multiply(sign, X @ V.T) >= 0]
     problem = cp.Problem(cp.Minimize(loss), constraints)
-    start = time.perf_counter()
-    try:
-        problem.solve(solver=cp.CLARABEL)
-    except cp.error.SolverError as exc:
-        raise SolverError(f"Clarabel failed on problem (2): {exc}") from None
-    seconds = time.perf_counter() - start
-    if problem.status != cp.OPTIMAL:
-        raise SolverError(
-            f"Clarabel stopped with status '{problem.status}' on problem (2); no optimum is reported. "
-            "Rescaling the data or raising lambda may help."
-        )
+    seconds = solve_or_raise(problem, "problem (2)")
     return np.asarray(U.value, dtype=np.float64), np.asarray(V.value, dtype=np.float64), problem.status, seconds
