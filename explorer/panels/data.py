@@ -60,7 +60,7 @@ def rerun_if_edited(before: State, after: State) -> None:
 def pending_edit(state: State) -> State:
     """Apply an edit made on the pad before anything is computed on this run."""
     edit = peek_edit("data_pad")
-    return _apply(state, edit) if edit is not None else state
+    return apply_points(state, edit) if edit is not None else state
 
 
 def data_panel(state: State, curves=None) -> State:
@@ -76,7 +76,7 @@ def data_panel(state: State, curves=None) -> State:
             height=330, curves=curves, title=None,
         )
     if edit is not None:
-        state = _apply(state, edit)
+        state = apply_points(state, edit)
     with right:
         frame = pd.DataFrame(list(state.points), columns=["x", "y"], dtype=float)
         edited = st.data_editor(
@@ -84,22 +84,23 @@ def data_panel(state: State, curves=None) -> State:
             column_config={"x": st.column_config.NumberColumn("x (input)", format="%.4g"),
                            "y": st.column_config.NumberColumn("y (label)", format="%.4g")},
         )
-        state = _apply(state, edited[["x", "y"]].to_numpy(dtype=float, na_value=np.nan).tolist())
+        state = apply_points(state, edited[["x", "y"]].to_numpy(dtype=float, na_value=np.nan).tolist())
         if st.button("Clear all points", key="clear_points", help="Start from an empty canvas."):
             state = session.update(points=())
             st.rerun()
     return state
 
 
-def _apply(state: State, rows) -> State:
-    points, note = check_points(rows)
+def apply_points(state: State, rows, field: str = "points") -> State:
+    """Store edited rows as ``state.points`` ((x, y) pairs) or ``state.points2d`` ((x1, x2, y) triples)."""
+    points, note = check_points(rows, width=2 if field == "points" else 3)
     if points is None:
         st.warning(note)
         return state
     if note:
         st.info(note)
-    if points != state.points:
-        state = session.update(points=points, frame=-1)
+    if points != getattr(state, field):
+        state = session.update(**{field: points}, frame=-1)
     return state
 
 

@@ -9,7 +9,7 @@ from .. import general as G
 from .. import session
 from ..click_pad import click_pad
 from ..state import MAX_ABS, State
-from .data import check_points, data_panel
+from .data import apply_points, data_panel
 
 RANDOM_POINTS = 20
 
@@ -63,7 +63,7 @@ def plane_panel(state: State) -> State:
         edit = click_pad([list(p) for p in state.points2d], x_range=x_range, y_range=y_range, key="plane_pad",
                          mode="plane", height=380, new_label=float(state.new_label))
     if edit is not None:
-        state = _apply(state, edit)
+        state = apply_points(state, edit, "points2d")
     with right:
         frame = pd.DataFrame(list(state.points2d), columns=["x1", "x2", "y"], dtype=float)
         edited = st.data_editor(
@@ -72,24 +72,13 @@ def plane_panel(state: State) -> State:
                            "x2": st.column_config.NumberColumn("x₂", format="%.4g"),
                            "y": st.column_config.NumberColumn("y (label)", format="%.4g")},
         )
-        state = _apply(state, edited[["x1", "x2", "y"]].to_numpy(dtype=float, na_value=np.nan).tolist())
+        state = apply_points(state, edited[["x1", "x2", "y"]].to_numpy(dtype=float, na_value=np.nan).tolist(),
+                             "points2d")
         if st.button("Clear all points", key="clear_points2d"):
             state = session.update(points2d=())
             st.rerun()
     if state.points2d:
         _degeneracy_note(state.points2d)
-    return state
-
-
-def _apply(state: State, rows) -> State:
-    points, note = check_points(rows, width=3)
-    if points is None:
-        st.warning(note)
-        return state
-    if note:
-        st.info(note)
-    if points != state.points2d:
-        state = session.update(points2d=points)
     return state
 
 
