@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from bench.timing import print_table
+from explorer.presets import PRESETS
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 BUDGET_MS = 150
@@ -72,6 +73,12 @@ INTERACTIONS = {
     "zigzag": {
         "rerun (no change)": lambda at, i: None,
         "change λ": lambda at, i: at.number_input(key="w_lam").set_value(0.001 * (i + 2)),
+        "add a point on the pad": _pad([list(p) for p in PRESETS["zigzag"]["points"]]),
+    },
+    "init_scale": {
+        "rerun (no change)": lambda at, i: None,
+        "change λ": lambda at, i: at.number_input(key="w_lam").set_value(0.001 * (i + 2)),
+        "change the start scale": lambda at, i: at.number_input(key="w_init_scale").set_value(0.02 + 0.01 * i),
     },
 }
 

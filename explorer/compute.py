@@ -102,7 +102,7 @@ def descent_from(model_key: str, points, lam, step, steps, coords) -> L.DescentP
     model, x, y = _design(model_key, points)
     W0 = model.weights(np.asarray(coords, dtype=np.float64).reshape(-1, model.landscape_dims))
     return L.gradient_descent(model.design(x), y, W0, None, lam=lam, step=step, steps=steps,
-                              train_alpha=False, record_every=record_every(steps))
+                              train_alpha=False, record_every=record_every(steps), gradient="closed_form")
 
 
 def random_starts(model_key: str, box, count: int, seed: int) -> np.ndarray:
@@ -118,7 +118,8 @@ def descent_init(model_key: str, points, lam, step, steps, count, seed, neurons,
     model, x, y = _design(model_key, points)
     W0, alpha0 = L.initial_weights(count, neurons, 2 if model.bias else 1, scale=init_scale, seed=seed)
     return L.gradient_descent(model.design(x), y, W0, alpha0, lam=lam, step=step, steps=steps,
-                              train_alpha=model.train_alpha, record_every=record_every(steps))
+                              train_alpha=model.train_alpha, record_every=record_every(steps),
+                              gradient="closed_form")
 
 
 def record_every(steps: int) -> int:
@@ -180,11 +181,12 @@ def basins(points, lam, step, steps, box):
     return a, b, L.basin_map(x, y, a, b, lam=lam, step=step, steps=steps)
 
 
-def certified_gaps(points, lam, W, alpha) -> np.ndarray:
+def certified_gaps(points, lam, W, alpha, lower: float = float("nan")) -> np.ndarray:
     """Objective (1) of each network minus the certified global optimum (trained-alpha model, bias).
 
-    W : (B, m, 2), alpha : (B, m) -> (B,)
+    W : (B, m, 2), alpha : (B, m) -> (B,). ``lower`` is a certified lower bound already known for these
+    points and lambda (``ConvexSolution.lower``), which spares one solve of (2) per network.
     """
     x, y = data_arrays(points)
     X = L.with_bias(x)
-    return np.array([S.optimality_gap(W[b], alpha[b], X, y, lam) for b in range(len(W))])
+    return np.array([S.optimality_gap(W[b], alpha[b], X, y, lam, lower=lower) for b in range(len(W))])

@@ -46,16 +46,17 @@ PRESETS: dict[str, dict] = {
     ),
     "zigzag": dict(
         title="d · Ten zig-zag points, many neurons",
-        blurb="Ten points in [−0.5, 0.5] that zig-zag. Gradient descent on 30 neurons against the global "
-        "optimum from the convex problem (2).",
+        blurb="Ten points in [−0.5, 0.5] that zig-zag. From a small start, gradient descent on 30 neurons drops "
+        "within 50 steps to the loss of the best straight line (0.61) and sits there; the convex problem (2) "
+        "finds the global optimum (0.072), with a kink at almost every point.",
         model="many",
         points=tuple(zip(np.round(ZIGZAG_X, 4).tolist(), np.round(ZIGZAG_Y, 4).tolist())),
         neurons=30,
         lam=1e-3,
         step=0.05,
-        steps=3000,
+        steps=400,
         starts=4,
-        init_scale=0.5,
+        init_scale=0.1,
     ),
     "init_scale": dict(
         title="e · Linear data: small vs large initialisation",
@@ -66,7 +67,7 @@ PRESETS: dict[str, dict] = {
         neurons=100,
         lam=1e-3,
         step=0.02,
-        steps=2000,
+        steps=300,
         starts=1,
         init_scale=0.01,
     ),

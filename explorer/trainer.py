@@ -1,16 +1,11 @@
-"""Full-batch gradient descent on objective (1) for wide networks: hand-written gradients in torch.
+"""Full-batch gradient descent on objective (1) for wide networks, with per-step timing and progress.
 
-:func:`landscape.gradient_descent` differentiates with autograd and records every iterate it keeps;
-this trainer computes the same gradient in closed form (the ReLU's derivative is taken as 0 at 0, as
-autograd does), keeps the loss and the wall-clock time of *every* step, snapshots the weights only on
-a schedule, and runs in chunks so that a caller can report progress. It runs one torch thread: the
-matrices are small (m x n), and two threads on two busy cores are many times slower than one.
-
-Gradients of ``||relu(X W^T) alpha - y||^2 + (lam/2)(||W||^2 + ||alpha||^2)`` with ``P = X W^T``::
-
-    r = relu(P) alpha - y
-    d/d alpha = 2 relu(P)^T r + lam alpha
-    d/d W     = 2 ((r alpha^T) * 1[P > 0])^T X + lam W
+:func:`landscape.gradient_descent` records the weights and patterns of every iterate it keeps; this
+trainer keeps the loss and the wall-clock time of *every* step, snapshots the weights only on a
+schedule, and runs in chunks so that a caller can report progress. Both take the gradient from
+:func:`landscape.descent.objective_and_gradient` (closed form, ReLU derivative 0 at 0 as in autograd).
+It runs one torch thread: the matrices are small (m x n), and two threads on two busy cores are many
+times slower than one.
 """
 from __future__ import annotations
 
@@ -21,6 +16,7 @@ from typing import Callable
 import numpy as np
 import torch
 
+from landscape.descent import objective_and_gradient
 from landscape.threads import single_thread
 
 DIVERGENCE_FACTOR = 1e8  # a loss this many times (initial + 1) counts as diverged, as in the library
@@ -143,10 +139,7 @@ def train(
         prev_W, prev_a = W, a
         start = time.perf_counter()
         for t in range(steps + 1):
-            P = W @ Xt.T  # (B, m, n)
-            H = torch.relu(P)
-            r = (a[:, None, :] @ H)[:, 0] - yt  # (B, n)
-            loss = (r * r).sum(-1) + 0.5 * lam * ((W * W).sum((1, 2)) + (a * a).sum(-1))
+            loss, gW, ga = objective_and_gradient(W, a, Xt, yt, lam, train_alpha)
             if ceiling is None:
                 if not bool(torch.isfinite(loss).all()):
                     raise ValueError("The initial loss is not finite: the initial weights or data are too large.")
@@ -177,13 +170,9 @@ def train(
                     kept.append(t)
                 kept[-1] = steps  # the frozen weights are also those of the last step
                 break
-            # 1[P > 0] (x) (2 r x_j), summed over the points: (B, m, d), then scaled by alpha_i.
-            mask = (P > 0).to(torch.float64)
-            gW = a[:, :, None] * (mask @ ((2.0 * r)[:, :, None] * Xt)) + lam * W
             prev_W, prev_a = W, a
             W = torch.where(active[:, None, None], W - step * gW, W)
             if train_alpha:
-                ga = 2.0 * (H @ r[:, :, None])[..., 0] + lam * a
                 a = torch.where(active[:, None], a - step * ga, a)
             if progress is not None and (t + 1) % chunk == 0:
                 progress(t + 1, steps)

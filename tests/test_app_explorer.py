@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explorer.presets import PRESETS
+from explorer.presets import PRESETS, ZIGZAG_X, ZIGZAG_Y
 from explorer.state import State, from_preset
 from tests.pagetest import chart_with, charts, open_page, query, texts, trace
 
@@ -210,4 +210,9 @@ def test_many_neuron_preset_shows_the_certificate():
     table = [d for d in at.dataframe if "certified gap" in d.value.columns][0].value
     assert (table["certified gap"] >= -1e-9).all()
     optimum = [m for m in at.metric if m.label == "Optimal value of (2)"][0]
-    assert float(optimum.value) > 0
+    assert float(optimum.value) == pytest.approx(0.0718, abs=1e-4)
+    # The preset's story: every run sits at about the best straight line's loss, far above the optimum.
+    line = np.linalg.lstsq(np.c_[ZIGZAG_X, np.ones(10)], ZIGZAG_Y, rcond=None)[1][0]
+    assert np.all(np.abs(table["final loss"] - line) < 0.01)
+    assert (table["verdict"] != "global").all()
+    np.testing.assert_allclose(table["certified gap"], table["final loss"] - float(optimum.value), atol=2e-4)

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import landscape as L
-from landscape.descent import batched_objective
+from landscape.descent import batched_objective, objective_and_gradient
 
 POSTER_X = np.array([[-1.0], [1.0]])
 POSTER_Y = np.array([1.0, 2.0])
@@ -41,6 +41,68 @@ def test_autograd_gradient_matches_finite_differences(seed, m, n, lam):
         e[k] = h
         fd = (f(W, alpha + e) - f(W, alpha - e)) / (2 * h)
         assert ga[0, k].item() == pytest.approx(fd, rel=1e-5, abs=1e-6)
+
+
+@given(seed=st.integers(0, 10_000), B=st.integers(1, 3), m=st.integers(1, 5), n=st.integers(1, 8),
+       lam=st.sampled_from([0.0, 1e-3, 0.7]), train_alpha=st.booleans())
+def test_closed_form_gradient_equals_autograd(seed, B, m, n, lam, train_alpha):
+    rng = np.random.default_rng(seed)
+    X = torch.tensor(L.with_bias(np.round(rng.uniform(-1, 1, n), 1)))  # rounding puts some points on kinks
+    y = torch.tensor(rng.normal(size=n))
+    W = torch.tensor(np.round(rng.normal(size=(B, m, 2)), 1))
+    alpha = torch.tensor(rng.normal(size=(B, m)))
+    Wg, ag = W.clone().requires_grad_(True), alpha.clone().requires_grad_(True)
+    loss_ref = batched_objective(Wg, ag, X, y, lam)
+    gW_ref, ga_ref = torch.autograd.grad(loss_ref.sum(), [Wg, ag])
+    loss, gW, ga = objective_and_gradient(W, alpha, X, y, lam, train_alpha)
+    torch.testing.assert_close(loss, loss_ref.detach(), rtol=1e-13, atol=1e-13)
+    torch.testing.assert_close(gW, gW_ref, rtol=1e-12, atol=1e-12)
+    if train_alpha:
+        torch.testing.assert_close(ga, ga_ref, rtol=1e-12, atol=1e-12)
+    else:
+        assert ga is None
+
+
+@given(seed=st.integers(0, 10_000), m=st.integers(1, 6), n=st.integers(1, 8), lam=st.sampled_from([0.0, 0.01]),
+       step=st.sampled_from([0.01, 0.05]), train_alpha=st.booleans())
+def test_closed_form_descent_follows_the_autograd_path(seed, m, n, lam, step, train_alpha):
+    """Same iterates, stopping steps and flags (one or two points converge early).
+
+    Steps stay where GD is stable: an oscillating run amplifies the last-bit differences of the two
+    summation orders, so paths there agree only for a while. Divergence is tested below.
+    """
+    rng = np.random.default_rng(seed)
+    X = L.with_bias(rng.uniform(-1, 1, n))
+    y = rng.normal(size=n)
+    W0, a0 = L.initial_weights(4, m, 2, scale=1.0, seed=seed)
+    kw = dict(lam=lam, step=step, steps=150, train_alpha=train_alpha, record_every=7, grad_tol=1e-6)
+    ref = L.gradient_descent(X, y, W0, a0, **kw)
+    ours = L.gradient_descent(X, y, W0, a0, gradient="closed_form", **kw)
+    np.testing.assert_array_equal(ours.steps, ref.steps)
+    np.testing.assert_array_equal(ours.stopped_at, ref.stopped_at)
+    np.testing.assert_array_equal(ours.converged, ref.converged)
+    np.testing.assert_array_equal(ours.diverged, ref.diverged)
+    scale = 1.0 + np.abs(ref.W).max()
+    np.testing.assert_allclose(ours.W, ref.W, rtol=1e-9, atol=1e-9 * scale)
+    np.testing.assert_allclose(ours.alpha, ref.alpha, rtol=1e-9, atol=1e-9 * scale)
+    np.testing.assert_allclose(ours.loss, ref.loss, rtol=1e-9, atol=1e-9)
+    assert np.all(np.isfinite(ours.loss))
+
+
+def test_closed_form_descent_stops_and_freezes_like_autograd():
+    starts = [[[0.5], [0.3]], [[0.1], [0.2]], [[-1.0], [2.0]]]  # two blow up at this step, one sits at 0
+    for gradient in ("autograd", "closed_form"):
+        path = L.gradient_descent(POSTER_X, POSTER_Y, starts, step=10.0, steps=100, train_alpha=False,
+                                  gradient=gradient)
+        assert path.diverged.tolist() == [True, True, False]
+        assert path.converged.tolist() == [False, False, True]
+        assert path.stopped_at[2] == 0
+        assert np.all(np.isfinite(path.W))
+
+
+def test_unknown_gradient_is_refused():
+    with pytest.raises(ValueError, match="gradient must be one of"):
+        L.gradient_descent(POSTER_X, POSTER_Y, [[0.5], [0.4]], gradient="numeric")
 
 
 def test_poster_gd_ends_only_in_the_three_flat_valleys():

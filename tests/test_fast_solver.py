@@ -6,6 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import solvers.certificate as certificate_module
 import solvers.fast as fast_module
 from landscape import gradient_descent, objective, with_bias
 from solvers import (
@@ -231,6 +232,27 @@ def test_certificate_bounds_true_suboptimality():
     gap = optimality_gap(W, alpha, X, y, lam)
     truth = objective(W, alpha, X, y, lam) - best
     assert gap >= truth - 1e-7 and gap == pytest.approx(truth, rel=1e-6, abs=1e-7)
+
+
+@given(seed=st.integers(0, 1000), lam=st.sampled_from([0.01, 0.1]))
+@settings(max_examples=15, deadline=None)
+def test_known_lower_bound_gives_the_same_gap_without_a_solve(seed, lam):
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1, 1, 8)
+    X, y = with_bias(x), np.sin(3 * x)
+    sol = solve_convex(X, y, lam)
+    networks = [(rng.normal(size=(3, 2)), rng.normal(size=3)) for _ in range(3)]
+    fresh = [optimality_gap(W, alpha, X, y, lam) for W, alpha in networks]
+
+    def no_solve(*args, **kwargs):
+        raise AssertionError("solved (2) again although a certified bound was given")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(certificate_module, "solve_fast", no_solve)
+        reused = [optimality_gap(W, alpha, X, y, lam, lower=sol.lower) for W, alpha in networks]
+    np.testing.assert_allclose(reused, fresh, rtol=1e-7, atol=1e-9)
+    for (W, alpha), gap in zip(networks, reused):
+        assert gap >= objective(W, alpha, X, y, lam) - sol.objective - 1e-9
 
 
 def test_safety_net_raises_instead_of_reporting(monkeypatch):

@@ -166,7 +166,8 @@ def _run_table(state: State, res: dict) -> None:
     })
     if not model.landscape_dims:
         try:
-            gaps = cache.certified_gaps(state.points, state.lam, path.final_W, path.final_alpha)
+            lower = res["convex"].lower if res["convex"].exact else float("nan")
+            gaps = cache.certified_gaps(state.points, state.lam, path.final_W, path.final_alpha, lower)
             table["certified gap"] = clean(gaps)
         except (ValueError, SolverError) as exc:
             st.caption(f"No certificate: {exc}")
