@@ -92,8 +92,13 @@ def bowl_for(train: State, r: int):
     x, y = compute.data_arrays(train.points)
     model = MODELS[train.model]
     X = model.design(x)
-    U, values, _ = solve_fixed_patterns(X, y, train.lam, patterns[None])
-    centre = np.asarray(model.coordinates(U[0]), dtype=float)
+    # The fixed-alpha optimum has already solved every choice of region patterns.
+    known = compute.solved_choice(res["fixed"], patterns)
+    if known is None:
+        U, values, _ = solve_fixed_patterns(X, y, train.lam, patterns[None])
+        known = U[0], float(values[0])
+    minimiser, value = known
+    centre = np.asarray(model.coordinates(minimiser), dtype=float)
     half = max(2.0, 1.5 * float(np.max(np.abs(centre))))
     u1 = np.linspace(-half, half, 61)
     u2 = np.linspace(-half, half, 61)
@@ -103,9 +108,9 @@ def bowl_for(train: State, r: int):
     Z = np.sum(resid**2, axis=-1) + 0.5 * train.lam * (np.sum(W**2, axis=(-1, -2)) + W.shape[-2])
     feasible = np.all((2.0 * patterns - 1.0) * pre >= -1e-12, axis=(-1, -2))
     names = ("u₁", "u₂") if train.model == "two" else ("u_w", "u_b")
-    fig = bowl_figure(u1, u2, Z, feasible, tuple(centre), float(values[0]), names=names,
+    fig = bowl_figure(u1, u2, Z, feasible, tuple(centre), value, names=names,
                       title="Patterns of this endpoint fixed: a convex bowl")
-    return fig, float(values[0])
+    return fig, value
 
 
 def _problem_2(state: State, res: dict) -> None:
