@@ -11,6 +11,7 @@ with the ReLU's derivative taken as 0 at 0, as autograd takes it.
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
@@ -219,7 +220,9 @@ def gradient_descent(
     if gradient not in GRADIENTS:
         raise ValueError(f"gradient must be one of {sorted(GRADIENTS)}; got {gradient!r}.")
 
-    with single_thread(device):
+    # Without autograd in the loop, inference mode drops torch's per-operation bookkeeping.
+    mode = torch.inference_mode() if gradient == "closed_form" else nullcontext()
+    with single_thread(device), mode:
         return _descend(X, y, W0, alpha0, lam, step, steps, train_alpha, record_every, grad_tol,
                         divergence_factor, GRADIENTS[gradient], device)
 
