@@ -193,12 +193,30 @@ def outputs(model_key: str, W, alpha, grid) -> np.ndarray:
     return np.einsum("bm,bmg->bg", alpha, np.maximum(W @ Xg.T, 0.0))
 
 
-def verdicts(final_loss, optimum: float, converged) -> tuple[np.ndarray, list[str]]:
-    """Gap of each run to the global optimum and 'global', 'stuck' (converged above it) or 'still moving'."""
-    gap = np.asarray(final_loss) - optimum
+PLATEAU_DROP = 1e-2  # relative fall of the loss over the second half of a run below which it has stalled
+
+
+def verdicts(final_loss, optimum: float, converged, halfway_loss=None, diverged=None) -> tuple[np.ndarray, list[str]]:
+    """Gap of each run to the global optimum and a verdict on where it ended.
+
+    'global' (at the optimum), 'stuck' (converged above it), 'diverged', 'on a plateau' (not converged,
+    but its loss fell by less than 1 % over the second half of the run; needs ``halfway_loss``) or
+    'still moving'.
+    """
+    final_loss = np.asarray(final_loss, dtype=float)
+    gap = final_loss - optimum
     rel = gap / max(abs(optimum), 1e-12) if optimum > 1e-9 else gap
-    return gap, ["global" if r <= STUCK_TOLERANCE else "stuck" if c else "still moving (more steps?)"
-                 for r, c in zip(rel, converged)]
+    if halfway_loss is None:
+        stalled = np.zeros(len(final_loss), dtype=bool)
+    else:
+        halfway_loss = np.asarray(halfway_loss, dtype=float)
+        stalled = halfway_loss - final_loss <= PLATEAU_DROP * np.abs(halfway_loss)
+    blown = np.zeros(len(final_loss), dtype=bool) if diverged is None else np.asarray(diverged, dtype=bool)
+    words = []
+    for r, c, d, s in zip(rel, converged, blown, stalled):
+        words.append("diverged" if d else "global" if r <= STUCK_TOLERANCE else "stuck" if c
+                     else "on a plateau" if s else "still moving (more steps?)")
+    return gap, words
 
 
 BASIN_GRID = 200

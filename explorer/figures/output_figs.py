@@ -94,6 +94,8 @@ def loss_figure(steps, losses, colours, *, optimum=None, optimum_label="global o
     use_log = log and np.all(losses > 0) and (optimum is None or optimum > 0)
     if use_log and optimum is not None:
         notes[0]["y"] = float(np.log10(optimum))  # annotations on a log axis are placed in log10 units
-    layout = dict(yaxis=dict(title=dict(text="loss (1)"), type="log" if use_log else "linear"),
+    # dtick "D2" labels 2 and 5 in each decade instead of every digit, which crowds a short axis.
+    layout = dict(yaxis=dict(title=dict(text="loss (1)"), type="log" if use_log else "linear",
+                             **({"dtick": "D2"} if use_log else {})),
                   xaxis=dict(title=dict(text="GD step")), shapes=shapes, annotations=notes)
     return build(data, layout, title=title, height=height)

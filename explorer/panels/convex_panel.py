@@ -154,7 +154,8 @@ def _problem_2(state: State, res: dict) -> None:
 
 def _run_table(state: State, res: dict) -> None:
     path = res["path"]
-    gap, verdict = compute.verdicts(path.final_loss, res["optimum"], path.converged)
+    halfway = path.loss[np.searchsorted(path.steps, path.steps[-1] // 2)]
+    gap, verdict = compute.verdicts(path.final_loss, res["optimum"], path.converged, halfway, path.diverged)
     model = MODELS[state.model]
     table = {"run": ["your start" if r == 0 else f"random {r}" for r in range(len(gap))]}
     if model.landscape_dims:
