@@ -20,7 +20,7 @@ WIDGETS = {
     "steps": "w_steps", "starts": "w_starts", "seed": "w_seed", "neurons": "w_neurons",
     "init_scale": "w_init_scale", "small_scale": "w_small_scale", "large_scale": "w_large_scale",
     "camera": "w_camera", "basins": "w_basins", "dims": "w_dims", "train_alpha": "w_train_alpha",
-    "new_label": "w_new_label", "gates": "w_gates", "pattern": "w_pattern",
+    "new_label": "w_new_label", "gates": "w_gates", "pattern": "w_pattern", "image": "w_image",
 }
 
 

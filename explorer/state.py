@@ -30,6 +30,7 @@ def bounds(name: str) -> dict:
 
 VIEWS = ("explorer", "general", "dynamics", "timing", "patterns")
 CAMERAS = ("iso", "top", "front", "side")
+IMAGE_FORMATS = ("svg", "png")  # what the camera button in a figure's toolbar saves
 MAX_GATES = 100_000  # Gaussian gates drawn to sample activation patterns (patterns view)
 MAX_PATTERN = 1_000_000  # index of the highlighted activation region (clamped to the count on the page)
 
@@ -65,6 +66,7 @@ class State:
     new_label: float = 1.0  # label given to 2-D points added by a click
     gates: int = 1000  # Gaussian gates for the sampled pattern count
     pattern: int = 0  # highlighted activation region in the patterns view
+    image: str = "svg"  # format of the camera button's export (one of IMAGE_FORMATS)
 
     def to_query(self) -> dict[str, str]:
         """Short URL parameters, only those that differ from the defaults of its preset."""
@@ -173,6 +175,10 @@ def _decode(name: str, text: str, current):
     if name == "camera":
         if text not in CAMERAS:
             raise ValueError(f"'{text}' is not one of {', '.join(CAMERAS)}")
+        return text
+    if name == "image":
+        if text not in IMAGE_FORMATS:
+            raise ValueError(f"'{text}' is not one of {', '.join(IMAGE_FORMATS)}")
         return text
     if name == "points":
         return _rows(text, 2, MAX_POINTS)

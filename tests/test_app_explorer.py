@@ -1,6 +1,8 @@
 """The explorer page through Streamlit's AppTest: presets, edits, clicks, URL state and bad input."""
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -117,6 +119,19 @@ def test_url_state_round_trips():
     assert (you["x"][0], you["y"][0]) == pytest.approx((1.5, 0.5))
 
 
+def test_camera_button_format_follows_the_choice_and_the_link():
+    at = open_page(p="poster")
+    configs = [json.loads(c.proto.config) for c in at.get("plotly_chart")]
+    assert {c["toImageButtonOptions"]["format"] for c in configs} == {"svg"}
+    assert all(c["toImageButtonOptions"]["scale"] >= 3 for c in configs)
+    at.segmented_control(key="w_image").set_value("png").run()
+    configs = [json.loads(c.proto.config) for c in at.get("plotly_chart")]
+    assert {c["toImageButtonOptions"]["format"] for c in configs} == {"png"}
+    assert query(at)["image"] == "png"
+    again = open_page(**query(at))
+    assert {json.loads(c.proto.config)["toImageButtonOptions"]["format"] for c in again.get("plotly_chart")} == {"png"}
+
+
 @pytest.mark.parametrize(
     "params, expected",
     [
@@ -128,6 +143,7 @@ def test_url_state_round_trips():
         ({"p": "zigzag", "neurons": "5000"}, "outside 1…1000"),
         ({"p": "poster", "points": ";".join(f"{i},{i}" for i in range(501))}, "more than the 500"),
         ({"p": "poster", "view": "<script>"}, "is not one of"),
+        ({"p": "poster", "image": "gif"}, "'gif' is not one of svg, png"),
     ],
 )
 def test_tampered_links_give_a_message_and_a_usable_page(params, expected):

@@ -7,7 +7,7 @@ from .. import session
 from . import view_controls
 from ..models import MODELS
 from ..presets import PRESETS
-from ..state import CAMERAS, MAX_NEURONS, MAX_STARTS, MAX_STEPS, State, bounds, from_preset
+from ..state import CAMERAS, IMAGE_FORMATS, MAX_NEURONS, MAX_STARTS, MAX_STEPS, State, bounds, from_preset
 
 VIEW_LABELS = {
     "explorer": "Two-neuron explorer",
@@ -47,8 +47,7 @@ def sidebar(state: State) -> None:
                 st.caption("*The data or settings have changed since this preset was opened.*")
         if state.view != "explorer":
             view_controls.sidebar_controls(state)
-            st.divider()
-            st.caption("The address bar always holds a link to exactly this view: copy it to share.")
+            _sharing()
             return
         st.selectbox("Network", list(MODELS), key=w["model"], format_func=lambda k: MODELS[k].label)
         st.subheader("Gradient descent")
@@ -69,5 +68,15 @@ def sidebar(state: State) -> None:
             st.toggle("Basins of attraction", key=w["basins"],
                       help="Colour every start of a 200 × 200 grid by the valley GD reaches from it "
                            "(with your λ and γ, at most 1000 steps).")
-        st.divider()
-        st.caption("The address bar always holds a link to exactly this view: copy it to share.")
+        _sharing()
+
+
+def _sharing() -> None:
+    st.subheader("Share and export")
+    st.caption("The address bar always holds a link to exactly this view: copy it to share.")
+    st.segmented_control(
+        "Camera button saves", list(IMAGE_FORMATS), key=session.WIDGETS["image"], required=True,
+        format_func=lambda f: {"svg": "SVG (vector)", "png": "PNG (3×)"}[f],
+        help="The camera icon in each figure's toolbar saves the figure at 3× its size on screen: SVG for "
+             "posters and papers, PNG for slides. Each figure also downloads as an interactive HTML file.",
+    )
