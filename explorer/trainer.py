@@ -16,14 +16,14 @@ from typing import Callable
 import numpy as np
 import torch
 
-from landscape.descent import objective_and_gradient
+from landscape.descent import FinalIterate, objective_and_gradient
 from landscape.threads import single_thread
 
 DIVERGENCE_FACTOR = 1e8  # a loss this many times (initial + 1) counts as diverged, as in the library
 
 
 @dataclass(frozen=True)
-class Run:
+class Run(FinalIterate):
     """A batch of B gradient-descent runs.
 
     Attributes
@@ -53,18 +53,6 @@ class Run:
     @property
     def steps(self) -> int:
         return len(self.loss) - 1
-
-    @property
-    def final_W(self) -> np.ndarray:
-        return self.W[-1]
-
-    @property
-    def final_alpha(self) -> np.ndarray:
-        return self.alpha[-1]
-
-    @property
-    def final_loss(self) -> np.ndarray:
-        return self.loss[-1]
 
     @property
     def total_seconds(self) -> float:

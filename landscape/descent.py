@@ -21,8 +21,27 @@ from .threads import single_thread
 from .validation import as_count, as_data, as_nonnegative, as_positive
 
 
+class FinalIterate:
+    """The last record of a batch of runs, for records ``W`` (T, B, m, d), ``alpha`` (T, B, m), ``loss`` (T, B)."""
+
+    @property
+    def final_W(self) -> np.ndarray:
+        """Shape (B, m, d)."""
+        return self.W[-1]
+
+    @property
+    def final_alpha(self) -> np.ndarray:
+        """Shape (B, m)."""
+        return self.alpha[-1]
+
+    @property
+    def final_loss(self) -> np.ndarray:
+        """Shape (B,)."""
+        return self.loss[-1]
+
+
 @dataclass(frozen=True)
-class DescentPath:
+class DescentPath(FinalIterate):
     """The recorded trajectory of a batch of gradient-descent runs.
 
     Attributes
@@ -53,21 +72,6 @@ class DescentPath:
     converged: np.ndarray
     diverged: np.ndarray
     stopped_at: np.ndarray
-
-    @property
-    def final_W(self) -> np.ndarray:
-        """Shape (B, m, d)."""
-        return self.W[-1]
-
-    @property
-    def final_alpha(self) -> np.ndarray:
-        """Shape (B, m)."""
-        return self.alpha[-1]
-
-    @property
-    def final_loss(self) -> np.ndarray:
-        """Shape (B,)."""
-        return self.loss[-1]
 
 
 def batched_objective(W: torch.Tensor, alpha: torch.Tensor, X: torch.Tensor, y: torch.Tensor, lam: float):

@@ -90,6 +90,7 @@ def solve_convex(X, y, lam, patterns=None, method: str = "fast", device=None) ->
         raise ValueError(f"Unknown method {method!r}; choose one of {', '.join(METHODS)}.")
     rank = row_space(X)[0].shape[1]
     sampled = patterns is None and rank > 3
+    arr = None  # the cones of the rank <= 3 fast solver
     if patterns is None:
         exact = rank <= 3
         if exact:
@@ -104,17 +105,25 @@ def solve_convex(X, y, lam, patterns=None, method: str = "fast", device=None) ->
 
     if method == "cvxpy":
         U, V, status, seconds = solve_with_cvxpy(X, y, lam, patterns)
-        return ConvexSolution(
-            objective=convex_objective(U, V, patterns, X, y, lam),
-            U=U,
-            V=V,
-            patterns=patterns,
-            exact=exact,
-            solve_seconds=seconds,
-            status=status,
-            method=method,
-        )
+        certified = {}  # Clarabel's tolerance is the only bound: gap 0, lower NaN (the defaults)
+    else:
+        U, V, patterns, seconds, status, certified = _solve_certified(X, y, lam, patterns, arr, rank, exact,
+                                                                      sampled, device)
+    return ConvexSolution(
+        objective=convex_objective(U, V, patterns, X, y, lam),
+        U=U,
+        V=V,
+        patterns=patterns,
+        exact=exact,
+        solve_seconds=seconds,
+        status=status,
+        method=method,
+        **certified,
+    )
 
+
+def _solve_certified(X, y, lam, patterns, arr, rank, exact, sampled, device):
+    """The fast method: blocks, patterns, time, a status sentence and the certified gap and bound."""
     if rank <= 3:
         res = solve_fast(X, y, lam, device=device, arr=arr)
         U, V, obj, lower, seconds = res.U, res.V, res.objective, res.lower, res.seconds
@@ -133,16 +142,4 @@ def solve_convex(X, y, lam, patterns=None, method: str = "fast", device=None) ->
     status = f"optimal within a certified gap of {gap:.3g} over {scope}"
     if not exact:
         status += "; not certified as the global optimum of (1)"
-    return ConvexSolution(
-        objective=convex_objective(U, V, patterns, X, y, lam),
-        U=U,
-        V=V,
-        patterns=patterns,
-        exact=exact,
-        solve_seconds=seconds,
-        status=status,
-        method=method,
-        gap=gap,
-        prune=0.0,
-        lower=lower,
-    )
+    return U, V, patterns, seconds, status, dict(gap=gap, prune=0.0, lower=lower)
