@@ -11,6 +11,7 @@ stacked into one separable convex program and solved together.
 """
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from itertools import combinations_with_replacement
@@ -90,7 +91,7 @@ def _stacked_problem(X, y, sets):
     return _PROBLEMS[key]
 
 
-def solve_fixed_patterns(X, y, lam, pattern_sets):
+def solve_fixed_patterns(X, y, lam, pattern_sets, method: str = "auto"):
     """Minimise the alpha = 1 loss with every neuron's pattern fixed, for many pattern sets at once.
 
     Parameters
@@ -100,6 +101,10 @@ def solve_fixed_patterns(X, y, lam, pattern_sets):
     lam : float >= 0
     pattern_sets : ndarray of bool, shape (C, k, n)
         For each of C problems, the pattern of each of the k neurons (all-zero rows are allowed).
+    method : {"auto", "cvxpy"}
+        "auto" solves one neuron in the plane (k = 1, d = 2) in closed form
+        (:func:`one_neuron_in_plane`) and everything else as one stacked cvxpy program;
+        "cvxpy" always uses the program (the reference).
 
     Returns
     -------
@@ -116,12 +121,106 @@ def solve_fixed_patterns(X, y, lam, pattern_sets):
     sets = raw.astype(bool)
     if sets.ndim != 3 or sets.shape[2] != X.shape[0]:
         raise ValueError(f"pattern_sets must have shape (C, k, {X.shape[0]}); got {sets.shape}.")
-    problem, U, lam_param = _stacked_problem(X, y, sets)
-    lam_param.value = lam
-    seconds = solve_or_raise(problem, "the fixed-pattern problem")
-    minimisers = np.stack([u.value for u in U], axis=1)
+    if method not in ("auto", "cvxpy"):
+        raise ValueError(f"method must be 'auto' or 'cvxpy'; got {method!r}.")
+    if method == "auto" and sets.shape[1] == 1 and X.shape[1] == 2:
+        start = time.perf_counter()
+        minimisers = one_neuron_in_plane(X, y, lam, sets[:, 0])[:, None, :]
+        seconds = time.perf_counter() - start
+    else:
+        problem, U, lam_param = _stacked_problem(X, y, sets)
+        lam_param.value = lam
+        seconds = solve_or_raise(problem, "the fixed-pattern problem")
+        minimisers = np.stack([u.value for u in U], axis=1)
     values = np.array([fixed_pattern_objective(minimisers[c], sets[c], X, y, lam) for c in range(len(sets))])
     return minimisers, values, seconds
+
+
+RANK_RTOL = 1e-10  # eigenvalues of X^T D X below this fraction of the largest count as zero
+
+
+def one_neuron_in_plane(X, y, lam, patterns) -> np.ndarray:
+    """Exact minimisers for one neuron with weights in the plane (d = 2), every pattern at once.
+
+    A cone ``{u : (2D - I) X u >= 0}`` in the plane is bounded by at most two rays, each orthogonal
+    to some row x_j. So the convex quadratic ``||D X u - y||^2 + (lam/2)||u||^2`` has its minimum over
+    the cone at the unconstrained minimiser (when it lies in the cone), on one of the rays orthogonal
+    to a row, at 0, or -- when lam = 0 and D X has rank 1, so that the minimisers form a line -- where
+    that line meets a boundary. Each candidate is evaluated in closed form. With 1-D data and a bias
+    the rays are the neurons whose kink sits on a data point; for hundreds of points this is
+    thousands of times faster than a conic solver on the stacked problems.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, 2)
+    y : ndarray, shape (n,)
+    lam : float >= 0
+    patterns : ndarray of bool, shape (C, n)
+
+    Returns
+    -------
+    ndarray, shape (C, 2)
+    """
+    D = patterns.astype(np.float64)  # (C, n)
+    C = len(D)
+    yy = float(y @ y)
+    scale = max(float(np.abs(X).max(initial=0.0)), 1e-300)
+    tol = 1e-12 * scale
+    # Directions orthogonal to each non-zero row, both ways: the possible boundary rays of every cone.
+    norms = np.linalg.norm(X, axis=1)
+    rows = X[norms > tol] / norms[norms > tol, None]
+    perp = np.stack([-rows[:, 1], rows[:, 0]], axis=1)
+    R = np.vstack([perp, -perp])  # (K, 2), unit
+    M = X @ R.T  # (n, K): x_j . r_k
+    M[np.abs(M) <= tol] = 0.0  # a point on the ray's line: round-off must not act as a tiny slope
+    # A ray is in cone c when no active point sees it negative and no inactive one positive.
+    violated = D @ (M < -tol) + (1.0 - D) @ (M > tol)  # (C, K)
+    a = D @ (M * M)  # ||D X r||^2
+    b = D @ (y[:, None] * M)  # y . D X r
+    denom = a + 0.5 * lam
+    t = np.where(denom > 0, np.maximum(b, 0.0) / np.where(denom > 0, denom, 1.0), 0.0)
+    ray_value = np.where(violated == 0, yy - t * b, np.inf)
+    best_ray = np.argmin(ray_value, axis=1) if R.size else np.zeros(C, dtype=int)
+    best_value = ray_value[np.arange(C), best_ray] if R.size else np.full(C, np.inf)
+    U = (t[np.arange(C), best_ray, None] * R[best_ray]) if R.size else np.zeros((C, 2))
+    # The origin is in every cone.
+    origin = yy < best_value
+    U[origin], best_value[origin] = 0.0, yy
+    # The unconstrained minimiser, (X^T D X + lam/2 I) u = X^T D y (least norm if singular).
+    H = np.einsum("cn,ni,nj->cij", D, X, X) + 0.5 * lam * np.eye(2)
+    u = np.einsum("cij,cj->ci", np.linalg.pinv(H, hermitian=True, rtol=RANK_RTOL), (D * y) @ X)
+    inside = np.all((2.0 * D - 1.0) * (u @ X.T) >= -tol * (1.0 + np.linalg.norm(u, axis=1, keepdims=True)),
+                    axis=1)
+    value = _plane_objective(u, D, X, y, lam)
+    better = inside & (value < best_value)
+    U[better], best_value[better] = u[better], value[better]
+    if lam == 0.0:
+        for c in np.flatnonzero(np.linalg.matrix_rank(H, hermitian=True, rtol=RANK_RTOL) == 1):
+            U[c] = _minimiser_line_in_cone(X, y, D[c], u[c], U[c], best_value[c], tol)
+    return U
+
+
+def _plane_objective(U, D, X, y, lam) -> np.ndarray:
+    """``||D X u - y||^2 + (lam/2)||u||^2`` for each row u of U (C, 2) and pattern D (C, n)."""
+    r = D * (U @ X.T) - y
+    return np.sum(r * r, axis=1) + 0.5 * lam * np.sum(U * U, axis=1)
+
+
+def _minimiser_line_in_cone(X, y, d, u0, best, best_value, tol) -> np.ndarray:
+    """With lam = 0 and rank(D X) = 1 the minimisers are the line u0 + s z; where it meets the cone,
+    it does so at a boundary line x_j . u = 0 (or lies inside, when u0 was already found)."""
+    active = X[d > 0]
+    v = active[np.argmax(np.linalg.norm(active, axis=1))]
+    z = np.array([-v[1], v[0]]) / np.linalg.norm(v)
+    G = (2.0 * d - 1.0)[:, None] * X
+    slope = G @ z
+    for j in np.flatnonzero(np.abs(slope) > tol):
+        p = u0 - (G[j] @ u0) / slope[j] * z
+        if np.all(G @ p >= -tol * (1.0 + np.linalg.norm(p))):
+            value = _plane_objective(p[None], d[None], X, y, 0.0)[0]
+            if value < best_value:
+                best, best_value = p, value
+    return best
 
 
 def solve_fixed_alpha(X, y, lam, neurons: int = 2) -> FixedAlphaSolution:

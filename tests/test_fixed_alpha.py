@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 import landscape as L
 from explorer.compute import solved_choice
 from solvers.fixed_alpha import fixed_pattern_objective, solve_fixed_alpha, solve_fixed_patterns
+from solvers.patterns import enumerate_patterns
 
 POSTER_X = np.array([[-1.0], [1.0]])
 POSTER_Y = np.array([1.0, 2.0])
@@ -71,6 +72,55 @@ def test_lookup_of_an_endpoint_equals_solving_its_patterns(seed, n, lam):
         assert np.all((2.0 * patterns - 1.0) * (U @ X.T) >= -1e-6)  # rows follow the neurons' order
         assert fixed_pattern_objective(U, patterns, X, y, lam) == pytest.approx(value, rel=1e-9, abs=1e-12)
     assert looked_up == len(path.patterns[-1])
+
+
+def _plane_data(seed: int, n: int, kind: int):
+    rng = np.random.default_rng(seed)
+    if kind == 0:  # 1-D inputs with a bias, on a coarse grid so that points repeat
+        X = L.with_bias(np.round(rng.uniform(-1, 1, n), 1))
+    elif kind == 1:  # 2-D inputs, no bias, some on common lines through 0 or at 0
+        X = np.round(rng.normal(size=(n, 2)), 1)
+        X[rng.random(n) < 0.2] = 0.0
+        if n > 1:
+            X[-1] = -2.0 * X[0]
+    else:  # one input repeated: every cone is a half-plane, lam = 0 leaves a line of minimisers
+        X = L.with_bias(np.full(n, np.round(rng.uniform(-1, 1), 1)))
+    return X, np.round(rng.normal(size=n), 2)
+
+
+@given(seed=st.integers(0, 10_000), n=st.integers(1, 7), kind=st.integers(0, 2),
+       lam=st.sampled_from([0.0, 0.01, 0.5]))
+@settings(max_examples=60, deadline=None)
+def test_one_neuron_in_the_plane_in_closed_form_matches_the_conic_solver(seed, n, kind, lam):
+    X, y = _plane_data(seed, n, kind)
+    patterns = np.vstack([enumerate_patterns(X), np.zeros((1, n), dtype=bool)])[:, None, :]
+    U, values, _ = solve_fixed_patterns(X, y, lam, patterns)
+    _, reference, _ = solve_fixed_patterns(X, y, lam, patterns, method="cvxpy")
+    scale = 1.0 + np.abs(reference)
+    # Exact minima: never above Clarabel's (which may sit a hair outside the cone and below).
+    assert np.all(values <= reference + 1e-8 * scale)
+    assert np.all(values >= reference - 1e-6 * scale)
+    assert np.all((2.0 * patterns[:, 0] - 1.0) * (U[:, 0] @ X.T) >= -1e-9)
+
+
+def test_one_neuron_with_bias_on_300_points_covers_every_pattern_and_beats_gd():
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1, 1, 300)
+    X, y = L.with_bias(x), np.sin(3 * x)
+    sol = solve_fixed_alpha(X, y, 0.01, neurons=1)
+    # A kink in one of the 301 gaps, facing either way: 602, of which the empty and the all-active
+    # patterns come twice. So 599 non-zero patterns, and the dead neuron.
+    assert len(sol.choices) == 2 * 300
+    # The best single neuron beats every GD endpoint from 64 starts.
+    starts = rng.uniform(-3, 3, size=(64, 1, 2))
+    path = L.gradient_descent(X, y, starts, None, lam=0.01, step=0.002, steps=500, train_alpha=False,
+                              gradient="closed_form")
+    assert path.final_loss.min() >= sol.objective - 1e-9
+
+
+def test_unknown_method_is_refused():
+    with pytest.raises(ValueError, match="method"):
+        solve_fixed_patterns(POSTER_X, POSTER_Y, 0.0, np.ones((1, 2, 2), dtype=bool), method="newton")
 
 
 def test_an_unknown_pattern_is_not_looked_up():
