@@ -126,7 +126,9 @@ def _solve_certified(X, y, lam, patterns, arr, rank, exact, sampled, device):
     """The fast method: blocks, patterns, time, a status sentence and the certified gap and bound."""
     if rank <= 3:
         res = solve_fast(X, y, lam, device=device, arr=arr)
+        # The solver's own region order (it merges repeated inputs, which may reorder them).
         U, V, obj, lower, seconds = res.U, res.V, res.objective, res.lower, res.seconds
+        patterns = res.patterns if len(res.patterns) else patterns
         if len(patterns) == 0:  # X = 0: only w = 0, whose pattern activates every point
             patterns = np.ones((1, X.shape[0]), dtype=bool)
             U = V = np.zeros((1, X.shape[1]))

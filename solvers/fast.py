@@ -453,8 +453,40 @@ def solve_fast(X: np.ndarray, y: np.ndarray, lam: float, *, device=None, arr: Ar
     SolverError
         If the safety caps are reached before the certificate closes the gap.
     """
+    merged = merge_repeats(X, y)
+    if merged is None:
+        with single_thread(device):
+            return _solve_fast(X, y, lam, device, arr)
+    Xm, ym, inverse, constant = merged
     with single_thread(device):
-        return _solve_fast(X, y, lam, device, arr)
+        res = _solve_fast(Xm, ym, lam, device, None)
+    # The same blocks on the full data: each pattern repeats its entry for every copy of a point.
+    patterns = res.patterns[:, inverse]
+    return FastResult(res.U, res.V, patterns, res.objective + constant, res.lower + constant, res.rounds,
+                      res.seconds)
+
+
+def merge_repeats(X: np.ndarray, y: np.ndarray):
+    """Problem (2) on data with repeated inputs, as the same problem on distinct inputs (or None).
+
+    The k copies of an input x with labels y_1..y_k always share their activation and prediction p,
+    and ``sum_j (p - y_j)^2 = (sqrt(k) p - sqrt(k) ybar)^2 + sum_j (y_j - ybar)^2``. So the row
+    becomes ``sqrt(k) x`` (the same cones: a positive scale) with label ``sqrt(k) ybar``, and the
+    objective and every bound shift by the constant. Repeats make the regions between them empty but
+    the Newton systems singular, which is what stalls the loop on clicked or rounded data.
+
+    Returns
+    -------
+    (X_merged (u, d), y_merged (u,), inverse (n,) row of X_merged for each row of X, constant) or None
+    """
+    unique, inverse, counts = np.unique(X, axis=0, return_inverse=True, return_counts=True)
+    if len(unique) == len(X):
+        return None
+    inverse = inverse.reshape(-1)
+    mean = np.bincount(inverse, weights=y, minlength=len(unique)) / counts
+    constant = float(np.sum((y - mean[inverse]) ** 2))
+    root = np.sqrt(counts)
+    return root[:, None] * unique, root * mean, inverse, constant
 
 
 def _solve_fast(X, y, lam, device, arr) -> FastResult:

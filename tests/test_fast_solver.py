@@ -17,6 +17,7 @@ from solvers import (
     solve_convex,
 )
 from solvers.cones import arrangement, cones_of
+from solvers.solution import convex_objective
 
 REL = 1e-6  # the agreement target against cvxpy
 
@@ -74,6 +75,38 @@ def test_matches_cvxpy_2d_with_bias(n, seed, lam):
     x = rng.normal(size=(n, 2))
     y = np.sin(x[:, 0]) + 0.3 * rng.normal(size=n)
     check_against_cvxpy(with_bias(x), y, lam)
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(2, 12), lam=st.sampled_from([0.0, 0.01, 0.3]))
+def test_merging_repeated_inputs_shifts_objective_2_by_a_constant(seed, n, lam):
+    rng = np.random.default_rng(seed)
+    X = with_bias(rng.choice(np.round(rng.uniform(-1, 1, 4), 1), size=n))  # at most four distinct inputs
+    y = rng.normal(size=n)
+    merged = fast_module.merge_repeats(X, y)
+    if merged is None:
+        assert len(np.unique(X, axis=0)) == n
+        return
+    Xm, ym, inverse, constant = merged
+    np.testing.assert_allclose(Xm[inverse] / np.linalg.norm(Xm[inverse], axis=1, keepdims=True),
+                               X / np.linalg.norm(X, axis=1, keepdims=True))  # same directions: same cones
+    patterns = enumerate_patterns(Xm)
+    U, V = rng.normal(size=(len(patterns), 2)), rng.normal(size=(len(patterns), 2))
+    full = convex_objective(U, V, patterns[:, inverse], X, y, lam)
+    assert full == pytest.approx(convex_objective(U, V, patterns, Xm, ym, lam) + constant, rel=1e-12)
+    sol = solve_convex(X, y, lam)
+    assert sol.objective == pytest.approx(convex_objective(sol.U, sol.V, sol.patterns, X, y, lam), rel=1e-12)
+    assert sol.lower >= constant - 1e-12
+
+
+def test_rounded_data_with_many_repeats_is_certified():
+    # 500 clicks on a 0.001 grid: 65 inputs repeat. The loop used to stall on such data.
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1, 1, 500).round(3)
+    X, y = with_bias(x), np.sin(3 * x).round(3)
+    sol = solve_convex(X, y, 0.02)
+    assert sol.exact and sol.gap <= fast_module.RTOL * sol.objective + fast_module.ATOL * float(y @ y)
+    assert sol.objective == pytest.approx(convex_objective(sol.U, sol.V, sol.patterns, X, y, 0.02), rel=1e-12)
 
 
 def _grid():
