@@ -15,7 +15,7 @@ state = session.current()
 session.restore_widgets(state)
 state = session.read_widgets()
 
-controls.sidebar(state)
+preset_slot = controls.sidebar(state)
 st.title("The hidden convex landscape of two-layer ReLU networks")
 st.markdown(text.TLDR)
 with st.expander("The two problems, precisely"):
@@ -40,4 +40,5 @@ elif state.view == "timing":
 elif state.view == "patterns":
     patterns_view(state)
 
+controls.describe_preset(preset_slot, session.current())
 session.publish(session.current())

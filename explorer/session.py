@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from .presets import PRESETS
 from .state import State, from_preset
 
 STATE_KEY = "_state"
@@ -67,15 +68,15 @@ def read_widgets() -> State:
 
 
 def load_preset() -> None:
-    """Widget callback: open the chosen preset, keeping the current view.
+    """Widget callback: open the chosen preset.
 
-    From the two-neuron explorer, a preset made for another view (one that names a view) opens there.
+    A preset made for a view (f-j) opens in it, from wherever it is chosen; the explorer's presets
+    (a-e) and 'custom' keep the current view, which then shows their data.
     """
     name = st.session_state[WIDGETS["preset"]]
     state = from_preset(name)
-    view = current().view
-    if view != "explorer" or state.view == "explorer":
-        state = replace(state, view=view)
+    if "view" not in PRESETS.get(name, {}):
+        state = replace(state, view=current().view)
     put(state)
 
 

@@ -67,9 +67,13 @@ def test_click_on_the_contour_starts_gd_there():
 
 def test_adding_a_point_on_the_pad_updates_every_figure():
     at = open_page(p="poster")
+    blurb = PRESETS["poster"]["blurb"]
+    assert blurb in [c.value for c in at.sidebar.caption]
     at.session_state["data_pad"] = {"edit": {"points": [[-1.0, 1.0], [1.0, 2.0], [0.5, 0.2]], "nonce": 1}}
     at.run()
     assert not at.exception
+    # On the same run the sidebar says that the preset's description is no longer of these data.
+    assert f"*Changed since this preset was opened; it described:* {blurb}" in [c.value for c in at.sidebar.caption]
     data = trace(chart_with(at, "Data, GD endpoints"), "data")
     assert data["x"] == [-1.0, 1.0, 0.5] and data["y"] == [1.0, 2.0, 0.2]
     assert query(at)["points"] == "-1,1;1,2;0.5,0.2"

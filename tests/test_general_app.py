@@ -261,12 +261,19 @@ def test_links_round_trip_the_new_fields():
     assert query["dims"] == ["2"] and query["train_alpha"] == ["0"]
 
 
-def test_presets_open_their_view_and_keep_it_from_another_view():
+def test_presets_open_their_view_from_any_view():
     at = open_page(view="explorer")
     at.selectbox(key="w_preset").set_value("init_dynamics").run()
     assert url_state(at).view == "dynamics"
     at.selectbox(key="w_preset").set_value("ten_neurons").run()
-    assert url_state(at).view == "dynamics"  # chosen from an m-neuron view: stay there
+    assert url_state(at).view == "general"
+    at.selectbox(key="w_preset").set_value("plane_patterns").run()
+    assert url_state(at).view == "patterns"
+    # An explorer preset chosen in an m-neuron view keeps the view and brings its data.
+    at.selectbox(key="w_preset").set_value("zigzag").run()
+    state = url_state(at)
+    assert state.view == "patterns" and state.points == PRESETS["zigzag"]["points"]
+    assert "*This preset's data, shown in the 2-D patterns view.*" in [c.value for c in at.sidebar.caption]
     assert not at.exception
 
 

@@ -31,7 +31,8 @@ def _changed_since_preset(state: State) -> bool:
     return any(getattr(state, k) != getattr(from_preset(state.preset), k) for k in fields)
 
 
-def sidebar(state: State) -> None:
+def sidebar(state: State):
+    """Draw the sidebar; returns the slot for :func:`describe_preset`."""
     w = session.WIDGETS
     with st.sidebar:
         st.header("Set-up")
@@ -41,14 +42,11 @@ def sidebar(state: State) -> None:
             format_func=lambda k: PRESETS[k]["title"] if k in PRESETS else "Custom (defaults)",
             help="Each preset reproduces a figure of the poster or its blog post.",
         )
-        if state.preset in PRESETS:
-            st.caption(PRESETS[state.preset]["blurb"])
-            if _changed_since_preset(state):
-                st.caption("*The data or settings have changed since this preset was opened.*")
+        about = st.empty()  # filled by describe_preset at the end of the run, after this run's edits
         if state.view != "explorer":
             view_controls.sidebar_controls(state)
             _sharing()
-            return
+            return about
         st.selectbox("Network", list(MODELS), key=w["model"], format_func=lambda k: MODELS[k].label)
         st.subheader("Gradient descent")
         st.number_input("λ (weight decay)", **bounds("lam"), key=w["lam"], format="%.4g",
@@ -69,6 +67,21 @@ def sidebar(state: State) -> None:
                       help="Colour every start of a 200 × 200 grid by the valley GD reaches from it "
                            "(with your λ and γ, at most 1000 steps).")
         _sharing()
+    return about
+
+
+def describe_preset(about, state: State) -> None:
+    """The preset's description, if it describes what the page shows (edits and views change that)."""
+    if state.preset not in PRESETS:
+        return
+    spec = PRESETS[state.preset]
+    with about.container():
+        if spec.get("view", "explorer") != state.view:
+            st.caption(f"*This preset's data, shown in the {VIEW_LABELS[state.view]} view.*")
+        elif _changed_since_preset(state):
+            st.caption(f"*Changed since this preset was opened; it described:* {spec['blurb']}")
+        else:
+            st.caption(spec["blurb"])
 
 
 def _sharing() -> None:
