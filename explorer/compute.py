@@ -194,14 +194,15 @@ def outputs(model_key: str, W, alpha, grid) -> np.ndarray:
 
 
 PLATEAU_DROP = 1e-2  # relative fall of the loss over the second half of a run below which it has stalled
+NEAR_GLOBAL = 0.05  # relative gap under which a run that is still moving is called near the optimum
 
 
 def verdicts(final_loss, optimum: float, converged, halfway_loss=None, diverged=None) -> tuple[np.ndarray, list[str]]:
     """Gap of each run to the global optimum and a verdict on where it ended.
 
-    'global' (at the optimum), 'stuck' (converged above it), 'diverged', 'on a plateau' (not converged,
-    but its loss fell by less than 1 % over the second half of the run; needs ``halfway_loss``) or
-    'still moving'.
+    'diverged'; 'global' (at the optimum); 'near global' (within 5 %, not converged: it is still
+    approaching it); 'stuck' (above it, and converged or stalled: its loss fell by less than 1 % over
+    the second half of the run, which needs ``halfway_loss``); otherwise 'still moving'.
     """
     final_loss = np.asarray(final_loss, dtype=float)
     gap = final_loss - optimum
@@ -214,8 +215,16 @@ def verdicts(final_loss, optimum: float, converged, halfway_loss=None, diverged=
     blown = np.zeros(len(final_loss), dtype=bool) if diverged is None else np.asarray(diverged, dtype=bool)
     words = []
     for r, c, d, s in zip(rel, converged, blown, stalled):
-        words.append("diverged" if d else "global" if r <= STUCK_TOLERANCE else "stuck" if c
-                     else "on a plateau" if s else "still moving (more steps?)")
+        if d:
+            words.append("diverged")
+        elif r <= STUCK_TOLERANCE:
+            words.append("global")
+        elif r <= NEAR_GLOBAL and not c:
+            words.append("near global")
+        elif c or s:
+            words.append("stuck")
+        else:
+            words.append("still moving (more steps?)")
     return gap, words
 
 

@@ -234,5 +234,5 @@ def test_many_neuron_preset_shows_the_certificate():
     # The preset's story: every run sits at about the best straight line's loss, far above the optimum.
     line = np.linalg.lstsq(np.c_[ZIGZAG_X, np.ones(10)], ZIGZAG_Y, rcond=None)[1][0]
     assert np.all(np.abs(table["final loss"] - line) < 0.01)
-    assert (table["verdict"] == "on a plateau").all()
+    assert (table["verdict"] == "stuck").all()
     np.testing.assert_allclose(table["certified gap"], table["final loss"] - float(optimum.value), atol=2e-4)

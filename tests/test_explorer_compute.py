@@ -7,13 +7,15 @@ from explorer.compute import verdicts
 
 
 def test_each_way_a_run_can_end_gets_its_own_verdict():
-    final = np.array([1.0, 5.0, 5.0, 5.0, 5.0])
-    halfway = np.array([1.0, 5.0, 5.04, 5.06, 7.0])
-    converged = np.array([True, True, False, False, False])
-    diverged = np.array([False, False, False, False, True])
+    final = np.array([1.0, 5.0, 5.0, 5.0, 5.0, 1.03, 1.03])
+    halfway = np.array([1.0, 5.0, 5.04, 5.06, 7.0, 1.5, 1.03])
+    converged = np.array([True, True, False, False, False, False, True])
+    diverged = np.array([False, False, False, False, True, False, False])
     gap, words = verdicts(final, 1.0, converged, halfway, diverged)
-    np.testing.assert_allclose(gap, [0.0, 4.0, 4.0, 4.0, 4.0])
-    assert words == ["global", "stuck", "on a plateau", "still moving (more steps?)", "diverged"]
+    np.testing.assert_allclose(gap, [0.0, 4.0, 4.0, 4.0, 4.0, 0.03, 0.03])
+    # converged above, stalled (fell 0.8 % over the second half), still falling (1.2 %), blew up,
+    # approaching the optimum, a local minimum 3 % above it
+    assert words == ["global", "stuck", "stuck", "still moving (more steps?)", "diverged", "near global", "stuck"]
 
 
 def test_without_history_an_unconverged_run_is_still_moving():
