@@ -139,10 +139,16 @@ def _problem_2(state: State, res: dict) -> None:
             f"{fmt(sol.lower)} on the optimum, so the value above is within {sol.gap:.1e} of the true global "
             "optimum — a proof, not an estimate."
         )
-    if MODELS[state.model].landscape_dims:
-        st.caption("This optimum is for a network whose second layer α is trained (the landscape above fixes "
-                   "α = 1), so it can be lower than the landscape's minimum: negative α lets a neuron push "
-                   "outputs down.")
+    model = MODELS[state.model]
+    if model.landscape_dims:
+        k = model.fixed_neurons
+        st.caption(
+            f"Problem (2) is the global optimum over networks of **any width with a trained second layer α**; "
+            f"the landscape above has {k} neuron{'s' if k > 1 else ''} with α = 1, so its minimum "
+            f"({fmt(res['optimum'])}) can only be higher or equal. Here (2) uses {len(alpha)} neuron"
+            f"{'s' if len(alpha) != 1 else ''}"
+            + (", some with negative α." if np.any(alpha < 0) else ".")
+        )
     with st.expander(f"The {len(alpha)} optimal neurons mapped back from (2)"):
         cols = {"w": W[:, 0], "α": alpha}
         if bias:

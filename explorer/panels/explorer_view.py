@@ -175,7 +175,7 @@ def loss_for(train: State):
 def _output(state: State, res: dict) -> None:
     st.subheader("3 · What the networks compute")
     st.markdown(text.OUTPUT)
-    st.latex(text.NETWORK)
+    st.latex(text.NETWORK_BIAS if MODELS[state.model].bias else text.NETWORK)
     show.figure(output_for(training(state)), "output", "network-output")
 
 

@@ -147,19 +147,19 @@ def output_figure(key: State):
         return output_1d_figure(
             inputs[:, 0], y, grid, G.outputs(W, a, grid[:, None]), f_opt, kinks_gd=G.kinks(W),
             strong_gd=G.strong(W, a), kinks_opt=G.kinks(opt.W) if opt.ok else np.zeros(0),
-            title=f"Output of GD ({key.neurons} neurons) and of the global optimum ({opt.neurons if opt.ok else '–'} "
-                  "neurons); ticks below: each neuron's kink −b/w",
+            title=f"Output of GD ({_neurons(key.neurons)}) and of the global optimum "
+                  f"({_neurons(opt.neurons) if opt.ok else '–'}); ticks below: each neuron's kink −b/w",
         )
     box = G.box_2d(inputs)
     surfaces, lines = [], []
     g1, g2, F = G.surface_2d(W, a, box)
-    surfaces.append((f"gradient descent ({key.neurons} neurons)", g1, g2, F))
+    surfaces.append((f"gradient descent ({_neurons(key.neurons)})", g1, g2, F))
     keep = np.argsort(-G.strengths(W, a))[: min(len(W), 80)]
     keep = keep[G.strong(W, a)[keep]]
     lines.append(G.lines_2d(W[keep], box))
     if opt.ok:
         g1, g2, F = G.surface_2d(opt.W, opt.alpha, box)
-        surfaces.append((f"global optimum ({opt.neurons} neurons)", g1, g2, F))
+        surfaces.append((f"global optimum ({_neurons(opt.neurons)})", g1, g2, F))
         lines.append(G.lines_2d(opt.W, box))
     shown = len(keep)
     return output_2d_figure(inputs, y, surfaces, lines,
@@ -185,3 +185,7 @@ def slice_plot(key: State):
 @st.cache_resource(max_entries=32, show_spinner=False)
 def path_plot(key: State):
     return path_figure(R.landscape_slice(key), title="Loss on the straight path to the optimum")
+
+
+def _neurons(count: int) -> str:
+    return f"{count} neuron" + ("" if count == 1 else "s")

@@ -20,7 +20,8 @@ ONE_NEURON_LOSS = (r"\mathcal L(w) = \sum_{j}\big(\max(0, x_j w) - y_j\big)^2"
                    r" + \tfrac{\lambda}{2}\big(w^2 + 1\big)")
 BIAS_NEURON_LOSS = (r"\mathcal L(w, b) = \sum_{j}\big(\max(0, w x_j + b) - y_j\big)^2"
                     r" + \tfrac{\lambda}{2}\big(w^2 + b^2 + 1\big)")
-NETWORK = r"f(x) = \sum_{i=1}^m \alpha_i \max\big(0,\ w_i^\top \tilde x\big),\qquad \tilde x = (x, 1) \text{ with a bias}"
+NETWORK = r"f(x) = \sum_{i=1}^m \alpha_i \max\big(0,\ w_i x\big)"
+NETWORK_BIAS = r"f(x) = \sum_{i=1}^m \alpha_i \max\big(0,\ w_i x + b_i\big)"
 TWO_NEURON_LOSS = (r"\mathcal L(w_1, w_2) = \sum_{j}\big(\max(0, x_j w_1) + \max(0, x_j w_2) - y_j\big)^2"
                    r" + \tfrac{\lambda}{2}\big(w_1^2 + w_2^2 + 2\big)")
 
