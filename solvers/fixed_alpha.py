@@ -129,13 +129,17 @@ def solve_fixed_patterns(X, y, lam, pattern_sets, method: str = "auto"):
         seconds = time.perf_counter() - start
     else:
         problem, U, lam_param = _stacked_problem(X, y, sets)
-        lam_param.value = lam
+        # At lam = 0 a neuron that touches no point can sit anywhere in its cone, and an interior-point
+        # solver returns a far-off point of that flat set; a vanishing ridge picks the shortest one.
+        # The values below are those of the returned points at the true lam.
+        lam_param.value = lam if lam > 0 else TIE_BREAK * (1.0 + float(y @ y)) / (1.0 + float(np.max(X * X)))
         seconds = solve_or_raise(problem, "the fixed-pattern problem")
         minimisers = np.stack([u.value for u in U], axis=1)
     values = np.array([fixed_pattern_objective(minimisers[c], sets[c], X, y, lam) for c in range(len(sets))])
     return minimisers, values, seconds
 
 
+TIE_BREAK = 1e-9  # ridge (relative to ||y||^2 / max x^2) that makes lam = 0 minimisers the shortest ones
 RANK_RTOL = 1e-10  # eigenvalues of X^T D X below this fraction of the largest count as zero
 
 

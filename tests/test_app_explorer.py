@@ -23,7 +23,8 @@ def test_every_preset_renders_its_figures(preset):
     np.testing.assert_allclose(np.c_[data["x"], data["y"]], np.asarray(PRESETS[preset]["points"]))
     assert trace(out, "global optimum (convex)")["line"]["dash"] == "dash"
     loss = chart_with(at, "Loss (1)")
-    assert len([t for t in loss["data"] if t["name"].startswith("GD")]) == 1 + from_preset(preset).starts
+    runs = [t for t in loss["data"] if t["name"] == "GD from your start" or t["name"].startswith("random starts")]
+    assert len(runs) == 1 + from_preset(preset).starts
     if model in ("two", "one_bias"):
         contour = chart_with(at, "Contour")
         assert trace(contour, "loss")["type"] == "contour"
@@ -49,6 +50,9 @@ def test_poster_preset_shows_the_three_valleys_and_the_global_minimum():
     labels = " ".join(a["text"] for a in contour["layout"]["annotations"])
     assert "D₁ = diag(0,1)" in labels and "D₂ = diag(1,0)" in labels
     assert "Global minimum of the landscape" in [m.label for m in at.metric]
+    # The legend names the valley each colour of random start ends in, each once.
+    keys = [t["name"] for t in contour["data"] if t["name"].startswith("random starts") and t["showlegend"]]
+    assert sorted(keys) == ["random starts → loss 0", "random starts → loss 1", "random starts → loss 4"]
 
 
 def test_click_on_the_contour_starts_gd_there():

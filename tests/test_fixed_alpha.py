@@ -33,6 +33,16 @@ def test_poster_global_minimum_is_zero_at_the_two_stars():
     assert {0.0, 1.0, 4.0} <= set(np.round(sol.values, 6).tolist())
 
 
+def test_minimisers_at_lambda_zero_are_the_shortest_ones():
+    # One point: a neuron that fits it alone needs |w| = |y / x| = 8.39; a neuron on the other side of
+    # the kink does nothing and could be anywhere in its cone, but is returned at (almost) 0.
+    x, y = np.array([[-0.147]]), np.array([1.234])
+    sol = solve_fixed_alpha(x, y, 0.0)
+    assert sol.objective == pytest.approx(0.0, abs=1e-9)
+    assert np.abs(sol.minimisers).max() <= 1.234 / 0.147 + 1e-6
+    np.testing.assert_allclose(sol.W[:, 0], [-1.234 / 0.147 / 2] * 2, rtol=1e-6)  # shortest: an even split
+
+
 @given(seed=st.integers(0, 5000), n=st.integers(1, 5), bias=st.booleans(), lam=st.sampled_from([0.0, 0.05, 0.5]))
 @settings(max_examples=25, deadline=None)
 def test_every_choice_is_feasible_and_no_gd_endpoint_beats_the_best(seed, n, bias, lam):

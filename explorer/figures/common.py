@@ -9,6 +9,9 @@ from .. import palette
 
 FONT = dict(family="Inter, Helvetica, Arial, sans-serif", size=14, color="#222222")
 _TEMPLATE = pio.templates["plotly_white"].to_plotly_json()
+# Powers of ten as 10⁻⁹ rather than SI prefixes ("1n", "100μ"), which read as units, on every axis.
+for _axis in ("xaxis", "yaxis"):
+    _TEMPLATE["layout"].setdefault(_axis, {})["exponentformat"] = "power"
 
 # The modebar camera exports SVG at 3x, enough for an A0 poster panel.
 EXPORT_CONFIG = {
@@ -86,6 +89,22 @@ def outcome_colours(final_loss: np.ndarray, optimum: float, decimals: int = 4) -
             others = [lv for lv in levels if abs(lv - optimum) > max(1e-4 * abs(optimum), 10.0 ** -decimals)]
             colours.append(palette.OUTCOME[1 + others.index(v) % (len(palette.OUTCOME) - 1)])
     return rounded, colours
+
+
+def run_names(colours, final_loss) -> list[tuple[str, bool]]:
+    """Legend name of each run and whether it opens a legend entry: your start, then the random
+    starts grouped by their colour (the valley they end in), e.g. "random starts → loss 1"."""
+    out = [("GD from your start", True)]
+    groups: dict[str, list[float]] = {}
+    for c, v in zip(list(colours)[1:], list(final_loss)[1:]):
+        groups.setdefault(c, []).append(float(v))
+    seen = set()
+    for c in list(colours)[1:]:
+        levels = sorted({fmt(v) for v in groups[c]}, key=float)
+        shown = levels if len(levels) <= 3 else levels[:2] + ["…"]
+        out.append((f"random starts → loss {', '.join(shown)}", c not in seen))
+        seen.add(c)
+    return out
 
 
 def fmt(v: float) -> str:

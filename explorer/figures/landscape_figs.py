@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import palette
-from .common import build, fmt
+from .common import build, fmt, run_names
 
 PICKER = "start picker"  # name of the invisible trace that turns clicks into GD starts
 MAX_FRAMES = 60
@@ -90,12 +90,11 @@ def contour_figure(
     ))
     T, R, _ = coords.shape
     run_colours = _run_colours(colours)
-    for r in range(R):
+    for r, (label, first) in enumerate(run_names(run_colours, losses[-1])):
         data.append(dict(
             type="scatter", x=coords[:, r, 0], y=coords[:, r, 1], mode="lines",
             line=dict(color=run_colours[r], width=3 if r == 0 else 1.6),
-            name="GD from your start" if r == 0 else "GD from random starts", legendgroup="paths",
-            showlegend=r <= 1, hoverinfo="skip",
+            name=label, legendgroup=label, showlegend=first, hoverinfo="skip",
         ))
     data.append(dict(
         type="scatter", x=coords[0, :, 0], y=coords[0, :, 1], mode="markers", name="starts",
@@ -122,8 +121,8 @@ def contour_figure(
         xaxis=dict(title=dict(text=names[0]), range=[a[0], a[-1]], zeroline=False),
         yaxis=dict(title=dict(text=names[1]), range=[b[0], b[-1]], zeroline=False),
         annotations=_region_labels(a, b, region_index, region_labels), clickmode="event+select",
-        dragmode="pan", uirevision="landscape", margin=dict(b=250),
-        legend=dict(orientation="h", x=0, y=-0.42, xanchor="left", yanchor="top"),
+        dragmode="pan", uirevision="landscape", margin=dict(b=270),
+        legend=dict(orientation="h", x=0, y=-0.47, xanchor="left", yanchor="top"),
         **_player(frames_at, steps, shown),
     )
     return build(data, layout, frames, title=title, height=height)
@@ -152,7 +151,7 @@ def _heads(coords, losses, run_colours, t, steps) -> dict:
 def _picker(a, b, names) -> dict:
     """A grid of nearly invisible markers: Streamlit reports only clicks that land on a point, and
     Plotly does not select markers of opacity exactly 0."""
-    A, B = np.meshgrid(np.linspace(a[0], a[-1], 41), np.linspace(b[0], b[-1], 41))
+    A, B = np.meshgrid(np.linspace(a[0], a[-1], 61), np.linspace(b[0], b[-1], 61))
     return dict(
         type="scatter", x=A.ravel().round(4), y=B.ravel().round(4), mode="markers", name=PICKER,
         showlegend=False, marker=dict(size=9, opacity=0.01, color=palette.BLACK),
@@ -166,7 +165,8 @@ def _player(frames_at, steps, shown) -> dict:
     play = dict(frame=dict(duration=80, redraw=False), transition=dict(duration=0), mode="immediate")
     return dict(
         updatemenus=[dict(
-            type="buttons", direction="left", x=0.0, y=-0.1, xanchor="left", yanchor="top", showactive=False,
+            # Below the axis title, which sits about 0.1 of the plot height under the axis.
+            type="buttons", direction="left", x=0.0, y=-0.16, xanchor="left", yanchor="top", showactive=False,
             buttons=[
                 dict(label="▶ Play", method="animate", args=[None, dict(play, fromcurrent=True)]),
                 dict(label="⟲ From start", method="animate", args=[None, dict(play, fromcurrent=False)]),
@@ -174,7 +174,7 @@ def _player(frames_at, steps, shown) -> dict:
             ],
         )],
         sliders=[dict(
-            active=int(np.searchsorted(frames_at, shown)), x=0.0, y=-0.2, len=1.0, xanchor="left",
+            active=int(np.searchsorted(frames_at, shown)), x=0.0, y=-0.27, len=1.0, xanchor="left",
             currentvalue=dict(prefix="GD step ", font=dict(size=12)), pad=dict(t=0, b=0),
             steps=[dict(method="animate", label=str(int(steps[t])), args=[[str(t)], still]) for t in frames_at],
         )],
@@ -219,12 +219,11 @@ def surface_figure(a, b, Z, coords, losses, colours, *, names=("w₁", "w₂"), 
     )]
     lift = 0.01 * max(cap, 1e-9)
     run_colours = _run_colours(colours)
-    for r in range(coords.shape[1]):
+    for r, (label, first) in enumerate(run_names(run_colours, losses[-1])):
         data.append(dict(
             type="scatter3d", x=coords[:, r, 0], y=coords[:, r, 1], z=np.minimum(losses[:, r], cap) + lift,
             mode="lines", line=dict(color=run_colours[r], width=7 if r == 0 else 4),
-            name="GD from your start" if r == 0 else "GD from random starts", showlegend=r <= 1,
-            legendgroup="paths", hoverinfo="skip",
+            name=label, showlegend=first, legendgroup=label, hoverinfo="skip",
         ))
     data.append(dict(
         type="scatter3d", x=coords[-1, :, 0], y=coords[-1, :, 1], z=np.minimum(losses[-1], cap) + lift,
@@ -263,12 +262,11 @@ def curve_figure(a, Z, region_index, region_labels, coords, losses, colours, *, 
                  marker=dict(size=8, opacity=0.01, color=palette.BLUE), name="L(w)",
                  hovertemplate=f"click: start at {name}=%{{x:.3f}}<br>L=%{{y:.4f}}<extra></extra>")]
     run_colours = _run_colours(colours)
-    for r in range(coords.shape[1]):
+    for r, (label, first) in enumerate(run_names(run_colours, losses[-1])):
         data.append(dict(
             type="scatter", x=coords[:, r, 0], y=losses[:, r], mode="lines+markers",
             line=dict(color=run_colours[r], width=2 if r == 0 else 1), marker=dict(size=5 if r == 0 else 3),
-            name="GD from your start" if r == 0 else "GD from random starts", showlegend=r <= 1,
-            legendgroup="paths", hoverinfo="skip",
+            name=label, showlegend=first, legendgroup=label, hoverinfo="skip",
         ))
     data.append(dict(
         type="scatter", x=coords[-1, :, 0], y=losses[-1], mode="markers+text", text=[fmt(v) for v in losses[-1]],

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import palette
-from .common import build, fmt
+from .common import build, fmt, run_names
 
 
 def output_figure(x, y, grid, curves, *, neurons=None, title=None, height=420):
@@ -78,12 +78,11 @@ def loss_figure(steps, losses, colours, *, optimum=None, optimum_label="global o
                 title=None, height=320):
     """Loss against GD step for every run, with the convex optimum as a horizontal line."""
     data = []
-    for r in range(losses.shape[1]):
+    for r, (label, first) in enumerate(run_names(colours, losses[-1])):
         data.append(dict(
             type="scatter", x=steps, y=losses[:, r], mode="lines",
             line=dict(color=palette.BLACK if r == 0 else colours[r], width=2.5 if r == 0 else 1.2),
-            name="GD from your start" if r == 0 else "GD from random starts", legendgroup="runs",
-            showlegend=r <= 1, hovertemplate="step %{x}<br>loss %{y:.6g}<extra></extra>",
+            name=label, legendgroup=label, showlegend=first, hovertemplate="step %{x}<br>loss %{y:.6g}<extra></extra>",
         ))
     shapes, notes = [], []
     if optimum is not None:
@@ -94,8 +93,13 @@ def loss_figure(steps, losses, colours, *, optimum=None, optimum_label="global o
     use_log = log and np.all(losses > 0) and (optimum is None or optimum > 0)
     if use_log and optimum is not None:
         notes[0]["y"] = float(np.log10(optimum))  # annotations on a log axis are placed in log10 units
-    # dtick "D2" labels 2 and 5 in each decade instead of every digit, which crowds a short axis.
+    decades = 0.0
+    if use_log:
+        shown = np.concatenate([losses.ravel(), [optimum] if optimum is not None else []])
+        decades = float(np.log10(shown.max() / shown.min()))
+    # Over a decade or more, label only powers of ten: Plotly's labels in between are bare digits
+    # ("5", "2") that read as the wrong numbers.
     layout = dict(yaxis=dict(title=dict(text="loss (1)"), type="log" if use_log else "linear",
-                             **({"dtick": "D2"} if use_log else {})),
+                             **({"dtick": 1} if decades >= 1 else {})),
                   xaxis=dict(title=dict(text="GD step")), shapes=shapes, annotations=notes)
     return build(data, layout, title=title, height=height)

@@ -7,7 +7,7 @@ import numpy as np
 import streamlit as st
 
 from .. import cache, compute, palette
-from ..figures.common import outcome_colours
+from ..figures.common import outcome_colours, run_names
 from ..models import MODELS
 from ..state import State
 
@@ -70,11 +70,10 @@ def _curves(state: State, res: dict, path) -> list[dict]:
     grid = res["grid"]
     f = compute.outputs(state.model, path.final_W, path.final_alpha, grid)
     curves = []
-    for r in range(f.shape[0]):
+    for r, (label, _) in enumerate(run_names(res["colours"], path.final_loss)):
         curves.append(dict(
-            f=f[r], name="GD from your start" if r == 0 else f"GD run {r}", group="gd" if r else "you",
-            colour=palette.BLACK if r == 0 else res["colours"][r], width=3 if r == 0 else 1.3,
-            on_pad=r == 0,
+            f=f[r], name=label, group=label, colour=palette.BLACK if r == 0 else res["colours"][r],
+            width=3 if r == 0 else 1.3, on_pad=r == 0,
         ))
     if model.landscape_dims:
         W = res["fixed"].W
