@@ -177,6 +177,12 @@ def test_a_diverging_step_size_is_reported():
     assert "diverged" in texts(at)
     loss = chart_with(at, "Loss (1)")
     assert all(v is not None for t in loss["data"] if "y" in t and t["type"] == "scatter" for v in t["y"])
+    # The 3-D box stays that of the landscape; the runaway paths are clipped, not zoomed out to.
+    contour, surface = chart_with(at, "Contour"), chart_with(at, "Surface")
+    assert surface["layout"]["scene"]["xaxis"]["range"] == contour["layout"]["xaxis"]["range"]
+    assert max(abs(v) for v in surface["layout"]["scene"]["xaxis"]["range"]) < 10
+    table = [d for d in at.dataframe if "verdict" in d.value.columns][0].value
+    assert "diverged" in set(table["verdict"])
 
 
 def test_an_empty_dataset_keeps_the_page_usable():

@@ -234,8 +234,11 @@ def surface_figure(a, b, Z, coords, losses, colours, *, names=("w₁", "w₂"), 
         s = np.asarray(stars, dtype=float).reshape(-1, 2)
         data.append(_star(s[:, 0], s[:, 1], np.full(len(s), star_loss + lift)))
     layout = dict(
-        scene=dict(xaxis=dict(title=dict(text=names[0])), yaxis=dict(title=dict(text=names[1])),
-                   zaxis=dict(title=dict(text="L")), camera=CAMERAS[camera], aspectmode="manual",
+        # Fixed ranges: a path that runs off (a diverging step) is clipped instead of rescaling the box.
+        scene=dict(xaxis=dict(title=dict(text=names[0]), range=[a[0], a[-1]]),
+                   yaxis=dict(title=dict(text=names[1]), range=[b[0], b[-1]]),
+                   zaxis=dict(title=dict(text="L"), range=[0.0, 1.05 * cap + lift]), camera=CAMERAS[camera],
+                   aspectmode="manual",
                    aspectratio=dict(x=1, y=1, z=0.6)),
         legend=dict(orientation="h", x=0, y=0, xanchor="left", yanchor="top"), uirevision=camera,
     )

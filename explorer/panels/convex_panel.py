@@ -77,11 +77,13 @@ def _bowl(state: State, res: dict) -> None:
         return
     show.figure(fig, "bowl", "fixed-pattern-bowl")
     same = np.isclose(value, path.final_loss[r], rtol=1e-4, atol=1e-6)
-    st.caption(
-        f"Minimum over the cones: **{fmt(value)}**; GD endpoint loss: **{fmt(path.final_loss[r])}**"
-        + (" — equal: GD found the bottom of this bowl." if same else
-           " — GD has not reached the bottom of this bowl yet (more steps, or it sits on a region boundary).")
-    )
+    if path.diverged[r]:
+        verdict = " — this run diverged: it is frozen at its last finite point, far from the bowl's bottom."
+    elif same:
+        verdict = " — equal: GD found the bottom of this bowl."
+    else:
+        verdict = " — GD has not reached the bottom of this bowl yet (more steps, or it sits on a region boundary)."
+    st.caption(f"Minimum over the cones: **{fmt(value)}**; GD endpoint loss: **{fmt(path.final_loss[r])}**" + verdict)
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
