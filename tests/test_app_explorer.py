@@ -43,7 +43,9 @@ def test_poster_preset_shows_the_three_valleys_and_the_global_minimum():
     at = open_page(p="poster")
     contour = chart_with(at, "Contour")
     ends = trace(contour, "endpoints (final loss)")
-    finals = {round(float(t), 6) for t in ends["text"]}
+    finals = {round(float(v), 6) for v in ends["customdata"]}
+    assert {round(float(t), 6) for t in ends["text"] if t} == finals  # each valley labelled, once per spot
+    assert sum(1 for t in ends["text"] if t) < len(ends["text"])
     assert finals <= {0.0, 1.0, 4.0} and 0.0 in finals and len(finals) >= 2
     stars = trace(contour, "global minimum (convex)")
     np.testing.assert_allclose(sorted(zip(stars["x"], stars["y"])), [(-1.0, 2.0), (2.0, -1.0)], atol=1e-4)

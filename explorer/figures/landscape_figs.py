@@ -103,9 +103,10 @@ def contour_figure(
     ))
     data.append(dict(
         type="scatter", x=coords[-1, :, 0], y=coords[-1, :, 1], mode="markers+text",
-        name="endpoints (final loss)", text=[fmt(v) for v in losses[-1]], textposition="top right",
+        name="endpoints (final loss)", customdata=losses[-1], textposition="top right",
+        text=_sparse_labels(coords[-1, :, 0], coords[-1, :, 1], losses[-1], a[-1] - a[0], b[-1] - b[0]),
         textfont=dict(size=11), marker=dict(symbol="x", size=10, color=run_colours),
-        hovertemplate="end (%{x:.3f}, %{y:.3f})<br>loss %{text}<extra></extra>",
+        hovertemplate="end (%{x:.3f}, %{y:.3f})<br>loss %{customdata:.6g}<extra></extra>",
     ))
     if len(stars):
         s = np.asarray(stars, dtype=float).reshape(-1, 2)
@@ -126,6 +127,21 @@ def contour_figure(
         **_player(frames_at, steps, shown),
     )
     return build(data, layout, frames, title=title, height=height)
+
+
+def _sparse_labels(x, y, values, x_span: float, y_span: float) -> list[str]:
+    """Loss labels for endpoints, each written once per spot: runs that end together would stack
+    the same number on top of itself."""
+    kept: list[tuple[float, float, str]] = []
+    labels = []
+    for xi, yi, v in zip(x, y, values):
+        text = fmt(v)
+        near = any(t == text and abs(xi - kx) < 0.05 * x_span and abs(yi - ky) < 0.05 * y_span
+                   for kx, ky, t in kept)
+        labels.append("" if near else text)
+        if not near:
+            kept.append((xi, yi, text))
+    return labels
 
 
 def _star(x, y, z=None) -> dict:
@@ -272,9 +288,10 @@ def curve_figure(a, Z, region_index, region_labels, coords, losses, colours, *, 
             name=label, showlegend=first, legendgroup=label, hoverinfo="skip",
         ))
     data.append(dict(
-        type="scatter", x=coords[-1, :, 0], y=losses[-1], mode="markers+text", text=[fmt(v) for v in losses[-1]],
+        type="scatter", x=coords[-1, :, 0], y=losses[-1], mode="markers+text", customdata=losses[-1],
+        text=_sparse_labels(coords[-1, :, 0], losses[-1], losses[-1], a[-1] - a[0], float(np.ptp(Z)) or 1.0),
         textposition="top center", marker=dict(symbol="x", size=10, color=run_colours),
-        name="endpoints (final loss)",
+        name="endpoints (final loss)", hovertemplate="end at %{x:.3f}: loss %{customdata:.6g}<extra></extra>",
     ))
     if len(stars) and star_loss is not None:
         s = np.asarray(stars, dtype=float).reshape(-1)

@@ -50,17 +50,21 @@ def _fixed_alpha(state: State, res: dict) -> None:
             "patterns": " · ".join(names),
             "convex minimum": clean(fixed.values[c]),
             "minimiser": "(" + ", ".join(fmt(v) for v in np.ravel(coords)) + ")",
-            "": "★ global" if np.isclose(fixed.values[c], fixed.objective, rtol=1e-7, atol=1e-9) else "",
+            "global?": "★ global" if np.isclose(fixed.values[c], fixed.objective, rtol=1e-7, atol=1e-9) else "",
         })
     table = pd.DataFrame(rows).sort_values("convex minimum", kind="stable")
-    left, right = st.columns([2, 3])
-    with left:
-        st.metric("Global minimum of the landscape", fmt(fixed.objective),
-                  help=f"Smallest of {len(rows)} convex minima, solved in {fixed.solve_seconds * 1e3:.0f} ms.")
-        st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 320),
-                     column_config={"convex minimum": st.column_config.NumberColumn(format="%.6g")})
-    with right:
-        if model.landscape_dims == 2:
+    st.metric("Global minimum of the landscape", fmt(fixed.objective),
+              help=f"Smallest of {len(rows)} convex minima, solved in {fixed.solve_seconds * 1e3:.0f} ms.")
+    st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 320),
+                 column_config={"patterns": st.column_config.TextColumn(width="large"),
+                                "convex minimum": st.column_config.NumberColumn(format="%.6g"),
+                                "global?": st.column_config.TextColumn(width="small")})
+    st.caption("Every choice of patterns is listed, including a neuron sitting exactly on a kink (such as w = 0, "
+               "which switches every point on) and a dead neuron (all points off): gradient descent can stop at "
+               "either.")
+    if model.landscape_dims == 2:
+        _, middle, _ = st.columns([1, 4, 1])
+        with middle:
             _bowl(state, res)
 
 
@@ -168,7 +172,7 @@ def _run_table(state: State, res: dict) -> None:
     table = {"run": ["your start" if r == 0 else f"random {r}" for r in range(len(gap))]}
     if model.landscape_dims:
         coords = model.coordinates(path.W)
-        table["start"] = [", ".join(f"{v:.3g}" for v in c) for c in coords[0]]
+        table["start"] = [", ".join(f"{v:.4g}" for v in c) for c in coords[0]]
         table["end"] = [", ".join(f"{v:.4g}" for v in c) for c in coords[-1]]
     table.update({
         "final loss": clean(path.final_loss),
