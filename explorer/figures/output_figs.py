@@ -52,6 +52,10 @@ def _neurons(data, shapes, x, grid, neurons) -> None:
     Xg = np.column_stack([grid, np.ones_like(grid)]) if bias else grid[:, None]
     Xd = np.column_stack([x, np.ones_like(x)]) if bias else x[:, None]
     many = len(alpha) > 8
+    # With many neurons, only the kinks of those that matter: |alpha_i| ||w_i|| (the size of the slope
+    # change a neuron makes) at least 1 % of the largest; the rest would hide the data in dotted lines.
+    strength = np.abs(alpha) * np.linalg.norm(W, axis=1)
+    matters = strength >= 0.01 * strength.max(initial=0.0) if many else np.ones(len(alpha), dtype=bool)
     for i in range(len(alpha)):
         colour = palette.SERIES[i % len(palette.SERIES)]
         if not many:
@@ -67,7 +71,7 @@ def _neurons(data, shapes, x, grid, neurons) -> None:
                 name=f"points neuron {i + 1} activates", legendgroup="neurons",
                 hovertemplate=f"neuron {i + 1} activates x=%{{x:.3f}}<extra></extra>",
             ))
-        if bias and abs(W[i, 0]) > 1e-12:
+        if bias and matters[i] and abs(W[i, 0]) > 1e-12:
             kink = -W[i, 1] / W[i, 0]
             if grid[0] <= kink <= grid[-1]:
                 shapes.append(dict(type="line", xref="x", yref="paper", x0=kink, x1=kink, y0=0, y1=1,

@@ -47,8 +47,9 @@ and the output chart show where gradient descent ends; the convex panel gives th
 OUTPUT = """
 The data, the function computed by each gradient-descent endpoint (black: your start) and the network mapped back
 from the convex solution (dashed). With up to eight neurons, dotted curves show the neurons of your run,
-αᵢ·max(0, wᵢᵀx̃), and small triangles under the axis mark the points each neuron activates — its pattern Dᵢ; with a
-bias, thin vertical lines mark each neuron's kink −b/w.
+αᵢ·max(0, wᵢx + bᵢ) (without a bias, αᵢ·max(0, wᵢx)), and small triangles under the axis mark the points each neuron activates — its pattern Dᵢ; with a
+bias, thin vertical lines mark each neuron's kink −b/w (with more than eight neurons, those of the neurons that
+matter: |αᵢ|·‖wᵢ‖ at least 1 % of the largest).
 """
 
 FIXED_PATTERNS = """
