@@ -167,7 +167,7 @@ def _heads(coords, losses, run_colours, t, steps) -> dict:
 def _picker(a, b, names) -> dict:
     """A grid of nearly invisible markers: Streamlit reports only clicks that land on a point, and
     Plotly does not select markers of opacity exactly 0."""
-    A, B = np.meshgrid(np.linspace(a[0], a[-1], 61), np.linspace(b[0], b[-1], 61))
+    A, B = np.meshgrid(np.linspace(a[0], a[-1], 41), np.linspace(b[0], b[-1], 41))
     return dict(
         type="scatter", x=A.ravel().round(4), y=B.ravel().round(4), mode="markers", name=PICKER,
         showlegend=False, marker=dict(size=9, opacity=0.01, color=palette.BLACK),
