@@ -113,7 +113,7 @@ def train(
     steps = int(steps)
     keep_set = set(snapshot_schedule(steps, snapshots).tolist())
     B = W0.shape[0]
-    with single_thread(), torch.no_grad():
+    with single_thread(), torch.inference_mode():  # no autograd bookkeeping per operation
         Xt = torch.as_tensor(X)
         yt = torch.as_tensor(y)
         W = torch.as_tensor(W0).clone()

@@ -42,6 +42,8 @@ def test_place_2d_points_and_run_the_general_case(open_app, wait_for_app_idle):
     label = page.get_by_label("Label of new points")
     label.fill("-1")
     label.press("Enter")
+    # The rerun has taken the new label once the link holds it; only then is the pad redrawn with it.
+    page.wait_for_function("() => new URL(location.href).searchParams.get('new_label') === '-1'", timeout=30_000)
     wait_for_app_idle(page)
 
     ranges = plane_ranges(START)  # clicks inside [-1, 1]^2 keep the pad's ranges
