@@ -139,7 +139,7 @@ def solve_fixed_patterns(X, y, lam, pattern_sets, method: str = "auto"):
     return minimisers, values, seconds
 
 
-TIE_BREAK = 1e-9  # ridge (relative to ||y||^2 / max x^2) that makes lam = 0 minimisers the shortest ones
+TIE_BREAK = 1e-7  # ridge (relative to ||y||^2 / max x^2) that makes lam = 0 minimisers the shortest ones
 RANK_RTOL = 1e-10  # eigenvalues of X^T D X below this fraction of the largest count as zero
 
 

@@ -40,7 +40,8 @@ def test_minimisers_at_lambda_zero_are_the_shortest_ones():
     sol = solve_fixed_alpha(x, y, 0.0)
     assert sol.objective == pytest.approx(0.0, abs=1e-9)
     assert np.abs(sol.minimisers).max() <= 1.234 / 0.147 + 1e-6
-    np.testing.assert_allclose(sol.W[:, 0], [-1.234 / 0.147 / 2] * 2, rtol=1e-6)  # shortest: an even split
+    # The shortest: an even split, shrunk by the vanishing ridge (about TIE_BREAK / x^2 = 1e-5).
+    np.testing.assert_allclose(sol.W[:, 0], [-1.234 / 0.147 / 2] * 2, rtol=1e-4)
 
 
 @given(seed=st.integers(0, 5000), n=st.integers(1, 5), bias=st.booleans(), lam=st.sampled_from([0.0, 0.05, 0.5]))
