@@ -264,15 +264,30 @@ function createPad(parentElement) {
       }
       if (curve.name) legend.push(curve);
     }
+    if (!legend.length) return;
+    // A light backing keeps the legend readable where a curve or a point passes under it.
+    const group = el("g", { class: "legend" }, svg);
+    const backing = el("rect", { fill: "white", "fill-opacity": 0.85, rx: 3 }, group);
+    const items = el("g", {}, group);
     legend.forEach((curve, i) => {
       const y = box.top + 14 + i * 16;
       const x = box.right - 8;
       el("line", {
         class: "curve", x1: x - 22, x2: x, y1: y - 4, y2: y - 4, stroke: curve.color,
         "stroke-dasharray": curve.dash ? "6 4" : "none",
-      }, svg);
-      el("text", { x: x - 27, y, "text-anchor": "end" }, svg).textContent = curve.name;
+      }, items);
+      el("text", { x: x - 27, y, "text-anchor": "end" }, items).textContent = curve.name;
     });
+    let b;
+    try {
+      b = items.getBBox();  // needs the svg in the document; without it, no backing
+    } catch (err) {
+      return;
+    }
+    backing.setAttribute("x", b.x - 4);
+    backing.setAttribute("y", b.y - 2);
+    backing.setAttribute("width", b.width + 8);
+    backing.setAttribute("height", b.height + 4);
   }
 
   function drawPoints() {

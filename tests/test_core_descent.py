@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 import torch
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import landscape as L
@@ -63,19 +63,23 @@ def test_closed_form_gradient_equals_autograd(seed, B, m, n, lam, train_alpha):
         assert ga is None
 
 
-@given(seed=st.integers(0, 10_000), m=st.integers(1, 6), n=st.integers(1, 8), lam=st.sampled_from([0.0, 0.01]),
-       step=st.sampled_from([0.01, 0.05]), train_alpha=st.booleans())
-def test_closed_form_descent_follows_the_autograd_path(seed, m, n, lam, step, train_alpha):
-    """Same iterates, stopping steps and flags (one or two points converge early).
+@settings(max_examples=200, deadline=None)
+@given(seed=st.integers(0, 10_000), m=st.integers(1, 4), n=st.integers(1, 6), lam=st.sampled_from([0.0, 0.01]),
+       train_alpha=st.booleans())
+def test_closed_form_descent_follows_the_autograd_path(seed, m, n, lam, train_alpha):
+    """Same iterates, stopping steps and flags (runs on one or two points often converge and stop early).
 
-    Steps stay where GD is stable: an oscillating run amplifies the last-bit differences of the two
-    summation orders, so paths there agree only for a while. Divergence is tested below.
+    The two sum in different orders, so their iterates differ in the last bits, and GD multiplies such
+    differences by up to |1 - step * curvature| per step: where a step is large for the curvature, the
+    two drift apart exponentially (both are then valid paths). So the test keeps step * curvature
+    below 1 (weights of scale 0.5, inputs in [-1, 1], at most 4 neurons and 6 points, step 0.01);
+    divergence and stopping are tested below.
     """
     rng = np.random.default_rng(seed)
     X = L.with_bias(rng.uniform(-1, 1, n))
     y = rng.normal(size=n)
-    W0, a0 = L.initial_weights(4, m, 2, scale=1.0, seed=seed)
-    kw = dict(lam=lam, step=step, steps=150, train_alpha=train_alpha, record_every=7, grad_tol=1e-6)
+    W0, a0 = L.initial_weights(4, m, 2, scale=0.5, seed=seed)
+    kw = dict(lam=lam, step=0.01, steps=300, train_alpha=train_alpha, record_every=3, grad_tol=1e-6)
     ref = L.gradient_descent(X, y, W0, a0, **kw)
     ours = L.gradient_descent(X, y, W0, a0, gradient="closed_form", **kw)
     np.testing.assert_array_equal(ours.steps, ref.steps)

@@ -93,7 +93,8 @@ def loss_figure(steps, losses, colours, *, optimum=None, optimum_label="global o
         shapes.append(dict(type="line", xref="paper", yref="y", x0=0, x1=1, y0=optimum, y1=optimum,
                            line=dict(color=palette.VERMILLION, width=2, dash="dash")))
         notes.append(dict(xref="paper", yref="y", x=1, y=optimum, xanchor="right", yanchor="bottom",
-                          text=f"{optimum_label}: {fmt(optimum)}", showarrow=False))
+                          text=f"{optimum_label}: {fmt(optimum)}", showarrow=False,
+                          bgcolor="rgba(255,255,255,0.85)"))
     use_log = log and np.all(losses > 0) and (optimum is None or optimum > 0)
     if use_log and optimum is not None:
         notes[0]["y"] = float(np.log10(optimum))  # annotations on a log axis are placed in log10 units
