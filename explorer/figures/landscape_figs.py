@@ -118,12 +118,20 @@ def contour_figure(
     data.append(_picker(a, b, names))
     frames = [dict(data=[_heads(coords, losses, run_colours, t, steps)], traces=[head_index], name=str(t))
               for t in frames_at]
+    # The legend sits at the foot of the figure, under the player, and grows with the number of valleys.
+    # The figure grows with it, so the plot keeps its height and the player (placed in fractions of the
+    # plot's height) keeps its distance from the axis title and from the legend.
+    names_shown = [t["name"] for t in data if t.get("type") == "scatter" and t.get("showlegend", True)]
+    long = sum(1 for n in names_shown if len(n) > 16)
+    rows = long + -(-(len(names_shown) - long) // 2)
+    bottom = PLAYER_SPACE + LEGEND_ROW * rows
+    height = height - 270 + bottom
     layout = dict(
         xaxis=dict(title=dict(text=names[0]), range=[a[0], a[-1]], zeroline=False),
         yaxis=dict(title=dict(text=names[1]), range=[b[0], b[-1]], zeroline=False),
         annotations=_region_labels(a, b, region_index, region_labels), clickmode="event+select",
-        dragmode="pan", uirevision="landscape", margin=dict(b=270),
-        legend=dict(orientation="h", x=0, y=-0.47, xanchor="left", yanchor="top"),
+        dragmode="pan", uirevision="landscape", margin=dict(b=bottom),
+        legend=dict(orientation="h", x=0, xanchor="left", y=0, yref="container", yanchor="bottom"),
         **_player(frames_at, steps, shown),
     )
     return build(data, layout, frames, title=title, height=height)
@@ -142,6 +150,10 @@ def _sparse_labels(x, y, values, x_span: float, y_span: float) -> list[str]:
         if not near:
             kept.append((xi, yi, text))
     return labels
+
+
+PLAYER_SPACE = 200  # pixels under the contour for the axis title, the play buttons and the slider
+LEGEND_ROW = 32  # pixels per legend row at the page's font size
 
 
 def _star(x, y, z=None) -> dict:
