@@ -90,14 +90,13 @@ def solve_convex(X, y, lam, patterns=None, method: str = "fast", device=None) ->
         raise ValueError(f"Unknown method {method!r}; choose one of {', '.join(METHODS)}.")
     rank = row_space(X)[0].shape[1]
     sampled = patterns is None and rank > 3
-    arr = None  # the cones of the rank <= 3 fast solver
+    arr = None  # given patterns' cones for the rank <= 3 fast solver; without them it finds every region
     if patterns is None:
         exact = rank <= 3
-        if exact:
-            arr = arrangement(X) if method == "fast" else None
-            patterns = arr.patterns if arr is not None else enumerate_patterns(X)
-        else:
+        if not exact:
             patterns = sample_patterns(X, SAMPLED_GATES, SAMPLED_SEED)
+        elif method == "cvxpy":
+            patterns = enumerate_patterns(X)
     else:
         patterns = as_patterns(patterns, X.shape[0])
         exact = covers_all(patterns, X)
@@ -126,9 +125,8 @@ def _solve_certified(X, y, lam, patterns, arr, rank, exact, sampled, device):
     """The fast method: blocks, patterns, time, a status sentence and the certified gap and bound."""
     if rank <= 3:
         res = solve_fast(X, y, lam, device=device, arr=arr)
-        # The solver's own region order (it merges repeated inputs, which may reorder them).
         U, V, obj, lower, seconds = res.U, res.V, res.objective, res.lower, res.seconds
-        patterns = res.patterns if len(res.patterns) else patterns
+        patterns = res.patterns  # in the solver's order (merging repeated inputs may reorder regions)
         if len(patterns) == 0:  # X = 0: only w = 0, whose pattern activates every point
             patterns = np.ones((1, X.shape[0]), dtype=bool)
             U = V = np.zeros((1, X.shape[1]))

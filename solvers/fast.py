@@ -442,7 +442,9 @@ def solve_fast(X: np.ndarray, y: np.ndarray, lam: float, *, device=None, arr: Ar
     device : torch device, optional
         Where the per-region pricing runs (torch's default when None).
     arr : Arrangement, optional
-        Precomputed regions of X.
+        Precomputed regions of X, or the cones of a subset of patterns (:func:`solvers.cones.cones_of`)
+        to solve over those only. Without it the solver finds every region itself, after merging
+        repeated inputs (:func:`merge_repeats`); with it, X is taken as it is.
 
     Returns
     -------
@@ -455,13 +457,13 @@ def solve_fast(X: np.ndarray, y: np.ndarray, lam: float, *, device=None, arr: Ar
     SolverError
         If the safety caps are reached before the certificate closes the gap.
     """
-    merged = merge_repeats(X, y)
+    merged = merge_repeats(X, y) if arr is None else None
     if merged is None:
         with single_thread(device):
             return _solve_fast(X, y, lam, device, arr)
     Xm, ym, inverse, constant = merged
     with single_thread(device):
-        res = _solve_fast(Xm, ym, lam, device, None)
+        res = _solve_fast(Xm, ym, lam, device, arr)
     # The same blocks on the full data: each pattern repeats its entry for every copy of a point.
     patterns = res.patterns[:, inverse]
     return FastResult(res.U, res.V, patterns, res.objective + constant, res.lower + constant, res.rounds,

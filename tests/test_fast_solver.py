@@ -219,6 +219,17 @@ def test_given_patterns_subset_matches_cvxpy_on_same_patterns():
         assert np.all(S[i][:, None] * (arr.Z @ rays.T) >= -1e-9)
 
 
+def test_given_patterns_are_kept_when_inputs_repeat():
+    # Merging repeated inputs is for the search over every region; given patterns stay the problem.
+    X, y = with_bias(np.array([-0.5, -0.5, 0.2, 0.7])), np.array([1.0, 0.0, 1.0, -1.0])
+    some = enumerate_patterns(X)[:2]
+    fast = solve_convex(X, y, 0.01, patterns=some)
+    ref = solve_convex(X, y, 0.01, patterns=some, method="cvxpy")
+    np.testing.assert_array_equal(fast.patterns, ref.patterns)
+    assert fast.objective == pytest.approx(ref.objective, rel=REL)
+    assert fast.objective > solve_convex(X, y, 0.01).objective + 0.5  # two patterns cannot fit these labels
+
+
 def test_rank_above_three_samples_and_says_so():
     rng = np.random.default_rng(2)
     X = rng.normal(size=(10, 5))
