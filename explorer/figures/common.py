@@ -107,6 +107,11 @@ def run_names(colours, final_loss) -> list[tuple[str, bool]]:
     return out
 
 
+def neurons(count: int) -> str:
+    """'1 neuron', '2 neurons'."""
+    return f"{count} neuron" + ("" if count == 1 else "s")
+
+
 def fmt(v: float) -> str:
     """Compact number for labels."""
     if abs(v) < 1e-10:

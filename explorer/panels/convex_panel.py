@@ -10,7 +10,7 @@ from solvers.fixed_alpha import solve_fixed_patterns
 
 from .. import cache, compute
 from ..figures import bowl_figure
-from ..figures.common import fmt
+from ..figures.common import fmt, neurons
 from ..models import MODELS
 from ..state import State
 from . import show, text
@@ -150,9 +150,8 @@ def _problem_2(state: State, res: dict) -> None:
         k = model.fixed_neurons
         st.caption(
             f"Problem (2) is the global optimum over networks of **any width with a trained second layer α**; "
-            f"the landscape above has {k} neuron{'s' if k > 1 else ''} with α = 1, so its minimum "
-            f"({fmt(res['optimum'])}) can only be higher or equal. Here (2) uses {len(alpha)} neuron"
-            f"{'s' if len(alpha) != 1 else ''}"
+            f"the landscape above has {neurons(k)} with α = 1, so its minimum "
+            f"({fmt(res['optimum'])}) can only be higher or equal. Here (2) uses {neurons(len(alpha))}"
             + (", some with negative α." if np.any(alpha < 0) else ".")
         )
     with st.expander(f"The {len(alpha)} optimal neurons mapped back from (2)"):

@@ -6,7 +6,7 @@ import streamlit as st
 
 from .. import general as G
 from .. import palette
-from ..figures.common import fmt
+from ..figures.common import fmt, neurons
 from ..figures.general_figs import (loss_steps_figure, output_1d_figure, output_2d_figure, path_figure,
                                     slice_figure)
 from ..state import State
@@ -147,19 +147,19 @@ def output_figure(key: State):
         return output_1d_figure(
             inputs[:, 0], y, grid, G.outputs(W, a, grid[:, None]), f_opt, kinks_gd=G.kinks(W),
             strong_gd=G.strong(W, a), kinks_opt=G.kinks(opt.W) if opt.ok else np.zeros(0),
-            title=f"Output of GD ({_neurons(key.neurons)}) and of the global optimum "
-                  f"({_neurons(opt.neurons) if opt.ok else '–'}); ticks below: each neuron's kink −b/w",
+            title=f"Output of GD ({neurons(key.neurons)}) and of the global optimum "
+                  f"({neurons(opt.neurons) if opt.ok else '–'}); ticks below: each neuron's kink −b/w",
         )
     box = G.box_2d(inputs)
     surfaces, lines = [], []
     g1, g2, F = G.surface_2d(W, a, box)
-    surfaces.append((f"gradient descent ({_neurons(key.neurons)})", g1, g2, F))
+    surfaces.append((f"gradient descent ({neurons(key.neurons)})", g1, g2, F))
     keep = np.argsort(-G.strengths(W, a))[: min(len(W), 80)]
     keep = keep[G.strong(W, a)[keep]]
     lines.append(G.lines_2d(W[keep], box))
     if opt.ok:
         g1, g2, F = G.surface_2d(opt.W, opt.alpha, box)
-        surfaces.append((f"global optimum ({_neurons(opt.neurons)})", g1, g2, F))
+        surfaces.append((f"global optimum ({neurons(opt.neurons)})", g1, g2, F))
         lines.append(G.lines_2d(opt.W, box))
     shown = len(keep)
     return output_2d_figure(inputs, y, surfaces, lines,
@@ -186,6 +186,3 @@ def slice_plot(key: State):
 def path_plot(key: State):
     return path_figure(R.landscape_slice(key), title="Loss on the straight path to the optimum")
 
-
-def _neurons(count: int) -> str:
-    return f"{count} neuron" + ("" if count == 1 else "s")
