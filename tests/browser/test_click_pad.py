@@ -127,7 +127,11 @@ def to_pixel(page, x: float, y: float) -> tuple[float, float]:
     """Page pixel of a data point, read off the drawn plot frame."""
     # The frame rectangle is the last one in the axes group; Playwright
     # locators reach into the component's open shadow root.
-    box = page.locator("svg.click-pad-plot g.axes > rect.frame").bounding_box()
+    frame = page.locator("svg.click-pad-plot g.axes > rect.frame")
+    box = None
+    while box is None:  # a rerun between rapid clicks redraws the pad: its old frame has no box
+        frame.wait_for(state="visible")
+        box = frame.bounding_box()
     fx = (x - X_RANGE[0]) / (X_RANGE[1] - X_RANGE[0])
     fy = (y - Y_RANGE[0]) / (Y_RANGE[1] - Y_RANGE[0])
     return box["x"] + fx * box["width"], box["y"] + (1 - fy) * box["height"]

@@ -17,8 +17,10 @@ def to_pixel(page, ranges, x: float, y: float) -> tuple[float, float]:
     """Page pixel of a data point, read off the pad's drawn frame."""
     (x0, x1), (y0, y1) = ranges
     frame = page.locator("svg.click-pad-plot g.axes > rect.frame").first
-    frame.wait_for(state="visible")  # the pad may be re-drawing after a rerun
-    box = frame.bounding_box()
+    box = None
+    while box is None:  # the pad may be re-drawing after a rerun: its old frame has no box
+        frame.wait_for(state="visible")
+        box = frame.bounding_box()
     return box["x"] + (x - x0) / (x1 - x0) * box["width"], box["y"] + (1 - (y - y0) / (y1 - y0)) * box["height"]
 
 
