@@ -1,0 +1,71 @@
+"""Rank-2 data in chain form: O(n) products against dense features, regions against the arrangement."""
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from landscape import with_bias
+from solvers.chain import chain_of, dual_value, projection_norms
+from solvers.cones import arrangement
+from solvers.dual import RayCones
+
+
+def dense_features(chain):
+    X1 = np.stack([chain.x, np.ones(chain.k)], axis=1)
+    return np.maximum(X1 @ chain.rays.T, 0.0)
+
+
+coords = st.floats(-3.0, 3.0, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=40, deadline=None)
+@given(x=st.lists(coords, min_size=2, max_size=12), seed=st.integers(0, 1000))
+def test_products_match_dense_features(x, seed):
+    x = np.round(np.asarray(x), 1)
+    if len(np.unique(x)) < 2:
+        return
+    rng = np.random.default_rng(seed)
+    y = rng.normal(size=len(x))
+    chain = chain_of(with_bias(x), y)
+    F = dense_features(chain)
+    beta = rng.normal(size=2 * chain.k)
+    v = rng.normal(size=chain.k)
+    np.testing.assert_allclose(chain.predict(beta), F @ beta, atol=1e-12 * (1 + np.abs(F).sum() * np.abs(beta).max()))
+    np.testing.assert_allclose(chain.adjoint(v), F.T @ v, atol=1e-12 * (1 + np.abs(F).sum() * np.abs(v).max()))
+    np.testing.assert_allclose((chain.delta @ F), chain.ramps.toarray(), atol=1e-9 * (1 + np.abs(chain.ramps).max()))
+
+
+@settings(max_examples=40, deadline=None)
+@given(x=st.lists(coords, min_size=2, max_size=12), seed=st.integers(0, 1000))
+def test_regions_are_the_arrangements_and_the_dual_check_agrees(x, seed):
+    x = np.round(np.asarray(x), 1)
+    if len(np.unique(x)) < 2:
+        return
+    X = with_bias(x)
+    rho = np.random.default_rng(seed).normal(size=len(x))
+    chain = chain_of(X, rho)
+    arr = arrangement(X)
+    assert {r.tobytes() for r in chain.region_patterns()} == {r.tobytes() for r in arr.patterns}
+    # The dual check through the chain equals the one over the arrangement's cones (merged rows
+    # collapse to their weighted residual).
+    cones = RayCones.from_arrangement(arr)
+    import torch
+
+    g = cones.gradients(torch.as_tensor(rho))
+    M_dense = 2.0 * float(torch.maximum(*cones.projection_norms_pm(g)).max())
+    merged_rho = np.bincount(chain.group, weights=rho, minlength=chain.k) / chain.w  # s = 1: w = sqrt(count)
+    assert abs(dual_value(chain, merged_rho) - M_dense) <= 1e-10 * (1 + M_dense)
+
+
+def test_projection_norms_of_a_quarter_plane():
+    # rays (1, 0) and (0, 1): cos 0
+    h = np.array([3.0, 4.0])
+    assert projection_norms(h, np.array([0.0]))[0] == 5.0  # inside: the vector itself
+    assert projection_norms(np.array([3.0, -4.0]), np.array([0.0]))[0] == 3.0  # onto the first ray
+    assert projection_norms(np.array([-3.0, -4.0]), np.array([0.0]))[0] == 0.0  # polar cone
+
+
+def test_rows_outside_a_half_plane_have_no_chain():
+    Z = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, -1.0]])
+    assert chain_of(Z, np.ones(3)) is None
