@@ -49,7 +49,8 @@ def covers_all(patterns: np.ndarray, X: np.ndarray) -> bool:
     return all(row.tobytes() in have for row in every)
 
 
-def solve_convex(X, y, lam, patterns=None, method: str = "fast", device=None) -> ConvexSolution:
+def solve_convex(X, y, lam, patterns=None, method: str = "fast", device=None, *, warm=None, progress=None,
+                 budget: float | None = None) -> ConvexSolution:
     """Solve problem (2) and report the result.
 
     Minimises ``||sum_i D_i X (u_i - v_i) - y||^2 + lam * sum_i (||u_i||_2 + ||v_i||_2)``
@@ -72,6 +73,15 @@ def solve_convex(X, y, lam, patterns=None, method: str = "fast", device=None) ->
         ``"cvxpy"``: the whole problem in cvxpy with Clarabel (the reference).
     device : torch device, optional
         Where the fast method's batched pricing runs.
+    warm : ConvexSolution, optional
+        A solution on the same data at another lambda (``method="fast"``): its neurons start the
+        search, which makes a sweep over lambda (a slider being dragged) a few rounds per value.
+    progress : callable, optional
+        ``progress(round, certified_gap, objective)`` after each round of the fast method; a true return
+        ends the solve with the point reached, its gap still certified.
+    budget : float, optional
+        Seconds after which the fast method ends the same way. Such a result's ``status`` says that it
+        stopped early and how close to optimal it is certified to be.
 
     Returns
     -------
@@ -107,7 +117,7 @@ def solve_convex(X, y, lam, patterns=None, method: str = "fast", device=None) ->
         certified = {}  # Clarabel's tolerance is the only bound: gap 0, lower NaN (the defaults)
     else:
         U, V, patterns, seconds, status, certified = _solve_certified(X, y, lam, patterns, arr, rank, exact,
-                                                                      sampled, device)
+                                                                      sampled, device, warm, progress, budget)
     return ConvexSolution(
         objective=convex_objective(U, V, patterns, X, y, lam),
         U=U,
@@ -121,10 +131,13 @@ def solve_convex(X, y, lam, patterns=None, method: str = "fast", device=None) ->
     )
 
 
-def _solve_certified(X, y, lam, patterns, arr, rank, exact, sampled, device):
+def _solve_certified(X, y, lam, patterns, arr, rank, exact, sampled, device, warm=None, progress=None, budget=None):
     """The fast method: blocks, patterns, time, a status sentence and the certified gap and bound."""
+    stopped = ""
     if rank <= 3:
-        res = solve_fast(X, y, lam, device=device, arr=arr)
+        start = None if warm is None else (warm.U, warm.V, warm.patterns)
+        res = solve_fast(X, y, lam, device=device, arr=arr, warm=start, progress=progress, budget=budget)
+        stopped = res.stopped
         U, V, obj, lower, seconds = res.U, res.V, res.objective, res.lower, res.seconds
         patterns = res.patterns  # in the solver's order (merging repeated inputs may reorder regions)
         if len(patterns) == 0:  # X = 0: only w = 0, whose pattern activates every point
@@ -139,7 +152,10 @@ def _solve_certified(X, y, lam, patterns, arr, rank, exact, sampled, device):
         scope = f"the {len(patterns)} sampled patterns only (rank(X) = {rank} > 3)"
     else:
         scope = f"the {len(patterns)} given patterns only"
-    status = f"optimal within a certified gap of {gap:.3g} over {scope}"
+    if stopped:
+        status = f"stopped early ({stopped}): within a certified gap of {gap:.3g} of the optimum over {scope}"
+    else:
+        status = f"optimal within a certified gap of {gap:.3g} over {scope}"
     if not exact:
         status += "; not certified as the global optimum of (1)"
     return U, V, patterns, seconds, status, dict(gap=gap, prune=0.0, lower=lower)

@@ -42,6 +42,7 @@ import scipy.linalg
 import torch
 
 from landscape.threads import single_thread
+from threadpoolctl import threadpool_limits
 
 from .atoms import Atom, face_of_projection, region_atom, shrink_to_face, simplicial_atom
 from .cones import Arrangement, arrangement
@@ -72,6 +73,9 @@ class FastResult:
         Certified lower bound on the optimum of (2) over all patterns.
     rounds : int
     seconds : float
+    stopped : str
+        Empty when the stopping rule was met; otherwise why the loop ended early (a time budget, the
+        caller's progress callback, a stall) -- the gap is still the certified one.
     """
 
     U: np.ndarray
@@ -81,6 +85,7 @@ class FastResult:
     lower: float
     rounds: int
     seconds: float
+    stopped: str = ""
 
     @property
     def gap(self) -> float:
@@ -430,7 +435,8 @@ def _rounding_floor(prob: _Problem, rho: np.ndarray) -> float:
     return rel * (abs(float(rho @ y)) + float(rho @ rho))
 
 
-def solve_fast(X: np.ndarray, y: np.ndarray, lam: float, *, device=None, arr: Arrangement | None = None) -> FastResult:
+def solve_fast(X: np.ndarray, y: np.ndarray, lam: float, *, device=None, arr: Arrangement | None = None,
+               warm: tuple | None = None, progress=None, budget: float | None = None) -> FastResult:
     """Certified optimum of problem (2) over all activation patterns of X (rank <= 3).
 
     Parameters
@@ -445,29 +451,86 @@ def solve_fast(X: np.ndarray, y: np.ndarray, lam: float, *, device=None, arr: Ar
         Precomputed regions of X, or the cones of a subset of patterns (:func:`solvers.cones.cones_of`)
         to solve over those only. Without it the solver finds every region itself, after merging
         repeated inputs (:func:`merge_repeats`); with it, X is taken as it is.
+    warm : (U, V, patterns), optional
+        Blocks of an earlier solution on the same data (another lambda): its neurons start the loop,
+        so that a slider's next value needs a few rounds instead of building the support again.
+        Blocks whose pattern is not a region here are ignored.
+    progress : callable, optional
+        ``progress(round, certified_gap, objective)`` after each round; a true return stops the loop
+        with the current point and its certified gap.
+    budget : float, optional
+        Seconds after which the loop stops the same way.
 
     Returns
     -------
     FastResult
+        ``stopped`` says when the loop ended before its stopping rule; ``gap`` is certified either way.
 
     Raises
     ------
     ValueError
         If rank(X) > 3.
     SolverError
-        If the safety caps are reached before the certificate closes the gap.
+        If the safety caps are reached (or the loop stalls) before the certificate closes the gap and
+        neither a budget nor a progress callback asked for the best point so far.
     """
     merged = merge_repeats(X, y) if arr is None else None
-    if merged is None:
-        with single_thread(device):
-            return _solve_fast(X, y, lam, device, arr)
-    Xm, ym, inverse, constant = merged
-    with single_thread(device):
-        res = _solve_fast(Xm, ym, lam, device, arr)
+    stop = _Stop(progress, budget)
+    with single_thread(device), threadpool_limits(1):
+        if merged is None:
+            return _solve_fast(X, y, lam, device, arr, warm, stop)
+        Xm, ym, inverse, constant = merged
+        if warm is not None:
+            # The earlier blocks were reported on the full data: their patterns repeat the merged ones.
+            first = np.unique(inverse, return_index=True)[1]
+            warm = (warm[0], warm[1], np.asarray(warm[2])[:, first])
+        res = _solve_fast(Xm, ym, lam, device, arr, warm, stop)
     # The same blocks on the full data: each pattern repeats its entry for every copy of a point.
     patterns = res.patterns[:, inverse]
     return FastResult(res.U, res.V, patterns, res.objective + constant, res.lower + constant, res.rounds,
-                      res.seconds)
+                      res.seconds, res.stopped)
+
+
+class _Stop:
+    """When to end the loop early: the caller's callback or a time budget."""
+
+    def __init__(self, progress, budget):
+        self.progress, self.budget = progress, budget
+        self.start = time.perf_counter()
+
+    @property
+    def asked(self) -> bool:
+        return self.progress is not None or self.budget is not None
+
+    def __call__(self, rounds: int, gap: float, objective: float) -> str:
+        if self.budget is not None and time.perf_counter() - self.start > self.budget:
+            return f"time budget of {self.budget:g} s"
+        if self.progress is not None and self.progress(rounds, gap, objective):
+            return "stopped by the caller"
+        return ""
+
+
+def _warm_atoms(prob: "_Problem", warm) -> list[Atom]:
+    """Atoms holding the non-zero blocks of an earlier solution, each on its region's cone."""
+    U, V, patterns = (np.asarray(w) for w in warm)
+    arr = prob.arr
+    if patterns.ndim != 2 or patterns.shape[1] != arr.patterns.shape[1] or U.shape[1] != arr.basis.shape[1]:
+        return []
+    index = {row.tobytes(): p for p, row in enumerate(arr.patterns)}
+    atoms: list[Atom] = []
+    for B, sign in ((U, 1.0), (V, -1.0)):
+        for i in np.flatnonzero(np.any(B != 0, axis=1)):
+            p = index.get(np.asarray(patterns[i], dtype=bool).tobytes())
+            if p is None:
+                continue
+            u = B[i] @ arr.basis.T  # row-space coordinates
+            members = arr.members[p][arr.members[p] >= 0]
+            if arr.rank == 3 and len(members) > 3:
+                atom = region_atom(p, members, prob.signed_rows(p), sign, u)
+            else:
+                atom = simplicial_atom(members, arr.rays, sign, p, u)
+            atoms.append(atom)
+    return _merge(atoms)
 
 
 def merge_repeats(X: np.ndarray, y: np.ndarray):
@@ -493,7 +556,7 @@ def merge_repeats(X: np.ndarray, y: np.ndarray):
     return root[:, None] * unique, root * mean, inverse, constant
 
 
-def _solve_fast(X, y, lam, device, arr) -> FastResult:
+def _solve_fast(X, y, lam, device, arr, warm=None, stop=None) -> FastResult:
     start = time.perf_counter()
     arr = arrangement(X) if arr is None else arr
     prob = _Problem(arr, y, lam, device)
@@ -509,7 +572,10 @@ def _solve_fast(X, y, lam, device, arr) -> FastResult:
             raise SolverError(f"least squares left a gap of {obj - lower:.3g} at lam = 0; no optimum is reported.")
         return FastResult(U, V, arr.patterns, obj, min(lower, obj), 1, time.perf_counter() - start)
 
-    atoms: list[Atom] = []
+    stop = stop if stop is not None else _Stop(None, None)
+    atoms: list[Atom] = _warm_atoms(prob, warm) if warm is not None else []
+    if atoms:
+        atoms = _newton(prob, atoms, 0.0)
     stalls = 0
     for rounds in range(1, MAX_ROUNDS + 1):
         U, V = _assemble(prob, atoms)
@@ -518,6 +584,9 @@ def _solve_fast(X, y, lam, device, arr) -> FastResult:
         gap = obj - lower
         if converged(gap, obj, yy):
             return FastResult(U, V, arr.patterns, obj, min(lower, obj), rounds, time.perf_counter() - start)
+        why = stop(rounds, max(gap, 0.0), obj)
+        if why:
+            return FastResult(U, V, arr.patterns, obj, min(lower, obj), rounds, time.perf_counter() - start, why)
         new = _new_atoms(prob, g, vp, vn, rho, {a.key for a in atoms}, count=max(ADD_PER_ROUND, len(atoms) // 2))
         # A restricted solve only has to be accurate next to the progress the new atoms promise.
         tol = 1e-2 * min([gap] + [a.promise for a in new])
@@ -532,10 +601,16 @@ def _solve_fast(X, y, lam, device, arr) -> FastResult:
                 # Ill-conditioned data (inputs a hair apart): the certified gap is as small as the
                 # restricted solves can make it. Report it rather than nothing; ``gap`` says how close.
                 return FastResult(U, V, arr.patterns, obj, min(lower, obj), rounds, time.perf_counter() - start)
+            if stalls > 3 and stop.asked:
+                return FastResult(U, V, arr.patterns, obj, min(lower, obj), rounds, time.perf_counter() - start,
+                                  "stalled")
             if stalls > 3:
                 raise SolverError(
                     f"the fast solver stalled with a duality gap of {gap:.3g} (objective {obj:.6g}); "
                     "no optimum is reported. Try method='cvxpy'."
                 )
         atoms = _newton(prob, atoms + new, tol)
+    if stop.asked:
+        return FastResult(U, V, arr.patterns, obj, min(lower, obj), rounds, time.perf_counter() - start,
+                          f"{MAX_ROUNDS} rounds")
     raise SolverError(f"the fast solver did not certify an optimum within {MAX_ROUNDS} rounds.")
