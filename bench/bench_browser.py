@@ -334,6 +334,10 @@ def report(floor_loads, floor_clicks, loads, interactions, server) -> None:
                 notes.append(f"{what.name} also changed '{k}' in the link: {was} → {now}")
     print_table(rows, ("interaction", "ok", "median", "max", "× floor", "script done", "busy", "kB in",
                        "WebGL ctx", "target"))
+    print("Each repetition:")
+    for what, samples in [(FLOOR_INTERACTION, floor_clicks), *interactions]:
+        into = [f"→ {SWITCHES[i % len(SWITCHES)]} " if what.view_switch else "" for i in range(len(samples))]
+        print(f"  {what.name}: " + ", ".join(f"{to}{_s(s.seconds)}" for to, s in zip(into, samples)))
     print("\nWhat each interaction redrew (worst over its repetitions). Target: nothing the user did not change "
           "is redrawn; no chart is re-created.")
     print_table(charts, ("interaction", "untouched", "updated in place", "re-created", "target"))
