@@ -3,7 +3,8 @@
 ``streamlit_server(script)`` starts ``streamlit run`` once per script and
 returns its base URL; ``browser_page`` is a fresh Chromium page; ``open_app``
 combines both and waits until the first script run is over;
-``wait_for_app_idle(page)`` waits for a rerun to finish.
+``wait_for_app_idle(page)`` waits for a rerun to finish.  The plain functions
+behind them live in ``harness.py``, which the browser benchmark shares.
 
 Playwright cannot download its own browser here, so the system Chromium is
 used (``CHROMIUM`` env var, default ``/usr/bin/chromium``).  Without it the
@@ -14,49 +15,22 @@ turn a red build green.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking"]
-SERVER_START_TIMEOUT_S = 60.0
+from tests.browser.harness import CHROMIUM, REPO_ROOT, ServerError, launch_chromium, start_server, stop_servers
+from tests.browser.harness import wait_until_idle as _wait_until_idle
+
 APP_TIMEOUT_MS = 20_000
-
-# Streamlit's own end-to-end tests wait on these attributes.
-APP_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
-APP_CONNECTED = "[data-testid='stApp'][data-test-connection-state='CONNECTED']"
-
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
 
 
 def _missing_browser(reason: str) -> None:
     if os.environ.get("CI", "").lower() not in ("", "0", "false"):
         pytest.fail(f"{reason} (CI is set, so this is an error, not a skip)")
     pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 @pytest.fixture(scope="session")
@@ -72,46 +46,16 @@ def streamlit_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Calla
     def start(script_path: str | os.PathLike) -> str:
         script = Path(script_path)
         script = (script if script.is_absolute() else REPO_ROOT / script).resolve()
-        if script in servers:
-            return servers[script][1]
-        port = _free_port()
-        url = f"http://localhost:{port}"
-        log_path = log_dir / f"{script.stem}-{port}.log"
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
-        with log_path.open("wb") as log:
-            proc = subprocess.Popen(
-                [
-                    sys.executable, "-m", "streamlit", "run", str(script),
-                    "--server.headless", "true",
-                    "--global.developmentMode", "false",
-                    "--server.port", str(port),
-                    "--server.fileWatcherType", "none",
-                    "--browser.gatherUsageStats", "false",
-                ],
-                cwd=REPO_ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        servers[script] = (proc, url)
-        deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-        while not _healthy(url):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not come up for {script}:\n{log_path.read_text()}")
-            time.sleep(0.2)
-        return url
+        if script not in servers:
+            try:
+                servers[script] = start_server(script, log_dir / f"{script.stem}.log")
+            except ServerError as exc:
+                pytest.fail(str(exc))
+        return servers[script][1]
 
     yield start
 
-    for proc, _ in servers.values():
-        proc.terminate()
-    for proc, _ in servers.values():
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    stop_servers([proc for proc, _ in servers.values()])
 
 
 @pytest.fixture(scope="session")
@@ -127,7 +71,7 @@ def chromium_browser():
     except ImportError:
         _missing_browser("the playwright package is not installed")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        browser = launch_chromium(p)
         yield browser
         browser.close()
 
@@ -140,11 +84,6 @@ def browser_page(chromium_browser):
     page = context.new_page()
     yield page
     context.close()
-
-
-def _wait_until_idle(page) -> None:
-    page.wait_for_selector(APP_CONNECTED)
-    page.wait_for_selector(APP_IDLE)
 
 
 @pytest.fixture
