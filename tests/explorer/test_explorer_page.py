@@ -8,7 +8,7 @@ import pytest
 
 from explorer.presets import PRESETS, ZIGZAG_X, ZIGZAG_Y
 from explorer.state import State, from_preset
-from tests.pagetest import chart_with, charts, open_page, query, texts, trace
+from tests.explorer.pagetest import chart_with, charts, open_page, query, texts, trace
 
 EXPLORER_PRESETS = [p for p in PRESETS if from_preset(p).view == "explorer"]
 

@@ -11,7 +11,7 @@ import landscape as L
 from explorer import general as G
 from explorer.presets import PRESETS
 from explorer.state import State
-from tests.pagetest import chart_with, metric, open_page, texts, traces
+from tests.explorer.pagetest import chart_with, metric, open_page, texts, traces
 
 
 def url_state(at: AppTest) -> State:
