@@ -1,4 +1,5 @@
 """Hidden Convex Landscape Explorer — training a ReLU network is non-convex, yet hides a convex problem."""
+
 import streamlit as st
 
 from explorer import session

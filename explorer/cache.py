@@ -1,4 +1,5 @@
 """The page's cached entry points: the pure computations, memoised by their (hashable) inputs."""
+
 import streamlit as st
 
 from . import compute

@@ -2,6 +2,7 @@
 
 The page wraps each of these in ``st.cache_data``; nothing here knows about Streamlit.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -107,8 +108,18 @@ def descent_from(model_key: str, points, lam, step, steps, coords) -> L.DescentP
     """GD for a landscape model (alpha = 1) from given landscape coordinates, shape (R, dims)."""
     model, x, y = _design(model_key, points)
     W0 = model.weights(np.asarray(coords, dtype=np.float64).reshape(-1, model.landscape_dims))
-    return L.gradient_descent(model.design(x), y, W0, None, lam=lam, step=step, steps=steps,
-                              train_alpha=False, record_every=record_every(steps), gradient="closed_form")
+    return L.gradient_descent(
+        model.design(x),
+        y,
+        W0,
+        None,
+        lam=lam,
+        step=step,
+        steps=steps,
+        train_alpha=False,
+        record_every=record_every(steps),
+        gradient="closed_form",
+    )
 
 
 def random_starts(model_key: str, box, count: int, seed: int) -> np.ndarray:
@@ -123,9 +134,18 @@ def descent_init(model_key: str, points, lam, step, steps, count, seed, neurons,
     """GD for the m-neuron model from ``count`` Gaussian initialisations (alpha trained)."""
     model, x, y = _design(model_key, points)
     W0, alpha0 = L.initial_weights(count, neurons, 2 if model.bias else 1, scale=init_scale, seed=seed)
-    return L.gradient_descent(model.design(x), y, W0, alpha0, lam=lam, step=step, steps=steps,
-                              train_alpha=model.train_alpha, record_every=record_every(steps),
-                              gradient="closed_form")
+    return L.gradient_descent(
+        model.design(x),
+        y,
+        W0,
+        alpha0,
+        lam=lam,
+        step=step,
+        steps=steps,
+        train_alpha=model.train_alpha,
+        record_every=record_every(steps),
+        gradient="closed_form",
+    )
 
 
 def record_every(steps: int) -> int:
@@ -139,45 +159,11 @@ def fixed_alpha_optimum(model_key: str, points, lam):
     return solve_fixed_alpha(model.design(x), y, lam, neurons=model.fixed_neurons)
 
 
-def solved_choice(solution, patterns):
-    """The fixed-pattern minimum for these neuron patterns, looked up among the choices already solved.
-
-    Parameters
-    ----------
-    solution : solvers.fixed_alpha.FixedAlphaSolution
-    patterns : ndarray of bool, shape (k, n)
-        One pattern per neuron (e.g. a GD endpoint's).
-
-    Returns
-    -------
-    (U, value) with U of shape (k, d), rows in the order of ``patterns``; or None when a row is not among
-    the solution's patterns (every ``1[X w >= 0]``, faces included, and the all-zero one), so the caller
-    has to solve it.
-    """
-    index = []
-    for row in np.asarray(patterns, dtype=bool):
-        hit = np.flatnonzero(np.all(solution.patterns == row, axis=1))
-        if not len(hit):
-            return None
-        index.append(int(hit[0]))
-    order = np.argsort(index, kind="stable")
-    match = np.flatnonzero(np.all(solution.choices == np.sort(index), axis=1))
-    if not len(match):
-        return None
-    U = np.empty_like(solution.minimisers[match[0]])
-    U[order] = solution.minimisers[match[0]]  # choices list patterns in increasing order
-    return U, float(solution.values[match[0]])
-
-
 def convex_optimum(points, lam, bias: bool = True) -> S.ConvexSolution:
     """Problem (2) for a network with a trained second layer, over every activation pattern."""
     x, y = data_arrays(points)
     X = L.with_bias(x) if bias else x[:, None]
-    try:
-        return S.solve_convex(X, y, lam)
-    except S.SolverError:
-        # Nearly coincident inputs with tiny lambda can stall the certificate; Clarabel still solves it.
-        return S.solve_convex(X, y, lam, method="cvxpy")
+    return S.solve_with_fallback(X, y, lam)
 
 
 def output_axis(points, pad: float = 0.25) -> np.ndarray:

@@ -1,4 +1,5 @@
 """The network shapes the page can train, and how their parameters map onto objective (1)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,4 +1,5 @@
 """Starting points that reproduce the poster and its blog post."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -76,80 +77,97 @@ PRESETS: dict[str, dict] = {
 # The m-neuron views (general case, initialisation dynamics, timing, 2-D patterns). A preset that names a
 # view opens there from a link or from the two-neuron explorer.
 BUMPS = ((-1.0, 0.2), (-0.5, 1.0), (0.0, 0.2), (0.5, 1.0), (1.0, 0.2))
-XOR_PLANE = ((-0.8, -0.8, 1.0), (0.8, 0.8, 1.0), (-0.8, 0.8, -1.0), (0.8, -0.8, -1.0),
-             (-0.3, -0.4, 0.5), (0.4, 0.3, 0.5), (-0.4, 0.3, -0.5), (0.3, -0.4, -0.5))
-SCATTER_PLANE = ((-0.9, -0.3, 1.0), (-0.5, 0.7, -1.0), (-0.1, -0.8, 1.0), (0.2, 0.3, -1.0),
-                 (0.6, -0.5, 1.0), (0.9, 0.6, -1.0), (0.1, 0.9, 1.0))
+XOR_PLANE = (
+    (-0.8, -0.8, 1.0),
+    (0.8, 0.8, 1.0),
+    (-0.8, 0.8, -1.0),
+    (0.8, -0.8, -1.0),
+    (-0.3, -0.4, 0.5),
+    (0.4, 0.3, 0.5),
+    (-0.4, 0.3, -0.5),
+    (0.3, -0.4, -0.5),
+)
+SCATTER_PLANE = (
+    (-0.9, -0.3, 1.0),
+    (-0.5, 0.7, -1.0),
+    (-0.1, -0.8, 1.0),
+    (0.2, 0.3, -1.0),
+    (0.6, -0.5, 1.0),
+    (0.9, 0.6, -1.0),
+    (0.1, 0.9, 1.0),
+)
 
-PRESETS.update({
-    "ten_neurons": dict(
-        title="f · m neurons: the minimum GD finds with 10 neurons (poster)",
-        blurb="Five points with two bumps, ten neurons, λ = 0.01. From this start gradient descent stops in a "
-        "spurious valley: several kinks pile up at x = −0.5 and none serves the second bump. The convex "
-        "problem (2) gives the global optimum, which fits both.",
-        view="general",
-        dims=1,
-        points=BUMPS,
-        neurons=10,
-        lam=1e-2,
-        step=0.02,
-        steps=5000,
-        seed=0,
-        init_scale=0.5,
-    ),
-    "zigzag_many": dict(
-        title="g · m neurons: the blog's ten zig-zag points, 500 neurons",
-        blurb="Ten zig-zag points in [−0.5, 0.5], 500 neurons, λ = 10⁻³. The optimum needs a sharp kink at "
-        "almost every point; gradient descent creeps towards it and is still far away after thousands of "
-        "steps, while the convex solver certifies it in a fraction of a second.",
-        view="general",
-        dims=1,
-        points=tuple(zip(np.round(ZIGZAG_X, 4).tolist(), np.round(ZIGZAG_Y, 4).tolist())),
-        neurons=500,
-        lam=1e-3,
-        step=0.02,
-        steps=4000,
-        seed=0,
-        init_scale=0.05,
-    ),
-    "init_dynamics": dict(
-        title="h · Initialisation: small vs large start, 1000 neurons (blog)",
-        blurb="Four points of linear data. A small start sits on a plateau while the neurons turn to a few "
-        "directions, then the loss drops fast and few distinct patterns remain; a large start barely moves "
-        "its kinks and fits the points with a wiggly curve (the lazy regime).",
-        view="dynamics",
-        dims=1,
-        points=((-0.7, 0.28), (-0.3, 0.52), (0.7, 1.12), (0.8, 1.18)),
-        neurons=1000,
-        lam=1e-5,
-        step=0.01,
-        steps=1000,
-        seed=0,
-        small_scale=1e-4,
-        large_scale=1.0,
-    ),
-    "xor_plane": dict(
-        title="i · m neurons on 2-D inputs: XOR-like labels",
-        blurb="Eight points in the plane whose labels follow the sign of x₁·x₂: no single neuron can fit "
-        "them. Each neuron is a line in the input plane; compare GD's surface with the convex optimum.",
-        view="general",
-        dims=2,
-        points2d=XOR_PLANE,
-        neurons=50,
-        lam=1e-2,
-        step=0.02,
-        steps=3000,
-        seed=0,
-        init_scale=0.5,
-    ),
-    "plane_patterns": dict(
-        title="j · Activation patterns of seven points in the plane",
-        blurb="Seven points in general position: every way a line can split them is one activation "
-        "region, and their number meets Cover's bound 2·Σₖ₌₀² C(n−1, k) = 44. Add three points on one "
-        "line and the count falls below it.",
-        view="patterns",
-        dims=2,
-        points2d=SCATTER_PLANE,
-        gates=200,
-    ),
-})
+PRESETS.update(
+    {
+        "ten_neurons": dict(
+            title="f · m neurons: the minimum GD finds with 10 neurons (poster)",
+            blurb="Five points with two bumps, ten neurons, λ = 0.01. From this start gradient descent stops in a "
+            "spurious valley: several kinks pile up at x = −0.5 and none serves the second bump. The convex "
+            "problem (2) gives the global optimum, which fits both.",
+            view="general",
+            dims=1,
+            points=BUMPS,
+            neurons=10,
+            lam=1e-2,
+            step=0.02,
+            steps=5000,
+            seed=0,
+            init_scale=0.5,
+        ),
+        "zigzag_many": dict(
+            title="g · m neurons: the blog's ten zig-zag points, 500 neurons",
+            blurb="Ten zig-zag points in [−0.5, 0.5], 500 neurons, λ = 10⁻³. The optimum needs a sharp kink at "
+            "almost every point; gradient descent creeps towards it and is still far away after thousands of "
+            "steps, while the convex solver certifies it in a fraction of a second.",
+            view="general",
+            dims=1,
+            points=tuple(zip(np.round(ZIGZAG_X, 4).tolist(), np.round(ZIGZAG_Y, 4).tolist())),
+            neurons=500,
+            lam=1e-3,
+            step=0.02,
+            steps=4000,
+            seed=0,
+            init_scale=0.05,
+        ),
+        "init_dynamics": dict(
+            title="h · Initialisation: small vs large start, 1000 neurons (blog)",
+            blurb="Four points of linear data. A small start sits on a plateau while the neurons turn to a few "
+            "directions, then the loss drops fast and few distinct patterns remain; a large start barely moves "
+            "its kinks and fits the points with a wiggly curve (the lazy regime).",
+            view="dynamics",
+            dims=1,
+            points=((-0.7, 0.28), (-0.3, 0.52), (0.7, 1.12), (0.8, 1.18)),
+            neurons=1000,
+            lam=1e-5,
+            step=0.01,
+            steps=1000,
+            seed=0,
+            small_scale=1e-4,
+            large_scale=1.0,
+        ),
+        "xor_plane": dict(
+            title="i · m neurons on 2-D inputs: XOR-like labels",
+            blurb="Eight points in the plane whose labels follow the sign of x₁·x₂: no single neuron can fit "
+            "them. Each neuron is a line in the input plane; compare GD's surface with the convex optimum.",
+            view="general",
+            dims=2,
+            points2d=XOR_PLANE,
+            neurons=50,
+            lam=1e-2,
+            step=0.02,
+            steps=3000,
+            seed=0,
+            init_scale=0.5,
+        ),
+        "plane_patterns": dict(
+            title="j · Activation patterns of seven points in the plane",
+            blurb="Seven points in general position: every way a line can split them is one activation "
+            "region, and their number meets Cover's bound 2·Σₖ₌₀² C(n−1, k) = 44. Add three points on one "
+            "line and the count falls below it.",
+            view="patterns",
+            dims=2,
+            points2d=SCATTER_PLANE,
+            gates=200,
+        ),
+    }
+)

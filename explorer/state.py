@@ -3,6 +3,7 @@
 ``State.to_query()`` gives short string parameters; ``State.from_query(params)`` reads them back,
 keeping a sensible value (and collecting a message) for anything malformed or out of range.
 """
+
 from __future__ import annotations
 
 import math
@@ -18,8 +19,13 @@ MAX_STEPS = 20_000
 MAX_STARTS = 32
 MAX_ABS = 1e3  # coordinates beyond this make GD overflow long before it says anything useful
 # Bounds shared by the link parser and the widgets, so that a link never holds a value a widget would reset.
-REAL_LIMITS = {"lam": (0.0, 100.0), "step": (1e-6, 100.0), "init_scale": (1e-6, 100.0),
-               "small_scale": (1e-9, 100.0), "large_scale": (1e-9, 100.0)}
+REAL_LIMITS = {
+    "lam": (0.0, 100.0),
+    "step": (1e-6, 100.0),
+    "init_scale": (1e-6, 100.0),
+    "small_scale": (1e-9, 100.0),
+    "large_scale": (1e-9, 100.0),
+}
 
 
 def bounds(name: str) -> dict:
@@ -209,9 +215,15 @@ def _decode(name: str, text: str, current):
         if not lo <= v <= hi:
             raise ValueError(f"{v:g} is outside {lo:g}…{hi:g}" if v > 0 else "must be > 0")
         return v
-    limits = {"steps": (1, MAX_STEPS), "starts": (0, MAX_STARTS), "seed": (0, 2**31 - 1),
-              "neurons": (1, MAX_NEURONS), "frame": (-1, MAX_STEPS), "gates": (1, MAX_GATES),
-              "pattern": (0, MAX_PATTERN)}
+    limits = {
+        "steps": (1, MAX_STEPS),
+        "starts": (0, MAX_STARTS),
+        "seed": (0, 2**31 - 1),
+        "neurons": (1, MAX_NEURONS),
+        "frame": (-1, MAX_STEPS),
+        "gates": (1, MAX_GATES),
+        "pattern": (0, MAX_PATTERN),
+    }
     if name in limits:
         return _int_in(text, *limits[name])
     raise ValueError("unknown parameter")  # pragma: no cover - every field is handled above

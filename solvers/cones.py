@@ -20,6 +20,7 @@ holds ``u``, so faces add no prediction that regions lack, and the maximum of
 ``rho^T relu(Z u)`` over the unit sphere -- the dual check over *all* patterns -- is attained on
 the closure of some region.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -241,7 +242,7 @@ def arrangement(X: np.ndarray) -> Arrangement:
         return Arrangement(Z, basis, np.zeros((0, 0)), np.zeros((0, n), dtype=bool), np.zeros((0, 1), dtype=np.int64))
     rays, pats, ray_of = (_rank1, _rank2, _rank3)[r - 1](Z)
     patterns, region = _unique_patterns(pats)
-    nonzero = patterns.any(axis=1)
+    nonzero = np.asarray(patterns.any(axis=1))
     renumber = np.cumsum(nonzero) - 1
     keep = nonzero[region]
     region, ray_of = renumber[region[keep]], ray_of[keep]
@@ -328,7 +329,7 @@ def cones_of(X: np.ndarray, patterns: np.ndarray, max_free: int = 12) -> Arrange
     ray_of = np.concatenate(pair_e) if pair_e else np.zeros(0, dtype=np.int64)
     # Duplicate patterns: every copy gets the rays.
     _, pinv = _unique_patterns(patterns)
-    groups = {}
+    groups: dict[int, list[int]] = {}
     for p, g in enumerate(pinv):
         groups.setdefault(g, []).append(p)
     rep = {grp[0]: grp for grp in groups.values()}

@@ -17,6 +17,7 @@ Exact enumeration works in the row space of X, of dimension r = rank(X):
 
 The all-ones pattern (``w = 0``) is always included.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -64,9 +65,10 @@ def _sweep_directions(normals: np.ndarray) -> np.ndarray:
     return np.concatenate([crit, bisectors])
 
 
-def _unique_rows(patterns: np.ndarray) -> np.ndarray:
-    """Distinct non-zero rows, in order of first appearance."""
-    patterns = patterns[patterns.any(axis=1)]
+def _unique_rows(patterns: np.ndarray, keep_off: bool = False) -> np.ndarray:
+    """Distinct rows (non-zero ones only unless ``keep_off``), in order of first appearance."""
+    if not keep_off:
+        patterns = patterns[patterns.any(axis=1)]
     if len(patterns) == 0:
         return patterns
     _, first = np.unique(patterns, axis=0, return_index=True)
@@ -157,7 +159,7 @@ def enumerate_patterns(X) -> np.ndarray:
     return _unique_rows(found)
 
 
-def sample_patterns(X, count: int, seed: int = 0) -> np.ndarray:
+def sample_patterns(X, count: int, seed: int = 0, keep_off: bool = False) -> np.ndarray:
     """Patterns of ``count`` random Gaussian gates ``g``, de-duplicated (any rank).
 
     Parameters
@@ -166,14 +168,17 @@ def sample_patterns(X, count: int, seed: int = 0) -> np.ndarray:
     count : int
         Number of gates to draw (1 ... 10,000,000).
     seed : int
+    keep_off : bool
+        Keep the all-zero pattern (a gate that activates no point) when a gate hits it: it counts as
+        a region of weight space, though problem (2) has no use for it.
 
     Returns
     -------
     ndarray of bool, shape (P, n), P <= count
-        Distinct non-zero patterns in order of first appearance. Not guaranteed to be all of them.
+        Distinct patterns in order of first appearance. Not guaranteed to be all of them.
     """
     X = as_matrix(X)
     count = as_count(count, "count", minimum=1, maximum=10_000_000)
     rng = np.random.default_rng(seed)
     G = rng.standard_normal((count, X.shape[1]))
-    return _unique_rows(G @ X.T >= 0)
+    return _unique_rows(G @ X.T >= 0, keep_off)

@@ -1,4 +1,5 @@
 """Shared look of every figure: white background, readable fonts, poster-resolution export."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -83,10 +84,10 @@ def outcome_colours(final_loss: np.ndarray, optimum: float, decimals: int = 4) -
     levels = sorted(set(rounded.tolist()))
     colours = []
     for v in rounded:
-        if abs(v - optimum) <= max(1e-4 * abs(optimum), 10.0 ** -decimals):
+        if abs(v - optimum) <= max(1e-4 * abs(optimum), 10.0**-decimals):
             colours.append(palette.GREEN)
         else:
-            others = [lv for lv in levels if abs(lv - optimum) > max(1e-4 * abs(optimum), 10.0 ** -decimals)]
+            others = [lv for lv in levels if abs(lv - optimum) > max(1e-4 * abs(optimum), 10.0**-decimals)]
             colours.append(palette.OUTCOME[1 + others.index(v) % (len(palette.OUTCOME) - 1)])
     return rounded, colours
 

@@ -1,13 +1,14 @@
 """The sidebar: preset, model and training settings. Every value here lives in the URL."""
+
 from __future__ import annotations
 
 import streamlit as st
 
 from .. import session
-from . import view_controls
 from ..models import MODELS
 from ..presets import PRESETS
 from ..state import CAMERAS, IMAGE_FORMATS, MAX_NEURONS, MAX_STARTS, MAX_STEPS, State, bounds, from_preset
+from . import view_controls
 
 VIEW_LABELS = {
     "explorer": "Two-neuron explorer",
@@ -20,7 +21,11 @@ VIEW_LABELS = {
 
 def view_picker() -> None:
     st.segmented_control(
-        "View", list(VIEW_LABELS), format_func=VIEW_LABELS.get, key=session.WIDGETS["view"], required=True,
+        "View",
+        list(VIEW_LABELS),
+        format_func=VIEW_LABELS.get,
+        key=session.WIDGETS["view"],
+        required=True,
         label_visibility="collapsed",
     )
 
@@ -38,7 +43,10 @@ def sidebar(state: State):
         st.header("Set-up")
         options = list(PRESETS) + ["custom"]
         st.selectbox(
-            "Preset", options, key=w["preset"], on_change=session.load_preset,
+            "Preset",
+            options,
+            key=w["preset"],
+            on_change=session.load_preset,
             format_func=lambda k: PRESETS[k]["title"] if k in PRESETS else "Custom (defaults)",
             help="Each preset reproduces a figure of the poster or its blog post.",
         )
@@ -49,23 +57,42 @@ def sidebar(state: State):
             return about
         st.selectbox("Network", list(MODELS), key=w["model"], format_func=lambda k: MODELS[k].label)
         st.subheader("Gradient descent")
-        st.number_input("λ (weight decay)", **bounds("lam"), key=w["lam"], format="%.4g",
-                        step=0.001, help="Objective (1) uses λ/2 Σ(‖wᵢ‖² + αᵢ²); problem (2) uses λ Σ‖uᵢ‖.")
+        st.number_input(
+            "λ (weight decay)",
+            **bounds("lam"),
+            key=w["lam"],
+            format="%.4g",
+            step=0.001,
+            help="Objective (1) uses λ/2 Σ(‖wᵢ‖² + αᵢ²); problem (2) uses λ Σ‖uᵢ‖.",
+        )
         st.number_input("Step size γ", **bounds("step"), key=w["step"], format="%.4g", step=0.01)
         st.number_input("Steps", min_value=1, max_value=MAX_STEPS, key=w["steps"], step=100)
-        st.number_input("Random starts", min_value=0, max_value=MAX_STARTS, key=w["starts"],
-                        help="Extra GD runs from random points, drawn from the seed below.")
+        st.number_input(
+            "Random starts",
+            min_value=0,
+            max_value=MAX_STARTS,
+            key=w["starts"],
+            help="Extra GD runs from random points, drawn from the seed below.",
+        )
         st.number_input("Seed", min_value=0, max_value=2**31 - 1, key=w["seed"])
         if not MODELS[state.model].fixed_neurons:
             st.number_input("Neurons m", min_value=1, max_value=MAX_NEURONS, key=w["neurons"])
-            st.number_input("Initialisation scale", **bounds("init_scale"), key=w["init_scale"],
-                            format="%.3g", help="Standard deviation of the initial weights of both layers.")
+            st.number_input(
+                "Initialisation scale",
+                **bounds("init_scale"),
+                key=w["init_scale"],
+                format="%.3g",
+                help="Standard deviation of the initial weights of both layers.",
+            )
         if MODELS[state.model].landscape_dims == 2:
             st.subheader("Landscape view")
             st.selectbox("3-D camera", list(CAMERAS), key=w["camera"], format_func=str.capitalize)
-            st.toggle("Basins of attraction", key=w["basins"],
-                      help="Colour every start of a 200 × 200 grid by the valley GD reaches from it "
-                           "(with your λ and γ, at most 1000 steps).")
+            st.toggle(
+                "Basins of attraction",
+                key=w["basins"],
+                help="Colour every start of a 200 × 200 grid by the valley GD reaches from it "
+                "(with your λ and γ, at most 1000 steps).",
+            )
         _sharing()
     return about
 
@@ -88,8 +115,11 @@ def _sharing() -> None:
     st.subheader("Share and export")
     st.caption("The address bar always holds a link to exactly this view: copy it to share.")
     st.segmented_control(
-        "Camera button saves", list(IMAGE_FORMATS), key=session.WIDGETS["image"], required=True,
+        "Camera button saves",
+        list(IMAGE_FORMATS),
+        key=session.WIDGETS["image"],
+        required=True,
         format_func=lambda f: {"svg": "SVG (vector)", "png": "PNG (3×)"}[f],
         help="The camera icon in each figure's toolbar saves the figure at 3× its size on screen: SVG for "
-             "posters and papers, PNG for slides. Each figure also downloads as an interactive HTML file.",
+        "posters and papers, PNG for slides. Each figure also downloads as an interactive HTML file.",
     )

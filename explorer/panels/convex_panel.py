@@ -1,12 +1,14 @@
 """The convex side: pattern choices and their convex minima, problem (2), the bowl, and the run table."""
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
+import solvers as S
 from solvers import SolverError
-from solvers.fixed_alpha import solve_fixed_patterns
+from solvers.fixed_alpha import fixed_pattern_surface, solve_fixed_patterns, solved_choice
 
 from .. import cache, compute
 from ..figures import bowl_figure
@@ -35,33 +37,51 @@ def convex_panel(state: State, res: dict) -> None:
 def _fixed_alpha(state: State, res: dict) -> None:
     st.markdown(text.FIXED_PATTERNS)
     if state.model == "two":
-        st.latex(r"\mathcal L(u_1, u_2) = \big\|D_1 X u_1 + D_2 X u_2 - y\big\|_2^2 + \tfrac{\lambda}{2}"
-                 r"\big(u_1^2 + u_2^2 + 2\big),\quad u_i \in \mathcal K_i")
+        st.latex(
+            r"\mathcal L(u_1, u_2) = \big\|D_1 X u_1 + D_2 X u_2 - y\big\|_2^2 + \tfrac{\lambda}{2}"
+            r"\big(u_1^2 + u_2^2 + 2\big),\quad u_i \in \mathcal K_i"
+        )
     else:
-        st.latex(r"\mathcal L(u) = \big\|D X u - y\big\|_2^2 + \tfrac{\lambda}{2}\big(\|u\|^2 + 1\big),"
-                 r"\quad u \in \mathcal K")
+        st.latex(
+            r"\mathcal L(u) = \big\|D X u - y\big\|_2^2 + \tfrac{\lambda}{2}\big(\|u\|^2 + 1\big),"
+            r"\quad u \in \mathcal K"
+        )
     fixed = res["fixed"]
     model = MODELS[state.model]
     rows = []
     for c, choice in enumerate(fixed.choices):
         names = [compute.pattern_name(fixed.patterns[p], i, len(choice)) for i, p in enumerate(choice)]
         coords = model.coordinates(fixed.minimisers[c])
-        rows.append({
-            "patterns": " · ".join(names),
-            "convex minimum": clean(fixed.values[c]),
-            "minimiser": "(" + ", ".join(fmt(v) for v in np.ravel(coords)) + ")",
-            "global?": "★ global" if np.isclose(fixed.values[c], fixed.objective, rtol=1e-7, atol=1e-9) else "",
-        })
+        rows.append(
+            {
+                "patterns": " · ".join(names),
+                "convex minimum": clean(fixed.values[c]),
+                "minimiser": "(" + ", ".join(fmt(v) for v in np.ravel(coords)) + ")",
+                "global?": "★ global" if np.isclose(fixed.values[c], fixed.objective, rtol=1e-7, atol=1e-9) else "",
+            }
+        )
     table = pd.DataFrame(rows).sort_values("convex minimum", kind="stable")
-    st.metric("Global minimum of the landscape", fmt(fixed.objective),
-              help=f"Smallest of {len(rows)} convex minima, solved in {fixed.solve_seconds * 1e3:.0f} ms.")
-    st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 320),
-                 column_config={"patterns": st.column_config.TextColumn(width="large"),
-                                "convex minimum": st.column_config.NumberColumn(format="%.6g"),
-                                "global?": st.column_config.TextColumn(width="small")})
-    st.caption("Every choice of patterns is listed, including a neuron sitting exactly on a kink (such as w = 0, "
-               "which switches every point on) and a dead neuron (all points off): gradient descent can stop at "
-               "either.")
+    st.metric(
+        "Global minimum of the landscape",
+        fmt(fixed.objective),
+        help=f"Smallest of {len(rows)} convex minima, solved in {fixed.solve_seconds * 1e3:.0f} ms.",
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        height=min(38 + 35 * len(rows), 320),
+        column_config={
+            "patterns": st.column_config.TextColumn(width="large"),
+            "convex minimum": st.column_config.NumberColumn(format="%.6g"),
+            "global?": st.column_config.TextColumn(width="small"),
+        },
+    )
+    st.caption(
+        "Every choice of patterns is listed, including a neuron sitting exactly on a kink (such as w = 0, "
+        "which switches every point on) and a dead neuron (all points off): gradient descent can stop at "
+        "either."
+    )
     if model.landscape_dims == 2:
         _, middle, _ = st.columns([1, 4, 1])
         with middle:
@@ -71,8 +91,7 @@ def _fixed_alpha(state: State, res: dict) -> None:
 def _bowl(state: State, res: dict) -> None:
     path = res["path"]
     labels = [f"run {r}: loss {fmt(v)}" + (" (your start)" if r == 0 else "") for r, v in enumerate(path.final_loss)]
-    r = st.selectbox("Patterns of the GD endpoint", range(len(labels)), format_func=lambda i: labels[i],
-                     key="bowl_run")
+    r = st.selectbox("Patterns of the GD endpoint", range(len(labels)), format_func=lambda i: labels[i], key="bowl_run")
     r = min(r, len(labels) - 1)
     try:
         fig, value = bowl_for(training(state), r)
@@ -99,7 +118,7 @@ def bowl_for(train: State, r: int):
     model = MODELS[train.model]
     X = model.design(x)
     # The fixed-alpha optimum has already solved every choice of region patterns.
-    known = compute.solved_choice(res["fixed"], patterns)
+    known = solved_choice(res["fixed"], patterns)
     if known is None:
         U, values, _ = solve_fixed_patterns(X, y, train.lam, patterns[None])
         known = U[0], float(values[0])
@@ -109,13 +128,11 @@ def bowl_for(train: State, r: int):
     u1 = np.linspace(-half, half, 61)
     u2 = np.linspace(-half, half, 61)
     W = model.weights(np.stack(np.meshgrid(u1, u2), axis=-1))  # (B, A, m, d)
-    pre = W @ X.T  # (B, A, m, n)
-    resid = np.einsum("mn,bamn->ban", patterns.astype(float), pre) - y
-    Z = np.sum(resid**2, axis=-1) + 0.5 * train.lam * (np.sum(W**2, axis=(-1, -2)) + W.shape[-2])
-    feasible = np.all((2.0 * patterns - 1.0) * pre >= -1e-12, axis=(-1, -2))
+    Z, feasible = fixed_pattern_surface(X, y, train.lam, patterns, W)
     names = ("u₁", "u₂") if train.model == "two" else ("u_w", "u_b")
-    fig = bowl_figure(u1, u2, Z, feasible, tuple(centre), value, names=names,
-                      title="Patterns of this endpoint fixed: a convex bowl")
+    fig = bowl_figure(
+        u1, u2, Z, feasible, tuple(centre), value, names=names, title="Patterns of this endpoint fixed: a convex bowl"
+    )
     return fig, value
 
 
@@ -133,13 +150,17 @@ def _problem_2(state: State, res: dict) -> None:
     W, alpha = sol.network()
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Optimal value of (2)", fmt(sol.objective))
-    c2.metric("Activation regions", f"{sol.n_patterns}", help="Patterns of open regions of weight space: "
-              "lower-dimensional faces (such as w = 0) add nothing to problem (2).")
+    c2.metric(
+        "Activation regions",
+        f"{sol.n_patterns}",
+        help="Patterns of open regions of weight space: "
+        "lower-dimensional faces (such as w = 0) add nothing to problem (2).",
+    )
     c2.caption("all of them (exact)" if sol.exact else "sampled: not certified")
     c3.metric("Neurons after mapping", f"{len(alpha)}")
     c4.metric("Solve time", f"{sol.solve_seconds * 1e3:.1f} ms")
     c4.caption(f"solver: {sol.method}")
-    if sol.method == "fast":
+    if S.SOLVERS[sol.method].certified:
         st.caption(
             f"**Certificate.** The dual check over all {sol.n_patterns} patterns gives a lower bound "
             f"{fmt(sol.lower)} on the optimum, so the value above is within {sol.gap:.1e} of the true global "
@@ -173,14 +194,17 @@ def _run_table(state: State, res: dict) -> None:
         coords = model.coordinates(path.W)
         table["start"] = [", ".join(f"{v:.4g}" for v in c) for c in coords[0]]
         table["end"] = [", ".join(f"{v:.4g}" for v in c) for c in coords[-1]]
-    table.update({
-        "final loss": clean(path.final_loss),
-        "gap to global optimum": clean(gap),
-        "verdict": verdict,
-        "steps taken": path.stopped_at,
-        "status": ["diverged" if d else "converged" if c else "step limit"
-                   for d, c in zip(path.diverged, path.converged)],
-    })
+    table.update(
+        {
+            "final loss": clean(path.final_loss),
+            "gap to global optimum": clean(gap),
+            "verdict": verdict,
+            "steps taken": path.stopped_at,
+            "status": [
+                "diverged" if d else "converged" if c else "step limit" for d, c in zip(path.diverged, path.converged)
+            ],
+        }
+    )
     if not model.landscape_dims:
         try:
             lower = res["convex"].lower if res["convex"].exact else float("nan")
@@ -189,9 +213,17 @@ def _run_table(state: State, res: dict) -> None:
         except (ValueError, SolverError) as exc:
             st.caption(f"No certificate: {exc}")
     st.markdown(f"**Every gradient-descent run** against the global optimum **{fmt(res['optimum'])}**")
-    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch",
-                 column_config={"final loss": st.column_config.NumberColumn(format="%.6g"),
-                                "gap to global optimum": st.column_config.NumberColumn(format="%.3g"),
-                                "certified gap": st.column_config.NumberColumn(
-                                    format="%.3g", help="Objective (1) of this network minus a certified lower "
-                                    "bound on the global optimum (solvers.optimality_gap): ≈ 0 proves it optimal.")})
+    st.dataframe(
+        pd.DataFrame(table),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "final loss": st.column_config.NumberColumn(format="%.6g"),
+            "gap to global optimum": st.column_config.NumberColumn(format="%.3g"),
+            "certified gap": st.column_config.NumberColumn(
+                format="%.3g",
+                help="Objective (1) of this network minus a certified lower "
+                "bound on the global optimum (solvers.optimality_gap): ≈ 0 proves it optimal.",
+            ),
+        },
+    )

@@ -1,4 +1,5 @@
 """Data: a click pad (add, drag, delete) and an editable table, both writing the same points."""
+
 from __future__ import annotations
 
 import math
@@ -66,23 +67,37 @@ def pending_edit(state: State) -> State:
 def data_panel(state: State, curves=None) -> State:
     """Draw the pad and the table; returns the state with the user's edits applied."""
     st.subheader("1 · Data")
-    st.caption("Click on empty space to add a point, drag a point to move it, shift-click (or right-click) "
-               "to delete it. The table takes exact values.")
+    st.caption(
+        "Click on empty space to add a point, drag a point to move it, shift-click (or right-click) "
+        "to delete it. The table takes exact values."
+    )
     left, right = st.columns([3, 2])
     with left:
         x_range, y_range = pad_ranges(state.points)
         edit = click_pad(
-            [list(p) for p in state.points], x_range=x_range, y_range=y_range, key="data_pad", mode="xy",
-            height=330, curves=curves, title=None,
+            [list(p) for p in state.points],
+            x_range=x_range,
+            y_range=y_range,
+            key="data_pad",
+            mode="xy",
+            height=330,
+            curves=curves,
+            title=None,
         )
     if edit is not None:
         state = apply_points(state, edit)
     with right:
         frame = pd.DataFrame(list(state.points), columns=["x", "y"], dtype=float)
         edited = st.data_editor(
-            frame, num_rows="dynamic", key=f"data_table_{hash(state.points)}", width="stretch", height=290,
-            column_config={"x": st.column_config.NumberColumn("x (input)", format="%.4g"),
-                           "y": st.column_config.NumberColumn("y (label)", format="%.4g")},
+            frame,
+            num_rows="dynamic",
+            key=f"data_table_{hash(state.points)}",
+            width="stretch",
+            height=290,
+            column_config={
+                "x": st.column_config.NumberColumn("x (input)", format="%.4g"),
+                "y": st.column_config.NumberColumn("y (label)", format="%.4g"),
+            },
         )
         state = apply_points(state, edited[["x", "y"]].to_numpy(dtype=float, na_value=np.nan).tolist())
         if st.button("Clear all points", key="clear_points", help="Start from an empty canvas."):
@@ -106,6 +121,14 @@ def apply_points(state: State, rows, field: str = "points") -> State:
 
 def output_curves(grid, curves) -> list[dict]:
     """Overlay of network outputs for the pad (same colours as the output figure)."""
-    return [dict(x=grid.tolist(), y=np.asarray(c["f"]).tolist(), color=c["colour"], name=c["name"],
-                 dash=c.get("dash", "solid") != "solid") for c in curves if c.get("on_pad")]
-
+    return [
+        dict(
+            x=grid.tolist(),
+            y=np.asarray(c["f"]).tolist(),
+            color=c["colour"],
+            name=c["name"],
+            dash=c.get("dash", "solid") != "solid",
+        )
+        for c in curves
+        if c.get("on_pad")
+    ]

@@ -1,8 +1,8 @@
 """The explorer: data, the non-convex landscape with GD, network outputs and the convex problem."""
+
 from __future__ import annotations
 
 from contextlib import nullcontext
-
 
 import numpy as np
 import streamlit as st
@@ -17,8 +17,8 @@ from ..figures.landscape_figs import frame_indices
 from ..models import MODELS
 from ..state import State
 from . import convex_panel, show, text
-from .results import results_for, training
 from .data import data_panel, output_curves, pending_edit, rerun_if_edited
+from .results import results_for, training
 
 
 def explorer_view(state: State) -> None:
@@ -92,12 +92,34 @@ def landscape_figures(train: State, frame: int, camera: str, basins: bool):
     coords = model.coordinates(path.W)
     layer = _basins(train, res) if basins and train.model == "two" else None
     contour = contour_figure(
-        a, b, Z, index, labels, coords, path.loss, res["colours"], path.steps, names=model.param_names,
-        stars=res["stars"], frame=frame, basins=layer, title="Contour: click to start gradient descent there",
+        a,
+        b,
+        Z,
+        index,
+        labels,
+        coords,
+        path.loss,
+        res["colours"],
+        path.steps,
+        names=model.param_names,
+        stars=res["stars"],
+        frame=frame,
+        basins=layer,
+        title="Contour: click to start gradient descent there",
     )
-    surf = surface_figure(a, b, Z, coords, path.loss, res["colours"], names=model.param_names,
-                          stars=res["stars"], star_loss=res["optimum"], camera=camera,
-                          title="Surface L" + ("(w₁, w₂)" if train.model == "two" else "(w, b)"))
+    surf = surface_figure(
+        a,
+        b,
+        Z,
+        coords,
+        path.loss,
+        res["colours"],
+        names=model.param_names,
+        stars=res["stars"],
+        star_loss=res["optimum"],
+        camera=camera,
+        title="Surface L" + ("(w₁, w₂)" if train.model == "two" else "(w, b)"),
+    )
     return contour, surf
 
 
@@ -142,8 +164,14 @@ def _landscape_1d(state: State, res: dict) -> None:
     st.markdown(text.CURVE)
     st.latex(text.ONE_NEURON_LOSS)
     show.figure(curve_for(training(state)), "curve", "loss-curve", on_select="rerun")
-    start = st.slider("Start w", float(res["box"][0][0]), float(res["box"][0][1]), float(state.start[0]),
-                      step=0.01, key=f"start_slider_{state.start[0]}")
+    start = st.slider(
+        "Start w",
+        float(res["box"][0][0]),
+        float(res["box"][0][1]),
+        float(state.start[0]),
+        step=0.01,
+        key=f"start_slider_{state.start[0]}",
+    )
     if start != state.start[0]:
         session.update(start=(start, 0.0), frame=-1)
         st.rerun()
@@ -156,8 +184,19 @@ def curve_for(train: State):
     index, labels = cache.pattern_regions(train.model, train.points, a, None)
     path = res["path"]
     coords = res["model"].coordinates(path.W)
-    return curve_figure(a, Z, index, labels, coords, path.loss, res["colours"], name="w", stars=res["stars"],
-                        star_loss=res["optimum"], title="L(w) with the gradient-descent iterates")
+    return curve_figure(
+        a,
+        Z,
+        index,
+        labels,
+        coords,
+        path.loss,
+        res["colours"],
+        name="w",
+        stars=res["stars"],
+        star_loss=res["optimum"],
+        title="L(w) with the gradient-descent iterates",
+    )
 
 
 def _loss_chart(state: State, res: dict) -> None:
@@ -168,8 +207,14 @@ def _loss_chart(state: State, res: dict) -> None:
 def loss_for(train: State):
     res = results_for(train)
     path = res["path"]
-    return loss_figure(path.steps, path.loss, res["colours"], optimum=res["optimum"],
-                       log=train.model == "many", title="Loss (1) against gradient-descent step")
+    return loss_figure(
+        path.steps,
+        path.loss,
+        res["colours"],
+        optimum=res["optimum"],
+        log=train.model == "many",
+        title="Loss (1) against gradient-descent step",
+    )
 
 
 def _output(state: State, res: dict) -> None:
@@ -185,5 +230,6 @@ def output_for(train: State):
     path = res["path"]
     x, y = compute.data_arrays(train.points)
     neurons = dict(W=path.final_W[0], alpha=path.final_alpha[0], bias=res["model"].bias, name="your run")
-    return output_figure(x, y, res["grid"], res["curves"], neurons=neurons,
-                         title="Data, GD endpoints and the convex optimum")
+    return output_figure(
+        x, y, res["grid"], res["curves"], neurons=neurons, title="Data, GD endpoints and the convex optimum"
+    )

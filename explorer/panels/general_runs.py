@@ -4,6 +4,7 @@ Training reports progress while it runs, which ``st.cache_resource`` cannot repl
 results live in a small least-recently-used store held by ``st.cache_resource``: a hit returns at
 once, a miss computes with a progress bar and stores the result.
 """
+
 from __future__ import annotations
 
 import threading
@@ -13,10 +14,12 @@ from typing import Callable
 
 import streamlit as st
 
+import landscape as L
+from landscape import plane
+from solvers import plane_regions as PP
+
 from .. import dynamics as D
 from .. import general as G
-from .. import plane_patterns as PP
-from .. import window
 from ..state import State
 
 STORE_SIZE = 12
@@ -68,11 +71,20 @@ class Progress:
 
 def general_key(state: State) -> State:
     """The part of the state that decides GD and the optimum in the general and timing views."""
-    return replace(State(), view="general", dims=state.dims,
-                   points=state.points if state.dims == 1 else (),
-                   points2d=state.points2d if state.dims == 2 else (),
-                   lam=state.lam, step=state.step, steps=state.steps, seed=state.seed, neurons=state.neurons,
-                   init_scale=state.init_scale, train_alpha=state.train_alpha)
+    return replace(
+        State(),
+        view="general",
+        dims=state.dims,
+        points=state.points if state.dims == 1 else (),
+        points2d=state.points2d if state.dims == 2 else (),
+        lam=state.lam,
+        step=state.step,
+        steps=state.steps,
+        seed=state.seed,
+        neurons=state.neurons,
+        init_scale=state.init_scale,
+        train_alpha=state.train_alpha,
+    )
 
 
 def data_of(key: State):
@@ -93,8 +105,18 @@ def optimum(key: State) -> G.Optimum:
 def run(key: State, progress=None):
     def compute():
         _, X, y = data_of(key)
-        return G.descend(X, y, key.neurons, key.init_scale, key.seed, key.lam, key.step, key.steps,
-                         key.train_alpha, progress=progress)
+        return G.descend(
+            X,
+            y,
+            key.neurons,
+            key.init_scale,
+            key.seed,
+            key.lam,
+            key.step,
+            key.steps,
+            key.train_alpha,
+            progress=progress,
+        )
 
     return memo("run", key, compute)
 
@@ -121,11 +143,11 @@ def _compare(key: State, r, opt: G.Optimum) -> dict:
     out = dict(inputs=inputs, X=X, y=y, run=r, opt=opt, W=W, alpha=a, loss=float(r.final_loss[0]))
     if opt.ok:
         out["gap"] = out["loss"] - opt.objective
-        out["rel_gap"] = float(G.relative_gap(out["loss"], opt.objective))
+        out["rel_gap"] = float(L.relative_gap(out["loss"], opt.objective))
         out["certified"] = G.certified_gap(W, a, X, y, key.lam)
-        out["hit"] = G.first_within(r.loss[:, 0], opt.objective)
+        out["hit"] = L.first_within(r.history[:, 0], opt.objective)
     W0, a0 = G.initial_network(key.neurons, X.shape[1], key.init_scale, key.seed)
-    out["stable_step"] = G.stable_step(X, W0[0], a0[0], key.lam)
+    out["stable_step"] = L.stable_step(X, W0[0], a0[0], key.lam)
     return out
 
 
@@ -134,8 +156,9 @@ def landscape_slice(key: State):
         res = results(key)
         W0, a0 = G.initial_network(key.neurons, res["X"].shape[1], key.init_scale, key.seed)
         opt = res["opt"]
-        return window.landscape_slice(res["X"], res["y"], key.lam, (W0[0], a0[0]), (res["W"], res["alpha"]),
-                                      (opt.W, opt.alpha))
+        return plane.landscape_slice(
+            res["X"], res["y"], key.lam, (W0[0], a0[0]), (res["W"], res["alpha"]), (opt.W, opt.alpha)
+        )
 
     return memo("slice", key, compute)
 
@@ -144,9 +167,18 @@ def landscape_slice(key: State):
 
 
 def dynamics_key(state: State) -> State:
-    return replace(State(), view="dynamics", points=state.points, neurons=state.neurons, lam=state.lam,
-                   step=state.step, steps=state.steps, seed=state.seed, small_scale=state.small_scale,
-                   large_scale=state.large_scale)
+    return replace(
+        State(),
+        view="dynamics",
+        points=state.points,
+        neurons=state.neurons,
+        lam=state.lam,
+        step=state.step,
+        steps=state.steps,
+        seed=state.seed,
+        small_scale=state.small_scale,
+        large_scale=state.large_scale,
+    )
 
 
 def dynamics(key: State) -> dict:
@@ -154,8 +186,18 @@ def dynamics(key: State) -> dict:
         inputs, X, y = D.data_1d(key.points)
         bar = Progress(f"Training both starts, {key.neurons} neurons")
         try:
-            small, large = D.pair(X, y, key.neurons, key.small_scale, key.large_scale, key.step, key.steps,
-                                  key.lam, key.seed, progress=bar)
+            small, large = D.pair(
+                X,
+                y,
+                key.neurons,
+                key.small_scale,
+                key.large_scale,
+                key.step,
+                key.steps,
+                key.lam,
+                key.seed,
+                progress=bar,
+            )
         finally:
             bar.close()
         return dict(inputs=inputs, X=X, y=y, small=small, large=large)

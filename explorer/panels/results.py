@@ -1,4 +1,5 @@
 """Results of training and solving for one state, built once and shared read-only across reruns."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -14,9 +15,19 @@ from ..state import State
 
 def training(state: State) -> State:
     """The part of the state that decides what GD and the solvers compute (the cache key)."""
-    return replace(State(), model=state.model, points=state.points, start=tuple(state.start), lam=state.lam,
-                   step=state.step, steps=state.steps, starts=state.starts, seed=state.seed,
-                   neurons=state.neurons, init_scale=state.init_scale)
+    return replace(
+        State(),
+        model=state.model,
+        points=state.points,
+        start=tuple(state.start),
+        lam=state.lam,
+        step=state.step,
+        steps=state.steps,
+        starts=state.starts,
+        seed=state.seed,
+        neurons=state.neurons,
+        init_scale=state.init_scale,
+    )
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -32,16 +43,30 @@ def _compute(state: State) -> dict:
     if model.landscape_dims:
         box = compute.landscape_box(state.model, state.points, state.start)
         # One batch for the user's start and the random ones: a GD step costs the same for 1 or 30 runs.
-        coords = np.vstack([np.asarray(state.start[: model.landscape_dims], dtype=float),
-                            compute.random_starts(state.model, box, state.starts, state.seed)])
-        path = cache.descent_from(state.model, state.points, state.lam, state.step, state.steps,
-                                  tuple(map(tuple, coords)))
+        coords = np.vstack(
+            [
+                np.asarray(state.start[: model.landscape_dims], dtype=float),
+                compute.random_starts(state.model, box, state.starts, state.seed),
+            ]
+        )
+        path = cache.descent_from(
+            state.model, state.points, state.lam, state.step, state.steps, tuple(map(tuple, coords))
+        )
         optimum = cache.fixed_alpha_optimum(state.model, state.points, state.lam)
         out.update(box=box, optimum=optimum.objective, fixed=optimum)
         out["stars"] = _stars(state, optimum)
     else:
-        path = cache.descent_init(state.model, state.points, state.lam, state.step, state.steps, 1 + state.starts,
-                                  state.seed, state.neurons, state.init_scale)
+        path = cache.descent_init(
+            state.model,
+            state.points,
+            state.lam,
+            state.step,
+            state.steps,
+            1 + state.starts,
+            state.seed,
+            state.neurons,
+            state.init_scale,
+        )
         sol = cache.convex_optimum(state.points, state.lam, True)
         out.update(optimum=sol.objective, convex=sol)
     out["path"] = path
@@ -61,8 +86,11 @@ def _stars(state: State, optimum) -> list:
         stars.append(tuple(coords))
         if state.model == "two":
             stars.append(tuple(coords[::-1]))
-    return sorted(set((round(a, 6), round(b, 6)) for a, b in stars)) if model.landscape_dims == 2 else \
-        sorted(set(round(s[0], 6) for s in stars))
+    return (
+        sorted(set((round(a, 6), round(b, 6)) for a, b in stars))
+        if model.landscape_dims == 2
+        else sorted(set(round(s[0], 6) for s in stars))
+    )
 
 
 def _curves(state: State, res: dict, path) -> list[dict]:
@@ -71,16 +99,23 @@ def _curves(state: State, res: dict, path) -> list[dict]:
     f = compute.outputs(state.model, path.final_W, path.final_alpha, grid)
     curves = []
     for r, (label, _) in enumerate(run_names(res["colours"], path.final_loss)):
-        curves.append(dict(
-            f=f[r], name=label, group=label, colour=palette.BLACK if r == 0 else res["colours"][r],
-            width=3 if r == 0 else 1.3, on_pad=r == 0,
-        ))
+        curves.append(
+            dict(
+                f=f[r],
+                name=label,
+                group=label,
+                colour=palette.BLACK if r == 0 else res["colours"][r],
+                width=3 if r == 0 else 1.3,
+                on_pad=r == 0,
+            )
+        )
     if model.landscape_dims:
         W = res["fixed"].W
         f_opt = compute.outputs(state.model, W[None], np.ones((1, W.shape[0])), grid)[0]
     else:
         W, alpha = res["convex"].network()
         f_opt = compute.outputs(state.model, W[None], alpha[None], grid)[0]
-    curves.append(dict(f=f_opt, name="global optimum (convex)", colour=palette.VERMILLION, width=3, dash="dash",
-                       on_pad=True))
+    curves.append(
+        dict(f=f_opt, name="global optimum (convex)", colour=palette.VERMILLION, width=3, dash="dash", on_pad=True)
+    )
     return curves

@@ -1,4 +1,5 @@
 """Helpers for AppTest page tests: open the app, read its Plotly charts, messages and URL."""
+
 from __future__ import annotations
 
 import base64

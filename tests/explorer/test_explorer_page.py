@@ -1,4 +1,5 @@
 """The explorer page through Streamlit's AppTest: presets, edits, clicks, URL state and bad input."""
+
 from __future__ import annotations
 
 import json
@@ -59,8 +60,14 @@ def test_poster_preset_shows_the_three_valleys_and_the_global_minimum():
 
 def test_click_on_the_contour_starts_gd_there():
     at = open_page(p="poster")
-    at.session_state["contour"] = {"selection": {"points": [{"x": -0.5, "y": 2.5, "curve_number": 0}],
-                                                 "point_indices": [0], "box": [], "lasso": []}}
+    at.session_state["contour"] = {
+        "selection": {
+            "points": [{"x": -0.5, "y": 2.5, "curve_number": 0}],
+            "point_indices": [0],
+            "box": [],
+            "lasso": [],
+        }
+    }
     at.run()
     assert not at.exception
     contour = chart_with(at, "Contour")
@@ -117,8 +124,9 @@ def test_url_state_round_trips():
     at = open_page(p="poster")
     at.number_input(key="w_lam").set_value(0.25).run()
     at.number_input(key="w_starts").set_value(3).run()
-    at.session_state["contour"] = {"selection": {"points": [{"x": 1.5, "y": 0.5}], "point_indices": [0],
-                                                 "box": [], "lasso": []}}
+    at.session_state["contour"] = {
+        "selection": {"points": [{"x": 1.5, "y": 0.5}], "point_indices": [0], "box": [], "lasso": []}
+    }
     at.run()
     link = query(at)
     again = open_page(**link)

@@ -1,4 +1,5 @@
 """The m-neuron views through Streamlit's AppTest: every panel and preset, 2-D clicks, bad input, the URL."""
+
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlencode
@@ -15,8 +16,11 @@ from tests.explorer.pagetest import chart_with, metric, open_page, texts, traces
 
 
 def url_state(at: AppTest) -> State:
-    state, messages = State.from_query(at.query_params.to_dict() if hasattr(at.query_params, "to_dict")
-                                       else {k: at.query_params[k] for k in at.query_params})
+    state, messages = State.from_query(
+        at.query_params.to_dict()
+        if hasattr(at.query_params, "to_dict")
+        else {k: at.query_params[k] for k in at.query_params}
+    )
     assert not messages
     return state
 
@@ -78,7 +82,7 @@ def test_xor_preset_draws_two_surfaces_with_neuron_lines():
     out = chart_with(at, "Outputs over the input plane")
     heat = [t for t in out["data"] if t["type"] == "heatmap"]
     assert len(heat) == 2
-    assert np.asarray(heat[0]["z"]).shape == (G.OUTPUT_GRID_2D, G.OUTPUT_GRID_2D)
+    assert np.asarray(heat[0]["z"]).shape == (L.neurons.OUTPUT_GRID_2D, L.neurons.OUTPUT_GRID_2D)
     lines = traces(out, "neuron lines w·[x, 1] = 0")
     assert len(lines) == 2 and all(len(t["x"]) >= 3 for t in lines)
     data = traces(out, "data (colour = label)")[0]
@@ -208,7 +212,7 @@ def test_patterns_preset_meets_covers_bound_and_selects_a_region():
     assert url_state(at).pattern == 5
     # The activated points drawn are exactly the pattern of the region's neuron.
     pts = np.array(PRESETS["plane_patterns"]["points2d"])
-    from explorer import plane_patterns as PP
+    from solvers import plane_regions as PP
 
     reg = PP.regions(pts[:, :2])
     on = reg.neurons[5] @ L.with_bias(pts[:, :2]).T > 0
@@ -231,19 +235,22 @@ def test_pattern_index_beyond_the_count_is_clamped():
 # --- links and bad input ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("params, field", [
-    ({"dims": "3"}, "dims"),
-    ({"train_alpha": "maybe"}, "train_alpha"),
-    ({"neurons": "5000"}, "neurons"),
-    ({"lam": "-1"}, "lam"),
-    ({"step": "inf"}, "step"),
-    ({"points2d": "0,0,nan"}, "points2d"),
-    ({"points2d": ";".join("0.1,0.2,1" for _ in range(501))}, "points2d"),
-    ({"gates": "0"}, "gates"),
-    ({"pattern": "-3"}, "pattern"),
-    ({"new_label": "1e9"}, "new_label"),
-    ({"small_scale": "0"}, "small_scale"),
-])
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"dims": "3"}, "dims"),
+        ({"train_alpha": "maybe"}, "train_alpha"),
+        ({"neurons": "5000"}, "neurons"),
+        ({"lam": "-1"}, "lam"),
+        ({"step": "inf"}, "step"),
+        ({"points2d": "0,0,nan"}, "points2d"),
+        ({"points2d": ";".join("0.1,0.2,1" for _ in range(501))}, "points2d"),
+        ({"gates": "0"}, "gates"),
+        ({"pattern": "-3"}, "pattern"),
+        ({"new_label": "1e9"}, "new_label"),
+        ({"small_scale": "0"}, "small_scale"),
+    ],
+)
 def test_tampered_links_give_a_message_and_a_usable_page(params, field):
     for view in ("general", "patterns"):
         at = open_page(view=view, **params)
@@ -253,8 +260,15 @@ def test_tampered_links_give_a_message_and_a_usable_page(params, field):
 
 
 def test_links_round_trip_the_new_fields():
-    state = State(view="general", dims=2, train_alpha=False, new_label=-0.5, gates=321, pattern=7,
-                  points2d=((0.0, 1.0, -1.0), (2.5, -1.0, 0.25)))
+    state = State(
+        view="general",
+        dims=2,
+        train_alpha=False,
+        new_label=-0.5,
+        gates=321,
+        pattern=7,
+        points2d=((0.0, 1.0, -1.0), (2.5, -1.0, 0.25)),
+    )
     back, messages = State.from_query(state.to_query())
     assert not messages and back == state
     query = parse_qs(urlencode(state.to_query()))
