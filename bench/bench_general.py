@@ -77,7 +77,7 @@ def training_rows() -> list[tuple]:
 
 def view_rows() -> list[tuple]:
     rows = []
-    blog = PRESETS["init_dynamics"]
+    blog = PRESETS["init_dynamics"].settings
     _, X, y = D.data_1d(blog["points"])
     start = time.perf_counter()
     small, large = D.pair(

@@ -81,7 +81,7 @@ INTERACTIONS = {
     "zigzag": {
         "rerun (no change)": lambda at, i: None,
         "change λ": lambda at, i: at.number_input(key="w_lam").set_value(0.001 * (i + 2)),
-        "add a point on the pad": _pad([list(p) for p in PRESETS["zigzag"]["points"]]),
+        "add a point on the pad": _pad([list(p) for p in PRESETS["zigzag"].settings["points"]]),
     },
     "init_scale": {
         "rerun (no change)": lambda at, i: None,

@@ -1,6 +1,6 @@
 """What the page computes, as plain functions of plain values (hashable inputs, numpy outputs).
 
-The page wraps each of these in ``st.cache_data``; nothing here knows about Streamlit.
+The page caches each of these (explorer.panels.computed); nothing here knows about Streamlit.
 """
 
 from __future__ import annotations
@@ -30,10 +30,8 @@ def landscape_box(model_key: str, points, start) -> tuple[tuple[float, float], t
     smallest = float(np.min(np.abs(x[x != 0]))) if np.any(x != 0) else 1.0
     scale = max(1.0, float(np.max(np.abs(y))) / max(smallest, 1e-3))
     half = min(max(3.0, 1.5 * scale, 1.2 * float(np.max(np.abs(start)))), 50.0)
-    if model_key == "one_bias":
-        hb = min(max(2.0, 1.5 * float(np.max(np.abs(y))), 1.2 * abs(start[1])), 50.0)
-        return (-half, half), (-hb, hb)
-    return (-half, half), (-half, half)
+    hb = MODELS[model_key].second_half_width(half, y, start)
+    return (-half, half), (-hb, hb)
 
 
 def surface(model_key: str, points, lam: float, box, resolution: int = GRID):
@@ -46,22 +44,14 @@ def surface(model_key: str, points, lam: float, box, resolution: int = GRID):
     Z : ndarray (B, A) or (A,)
     """
     x, y = data_arrays(points)
+    model = MODELS[model_key]
     a = np.linspace(*box[0], resolution)
-    if model_key == "one":
-        return a, None, L.loss_curve(x, y, a, lam)
-    b = np.linspace(*box[1], resolution)
-    if model_key == "two":
-        return a, b, L.loss_grid(x, y, a, b, lam)
-    W = MODELS[model_key].weights(np.stack(np.meshgrid(a, b), axis=-1))  # (B, A, 1, 2)
-    X = L.with_bias(x)
-    pre = np.maximum(W[..., 0, :] @ X.T, 0.0)  # (B, A, n)
-    r = pre - y
-    Z = np.sum(r * r, axis=-1) + 0.5 * lam * (np.sum(W[..., 0, :] ** 2, axis=-1) + 1.0)
-    return a, b, Z
+    b = np.linspace(*box[1], resolution) if model.landscape_dims == 2 else None
+    return a, b, model.surface(x, y, lam, a, b)
 
 
-def pattern_regions(model_key: str, points, a, b):
-    """Region index of every landscape grid cell and a label for each region.
+def pattern_regions(model_key: str, points, box, resolution: int = GRID):
+    """Region index of every cell of the landscape grid of :func:`surface` and a label for each region.
 
     Returns
     -------
@@ -71,6 +61,8 @@ def pattern_regions(model_key: str, points, a, b):
     """
     x, _ = data_arrays(points)
     model = MODELS[model_key]
+    a = np.linspace(*box[0], resolution)
+    b = np.linspace(*box[1], resolution) if model.landscape_dims == 2 else None
     coords = a[:, None] if b is None else np.stack(np.meshgrid(a, b), axis=-1)
     W = model.weights(coords)  # (..., m, d)
     act = (W @ model.design(x).T) >= 0  # (..., m, n)
@@ -192,7 +184,7 @@ def verdicts(final_loss, optimum: float, converged, halfway_loss=None, diverged=
     """
     final_loss = np.asarray(final_loss, dtype=float)
     gap = final_loss - optimum
-    rel = gap / max(abs(optimum), 1e-12) if optimum > 1e-9 else gap
+    rel = L.relative_gap(final_loss, optimum)
     if halfway_loss is None:
         stalled = np.zeros(len(final_loss), dtype=bool)
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 REACHED = 1e-3  # gradient descent "reached" the optimum when within this relative gap
-ZERO = 1e-12  # an optimum this small is zero: gaps to it are absolute
+ZERO = 1e-9  # an optimum this small is zero (solver round-off): gaps to it are absolute
 
 
 def relative_gap(loss, optimum: float) -> np.ndarray:

@@ -27,32 +27,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .patterns import _TIE
+from .row_space import TIE, row_space
 
-_MERGE = 4 * _TIE  # critical directions closer than this (in angle) are one direction
-
-
-def row_space(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Row-space coordinates of X and the basis that maps them back.
-
-    Mirrors the rule of :func:`solvers.enumerate_patterns`: a full-rank X with d <= 3 is used as
-    it is (ties on grids stay exact), otherwise an SVD basis of the row space.
-
-    Returns
-    -------
-    Z : ndarray, shape (n, r)
-    basis : ndarray, shape (r, d)
-        Orthonormal rows; a weight ``u_z`` in R^r is ``u_z @ basis`` in R^d, with the same norm
-        and ``X (u_z @ basis) = Z u_z``.
-    """
-    n, d = X.shape
-    if np.abs(X).max() == 0:
-        return np.zeros((n, 0)), np.zeros((0, d))
-    if d <= 3 and np.linalg.matrix_rank(X) == d:
-        return X.copy(), np.eye(d)
-    _, s, Vt = np.linalg.svd(X, full_matrices=False)
-    r = int(np.sum(s > s[0] * max(n, d) * np.finfo(float).eps * 16))
-    return X @ Vt[:r].T, Vt[:r].copy()
+_MERGE = 4 * TIE  # critical directions closer than this (in angle) are one direction
 
 
 @dataclass(frozen=True)
@@ -136,7 +113,7 @@ def _unique_patterns(pats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _rank1(Z: np.ndarray):
     rays = np.array([[1.0], [-1.0]])
-    tol = _TIE * np.abs(Z[:, 0])
+    tol = TIE * np.abs(Z[:, 0])
     pats = np.stack([Z[:, 0] >= -tol, -Z[:, 0] >= -tol])
     return rays, pats, np.array([0, 1])
 
@@ -152,7 +129,7 @@ def _rank2(Z: np.ndarray):
     nxt[-1] += 2 * np.pi
     mid = 0.5 * (ang + nxt)
     bis = np.stack([np.cos(mid), np.sin(mid)], axis=1)
-    pats = bis @ Z.T >= -_TIE * norms[None, :]
+    pats = bis @ Z.T >= -TIE * norms[None, :]
     k = np.arange(len(rays))
     region = np.concatenate([k, k])
     ray = np.concatenate([k, (k + 1) % len(rays)])
@@ -167,11 +144,11 @@ def _rank3_rays(Z: np.ndarray):
     i, j = np.triu_indices(n, k=1)
     cross = np.cross(Z[i], Z[j])
     cn = np.linalg.norm(cross, axis=1)
-    keep = cn > _TIE * norms[i] * norms[j]
+    keep = cn > TIE * norms[i] * norms[j]
     rays = cross[keep] / cn[keep, None]
     rays = np.concatenate([rays, -rays])
     prod = rays @ Z.T
-    tied = (np.abs(prod) <= _TIE * norms[None, :]) & ~zero[None, :]
+    tied = (np.abs(prod) <= TIE * norms[None, :]) & ~zero[None, :]
     count = tied.sum(axis=1)
     # A ray on exactly two hyperplanes came from one pair only; others may repeat: keep one each.
     simple = count == 2
@@ -297,7 +274,7 @@ def cones_of(X: np.ndarray, patterns: np.ndarray, max_free: int = 12) -> Arrange
     rays = _all_rays(Z)
     norms = np.linalg.norm(Z, axis=1)
     prod = rays @ Z.T
-    tied = np.abs(prod) <= _TIE * norms[None, :]
+    tied = np.abs(prod) <= TIE * norms[None, :]
     base = prod > 0
     free = tied.sum(axis=1)
     pair_p, pair_e = [], []

@@ -24,26 +24,13 @@ import numpy as np
 
 from landscape.validation import as_count, as_matrix
 
-_TIE = 1e-10  # relative tolerance for "this point lies on the hyperplane"
-
-
-def _row_space(X: np.ndarray) -> np.ndarray:
-    """Coordinates ``Z`` (n, r) of the rows of X in an orthonormal basis of its row space."""
-    n, d = X.shape
-    scale = np.abs(X).max()
-    if scale == 0:
-        return np.zeros((n, 0))
-    if d <= 3 and np.linalg.matrix_rank(X) == d:
-        return X  # keep the user's exact numbers: ties on grids stay exact
-    _, s, Vt = np.linalg.svd(X, full_matrices=False)
-    r = int(np.sum(s > s[0] * max(n, d) * np.finfo(float).eps * 16))
-    return X @ Vt[:r].T
+from .row_space import TIE, row_space
 
 
 def _signs(Z: np.ndarray, directions: np.ndarray) -> np.ndarray:
     """``1[Z g >= 0]`` for each direction g, with near-zero products counted as zero: (k, n)."""
     prod = directions @ Z.T
-    tol = _TIE * np.linalg.norm(directions, axis=1)[:, None] * np.linalg.norm(Z, axis=1)[None, :]
+    tol = TIE * np.linalg.norm(directions, axis=1)[:, None] * np.linalg.norm(Z, axis=1)[None, :]
     return prod >= -tol
 
 
@@ -81,7 +68,7 @@ def _rank3_patterns(Z: np.ndarray) -> np.ndarray:
     i, j = np.triu_indices(n, k=1)
     rays = np.cross(Z[i], Z[j])
     ray_norm = np.linalg.norm(rays, axis=1)
-    nonparallel = ray_norm > _TIE * norms[i] * norms[j]
+    nonparallel = ray_norm > TIE * norms[i] * norms[j]
     i, j, rays = i[nonparallel], j[nonparallel], rays[nonparallel] / ray_norm[nonparallel, None]
     found = [np.ones((1, n), dtype=bool)]
     if len(rays) == 0:
@@ -89,7 +76,7 @@ def _rank3_patterns(Z: np.ndarray) -> np.ndarray:
     for sign in (1.0, -1.0):
         r = sign * rays
         prod = r @ Z.T
-        tied = np.abs(prod) <= _TIE * norms[None, :]
+        tied = np.abs(prod) <= TIE * norms[None, :]
         base = prod > 0
         simple = tied.sum(axis=1) == 2
         # General position: the two rows through the ray take all four sign combinations.
@@ -140,7 +127,7 @@ def enumerate_patterns(X) -> np.ndarray:
         If X is not finite, is empty, or has rank above 3 (use :func:`sample_patterns`).
     """
     X = as_matrix(X)
-    Z = _row_space(X)
+    Z = row_space(X)[0]
     n, r = Z.shape
     if r > 3:
         raise ValueError(

@@ -7,23 +7,15 @@ import streamlit as st
 from .. import session
 from ..models import MODELS
 from ..presets import PRESETS
-from ..state import CAMERAS, IMAGE_FORMATS, MAX_NEURONS, MAX_STARTS, MAX_STEPS, State, bounds, from_preset
-from . import view_controls
-
-VIEW_LABELS = {
-    "explorer": "Two-neuron explorer",
-    "general": "m neurons",
-    "dynamics": "Initialisation",
-    "timing": "Convex vs GD time",
-    "patterns": "2-D patterns",
-}
+from ..state import CAMERAS, IMAGE_FORMATS, State, bounds, from_preset
+from ..views import VIEWS, view_of
 
 
 def view_picker() -> None:
     st.segmented_control(
         "View",
-        list(VIEW_LABELS),
-        format_func=VIEW_LABELS.get,
+        [v.key for v in VIEWS],
+        format_func=lambda key: view_of(key).label,
         key=session.WIDGETS["view"],
         required=True,
         label_visibility="collapsed",
@@ -31,8 +23,8 @@ def view_picker() -> None:
 
 
 def _changed_since_preset(state: State) -> bool:
-    spec = PRESETS[state.preset]
-    fields = [k for k in spec if k not in ("title", "blurb", "start", "view")]
+    spec = PRESETS[state.preset].settings
+    fields = [k for k in spec if k not in ("start", "view")]
     return any(getattr(state, k) != getattr(from_preset(state.preset), k) for k in fields)
 
 
@@ -47,54 +39,55 @@ def sidebar(state: State):
             options,
             key=w["preset"],
             on_change=session.load_preset,
-            format_func=lambda k: PRESETS[k]["title"] if k in PRESETS else "Custom (defaults)",
+            format_func=lambda k: PRESETS[k].title if k in PRESETS else "Custom (defaults)",
             help="Each preset reproduces a figure of the poster or its blog post.",
         )
         about = st.empty()  # filled by describe_preset at the end of the run, after this run's edits
-        if state.view != "explorer":
-            view_controls.sidebar_controls(state)
-            _sharing()
-            return about
-        st.selectbox("Network", list(MODELS), key=w["model"], format_func=lambda k: MODELS[k].label)
-        st.subheader("Gradient descent")
-        st.number_input(
-            "λ (weight decay)",
-            **bounds("lam"),
-            key=w["lam"],
-            format="%.4g",
-            step=0.001,
-            help="Objective (1) uses λ/2 Σ(‖wᵢ‖² + αᵢ²); problem (2) uses λ Σ‖uᵢ‖.",
-        )
-        st.number_input("Step size γ", **bounds("step"), key=w["step"], format="%.4g", step=0.01)
-        st.number_input("Steps", min_value=1, max_value=MAX_STEPS, key=w["steps"], step=100)
-        st.number_input(
-            "Random starts",
-            min_value=0,
-            max_value=MAX_STARTS,
-            key=w["starts"],
-            help="Extra GD runs from random points, drawn from the seed below.",
-        )
-        st.number_input("Seed", min_value=0, max_value=2**31 - 1, key=w["seed"])
-        if not MODELS[state.model].fixed_neurons:
-            st.number_input("Neurons m", min_value=1, max_value=MAX_NEURONS, key=w["neurons"])
-            st.number_input(
-                "Initialisation scale",
-                **bounds("init_scale"),
-                key=w["init_scale"],
-                format="%.3g",
-                help="Standard deviation of the initial weights of both layers.",
-            )
-        if MODELS[state.model].landscape_dims == 2:
-            st.subheader("Landscape view")
-            st.selectbox("3-D camera", list(CAMERAS), key=w["camera"], format_func=str.capitalize)
-            st.toggle(
-                "Basins of attraction",
-                key=w["basins"],
-                help="Colour every start of a 200 × 200 grid by the valley GD reaches from it "
-                "(with your λ and γ, at most 1000 steps).",
-            )
+        view_of(state.view).sidebar(state)
         _sharing()
     return about
+
+
+def explorer_sidebar(state: State) -> None:
+    """Settings of the two-neuron explorer (call inside ``st.sidebar``)."""
+    w = session.WIDGETS
+    st.selectbox("Network", list(MODELS), key=w["model"], format_func=lambda k: MODELS[k].label)
+    st.subheader("Gradient descent")
+    st.number_input(
+        "λ (weight decay)",
+        **bounds("lam"),
+        key=w["lam"],
+        format="%.4g",
+        step=0.001,
+        help="Objective (1) uses λ/2 Σ(‖wᵢ‖² + αᵢ²); problem (2) uses λ Σ‖uᵢ‖.",
+    )
+    st.number_input("Step size γ", **bounds("step"), key=w["step"], format="%.4g", step=0.01)
+    st.number_input("Steps", **bounds("steps"), key=w["steps"], step=100)
+    st.number_input(
+        "Random starts",
+        **bounds("starts"),
+        key=w["starts"],
+        help="Extra GD runs from random points, drawn from the seed below.",
+    )
+    st.number_input("Seed", **bounds("seed"), key=w["seed"])
+    if not MODELS[state.model].fixed_neurons:
+        st.number_input("Neurons m", **bounds("neurons"), key=w["neurons"])
+        st.number_input(
+            "Initialisation scale",
+            **bounds("init_scale"),
+            key=w["init_scale"],
+            format="%.3g",
+            help="Standard deviation of the initial weights of both layers.",
+        )
+    if MODELS[state.model].landscape_dims == 2:
+        st.subheader("Landscape view")
+        st.selectbox("3-D camera", list(CAMERAS), key=w["camera"], format_func=str.capitalize)
+        st.toggle(
+            "Basins of attraction",
+            key=w["basins"],
+            help="Colour every start of a 200 × 200 grid by the valley GD reaches from it "
+            "(with your λ and γ, at most 1000 steps).",
+        )
 
 
 def describe_preset(about, state: State) -> None:
@@ -103,12 +96,12 @@ def describe_preset(about, state: State) -> None:
         return
     spec = PRESETS[state.preset]
     with about.container():
-        if spec.get("view", "explorer") != state.view:
-            st.caption(f"*This preset's data, shown in the {VIEW_LABELS[state.view]} view.*")
+        if (spec.view or "explorer") != state.view:
+            st.caption(f"*This preset's data, shown in the {view_of(state.view).label} view.*")
         elif _changed_since_preset(state):
-            st.caption(f"*Changed since this preset was opened; it described:* {spec['blurb']}")
+            st.caption(f"*Changed since this preset was opened; it described:* {spec.blurb}")
         else:
-            st.caption(spec["blurb"])
+            st.caption(spec.blurb)
 
 
 def _sharing() -> None:

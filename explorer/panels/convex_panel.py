@@ -10,13 +10,15 @@ import solvers as S
 from solvers import SolverError
 from solvers.fixed_alpha import fixed_pattern_surface, solve_fixed_patterns, solved_choice
 
-from .. import cache, compute
+from .. import compute
+from ..cache import cached, memo
 from ..figures import bowl_figure
 from ..figures.common import fmt, neurons
+from ..keys import TrainingKey
 from ..models import MODELS
 from ..state import State
-from . import show, text
-from .results import results_for, training
+from . import computed, show, text
+from .results import results_for
 
 
 def clean(values):
@@ -36,7 +38,7 @@ def convex_panel(state: State, res: dict) -> None:
 
 def _fixed_alpha(state: State, res: dict) -> None:
     st.markdown(text.FIXED_PATTERNS)
-    if state.model == "two":
+    if MODELS[state.model].swappable:
         st.latex(
             r"\mathcal L(u_1, u_2) = \big\|D_1 X u_1 + D_2 X u_2 - y\big\|_2^2 + \tfrac{\lambda}{2}"
             r"\big(u_1^2 + u_2^2 + 2\big),\quad u_i \in \mathcal K_i"
@@ -94,7 +96,7 @@ def _bowl(state: State, res: dict) -> None:
     r = st.selectbox("Patterns of the GD endpoint", range(len(labels)), format_func=lambda i: labels[i], key="bowl_run")
     r = min(r, len(labels) - 1)
     try:
-        fig, value = bowl_for(training(state), r)
+        fig, value = bowl_for(TrainingKey.of(state), r)
     except SolverError as exc:
         st.error(str(exc))
         return
@@ -109,8 +111,8 @@ def _bowl(state: State, res: dict) -> None:
     st.caption(f"Minimum over the cones: **{fmt(value)}**; GD endpoint loss: **{fmt(path.final_loss[r])}**" + verdict)
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def bowl_for(train: State, r: int):
+@cached(size=64)
+def bowl_for(train: TrainingKey, r: int):
     """The fixed-pattern convex loss of run r's final patterns, and its minimum over the cones."""
     res = results_for(train)
     patterns = res["path"].patterns[-1, r]  # (m, n)
@@ -129,7 +131,7 @@ def bowl_for(train: State, r: int):
     u2 = np.linspace(-half, half, 61)
     W = model.weights(np.stack(np.meshgrid(u1, u2), axis=-1))  # (B, A, m, d)
     Z, feasible = fixed_pattern_surface(X, y, train.lam, patterns, W)
-    names = ("u₁", "u₂") if train.model == "two" else ("u_w", "u_b")
+    names = ("u₁", "u₂") if model.swappable else ("u_w", "u_b")
     fig = bowl_figure(
         u1, u2, Z, feasible, tuple(centre), value, names=names, title="Patterns of this endpoint fixed: a convex bowl"
     )
@@ -143,7 +145,7 @@ def _problem_2(state: State, res: dict) -> None:
     st.latex(text.MAPPING)
     bias = MODELS[state.model].bias
     try:
-        sol = res.get("convex") or cache.convex_optimum(state.points, state.lam, bias)
+        sol = res.get("convex") or computed.convex_optimum(state.points, state.lam, bias)
     except (ValueError, SolverError) as exc:
         st.error(f"Problem (2) could not be solved: {exc}")
         return
@@ -208,7 +210,11 @@ def _run_table(state: State, res: dict) -> None:
     if not model.landscape_dims:
         try:
             lower = res["convex"].lower if res["convex"].exact else float("nan")
-            gaps = cache.certified_gaps(state.points, state.lam, path.final_W, path.final_alpha, lower)
+            gaps = memo(
+                "certified_gaps",
+                (TrainingKey.of(state), lower),
+                lambda: compute.certified_gaps(state.points, state.lam, path.final_W, path.final_alpha, lower),
+            )
             table["certified gap"] = clean(gaps)
         except (ValueError, SolverError) as exc:
             st.caption(f"No certificate: {exc}")

@@ -12,8 +12,10 @@ import landscape as L
 from .. import dynamics as D
 from .. import general as G
 from .. import palette, session
+from ..cache import cached
 from ..figures.common import fmt
 from ..figures.dynamics_figs import animation_figure, losses_figure, patterns_figure
+from ..keys import DynamicsKey
 from ..state import State, from_preset
 from . import general_runs as R
 from . import show
@@ -59,7 +61,7 @@ def dynamics_view(state: State) -> None:
         rerun_if_edited(state, data_panel(state))
         st.info("The dataset is empty: click on the canvas or add rows to the table.")
         return
-    key = R.dynamics_key(state)
+    key = DynamicsKey.of(state)
     res = R.dynamics(key)
     small, large = res["small"], res["large"]
     grid = dyn_axis(res["inputs"])
@@ -124,8 +126,8 @@ def dyn_axis(inputs):
     return G.axis_1d(inputs, pad=0.5)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def summary(key: State) -> dict:
+@cached(size=16)
+def summary(key: DynamicsKey) -> dict:
     res = R.dynamics(key)
     grid = dyn_axis(res["inputs"])
     box = (float(grid[0]), float(grid[-1]))
@@ -147,8 +149,8 @@ def summary(key: State) -> dict:
     return out
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def animation(key: State, name: str):
+@cached(size=16)
+def animation(key: DynamicsKey, name: str):
     res = R.dynamics(key)
     reg = res[name]
     r = reg.run
@@ -175,8 +177,8 @@ def animation(key: State, name: str):
     )
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def patterns_plot(key: State):
+@cached(size=16)
+def patterns_plot(key: DynamicsKey):
     res = R.dynamics(key)
     stats = summary(key)
     curves = []
@@ -197,8 +199,8 @@ def patterns_plot(key: State):
     return patterns_figure(curves, title="Distinct activation patterns among the neurons")
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def loss_plot(key: State):
+@cached(size=16)
+def loss_plot(key: DynamicsKey):
     res = R.dynamics(key)
     opt = res["opt"]
     curves = [

@@ -10,15 +10,17 @@ import streamlit as st
 import landscape as L
 from solvers import SolverError
 
-from .. import cache, compute, session
+from .. import compute, session
+from ..cache import cached
 from ..figures import contour_figure, curve_figure, loss_figure, output_figure, surface_figure
 from ..figures.common import outcome_colours
 from ..figures.landscape_figs import frame_indices
+from ..keys import TrainingKey
 from ..models import MODELS
 from ..state import State
-from . import convex_panel, show, text
+from . import computed, convex_panel, show, text
 from .data import data_panel, output_curves, pending_edit, rerun_if_edited
-from .results import results_for, training
+from .results import results_for
 
 
 def explorer_view(state: State) -> None:
@@ -34,7 +36,7 @@ def explorer_view(state: State) -> None:
         return
     try:
         with st.spinner("Training and solving…"):
-            results = results_for(training(state))
+            results = results_for(TrainingKey.of(state))
     except (ValueError, SolverError) as exc:
         _data_only(state)
         st.error(f"Cannot train on these settings: {exc}")
@@ -71,9 +73,9 @@ def _warn_divergence(path: L.DescentPath, state: State) -> None:
 def _landscape_2d(state: State, res: dict) -> None:
     st.subheader("2 · The non-convex landscape")
     st.markdown(text.LANDSCAPE)
-    st.latex(text.TWO_NEURON_LOSS if state.model == "two" else text.BIAS_NEURON_LOSS)
+    st.latex(text.TWO_NEURON_LOSS if MODELS[state.model].swappable else text.BIAS_NEURON_LOSS)
     with st.spinner("Running gradient descent from 40 000 starts…") if state.basins else nullcontext():
-        contour, surf = landscape_figures(training(state), state.frame, state.camera, state.basins)
+        contour, surf = landscape_figures(TrainingKey.of(state), state.frame, state.camera, state.basins)
     left, right = st.columns(2)
     with left:
         show.figure(contour, "contour", "landscape-contour", on_select="rerun")
@@ -82,15 +84,15 @@ def _landscape_2d(state: State, res: dict) -> None:
         show.figure(surf, "surface", "landscape-surface")
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def landscape_figures(train: State, frame: int, camera: str, basins: bool):
+@cached()
+def landscape_figures(train: TrainingKey, frame: int, camera: str, basins: bool):
     res = results_for(train)
     model = res["model"]
-    a, b, Z = cache.surface(train.model, train.points, train.lam, res["box"])
-    index, labels = cache.pattern_regions(train.model, train.points, a, b)
+    a, b, Z = computed.surface(train.model, train.points, train.lam, res["box"])
+    index, labels = computed.pattern_regions(train.model, train.points, res["box"])
     path = res["path"]
     coords = model.coordinates(path.W)
-    layer = _basins(train, res) if basins and train.model == "two" else None
+    layer = _basins(train, res) if basins and model.swappable else None
     contour = contour_figure(
         a,
         b,
@@ -118,7 +120,7 @@ def landscape_figures(train: State, frame: int, camera: str, basins: bool):
         stars=res["stars"],
         star_loss=res["optimum"],
         camera=camera,
-        title="Surface L" + ("(w₁, w₂)" if train.model == "two" else "(w, b)"),
+        title=f"Surface L({', '.join(model.param_names)})",
     )
     return contour, surf
 
@@ -151,7 +153,7 @@ def _frame_buttons(state: State, path) -> None:
 
 
 def _basins(state: State, res: dict):
-    ba, bb, bz = cache.basins(state.points, state.lam, state.step, min(state.steps, 1000), res["box"])
+    ba, bb, bz = computed.basins(state.points, state.lam, state.step, min(state.steps, 1000), res["box"])
     # The valleys are the most common final losses; rare values (starts still moving) join the nearest.
     values, counts = np.unique(np.round(bz, 3), return_counts=True)
     kept = np.sort(values[np.argsort(counts)[::-1][:6]])
@@ -163,7 +165,7 @@ def _landscape_1d(state: State, res: dict) -> None:
     st.subheader("2 · The non-convex loss curve")
     st.markdown(text.CURVE)
     st.latex(text.ONE_NEURON_LOSS)
-    show.figure(curve_for(training(state)), "curve", "loss-curve", on_select="rerun")
+    show.figure(curve_for(TrainingKey.of(state)), "curve", "loss-curve", on_select="rerun")
     start = st.slider(
         "Start w",
         float(res["box"][0][0]),
@@ -177,11 +179,11 @@ def _landscape_1d(state: State, res: dict) -> None:
         st.rerun()
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def curve_for(train: State):
+@cached()
+def curve_for(train: TrainingKey):
     res = results_for(train)
-    a, _, Z = cache.surface(train.model, train.points, train.lam, res["box"])
-    index, labels = cache.pattern_regions(train.model, train.points, a, None)
+    a, _, Z = computed.surface(train.model, train.points, train.lam, res["box"])
+    index, labels = computed.pattern_regions(train.model, train.points, res["box"])
     path = res["path"]
     coords = res["model"].coordinates(path.W)
     return curve_figure(
@@ -200,11 +202,11 @@ def curve_for(train: State):
 
 
 def _loss_chart(state: State, res: dict) -> None:
-    show.figure(loss_for(training(state)), "loss", "loss-vs-step")
+    show.figure(loss_for(TrainingKey.of(state)), "loss", "loss-vs-step")
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def loss_for(train: State):
+@cached()
+def loss_for(train: TrainingKey):
     res = results_for(train)
     path = res["path"]
     return loss_figure(
@@ -212,7 +214,7 @@ def loss_for(train: State):
         path.loss,
         res["colours"],
         optimum=res["optimum"],
-        log=train.model == "many",
+        log=res["model"].log_loss,
         title="Loss (1) against gradient-descent step",
     )
 
@@ -221,11 +223,11 @@ def _output(state: State, res: dict) -> None:
     st.subheader("3 · What the networks compute")
     st.markdown(text.OUTPUT)
     st.latex(text.NETWORK_BIAS if MODELS[state.model].bias else text.NETWORK)
-    show.figure(output_for(training(state)), "output", "network-output")
+    show.figure(output_for(TrainingKey.of(state)), "output", "network-output")
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def output_for(train: State):
+@cached()
+def output_for(train: TrainingKey):
     res = results_for(train)
     path = res["path"]
     x, y = compute.data_arrays(train.points)

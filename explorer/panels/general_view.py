@@ -9,8 +9,10 @@ import landscape as L
 
 from .. import general as G
 from .. import palette
+from ..cache import cached
 from ..figures.common import fmt, neurons
 from ..figures.general_figs import loss_steps_figure, output_1d_figure, output_2d_figure, path_figure, slice_figure
+from ..keys import GeneralKey
 from ..state import State
 from . import general_runs as R
 from . import show
@@ -39,7 +41,7 @@ def general_view(state: State) -> None:
         rerun_if_edited(state, data_section(state))
         st.info("The dataset is empty: click on the canvas or add rows to the table.")
         return
-    key = R.general_key(state)
+    key = GeneralKey.of(state)
     res = R.results(key)
     curves = _pad_curves(key, res) if state.dims == 1 else None
     rerun_if_edited(state, data_section(state, curves=curves))
@@ -124,7 +126,7 @@ def _metrics(state: State, res: dict) -> None:
     cols[2].metric(
         "Gap to the optimum",
         fmt(max(res["gap"], 0.0)),
-        delta=(f"{res['rel_gap']:.2e} relative" if abs(opt.objective) > 1e-12 else "absolute: the optimum is 0"),
+        delta=(f"{res['rel_gap']:.2e} relative" if abs(opt.objective) > L.gaps.ZERO else "absolute: the optimum is 0"),
         delta_color="off",
         delta_arrow="off",
         help="GD loss minus the global optimum."
@@ -172,8 +174,8 @@ def _metrics(state: State, res: dict) -> None:
         st.caption(n)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def output_figure(key: State):
+@cached()
+def output_figure(key: GeneralKey):
     res = R.results(key)
     opt = res["opt"]
     W, a = res["W"], res["alpha"]
@@ -214,8 +216,8 @@ def output_figure(key: State):
     )
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def loss_figure(key: State):
+@cached()
+def loss_figure(key: GeneralKey):
     res = R.results(key)
     opt = res["opt"]
     marks = [(res["hit"], "within 1e-3")] if opt.ok and res.get("hit") is not None else []
@@ -227,11 +229,11 @@ def loss_figure(key: State):
     )
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def slice_plot(key: State):
+@cached()
+def slice_plot(key: GeneralKey):
     return slice_figure(R.landscape_slice(key), title="Loss (1) on the plane through start, endpoint and optimum")
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def path_plot(key: State):
+@cached()
+def path_plot(key: GeneralKey):
     return path_figure(R.landscape_slice(key), title="Loss on the straight path to the optimum")

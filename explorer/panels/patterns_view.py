@@ -9,6 +9,7 @@ from solvers import plane_regions as PP
 
 from .. import general as G
 from .. import session
+from ..cache import cached, memo
 from ..figures.pattern_figs import count_figure, hemisphere_figure, neuron_plane_figure
 from ..state import State
 from . import general_runs as R
@@ -43,7 +44,7 @@ def patterns_view(state: State) -> None:
     reg = R.regions(points)
     n = len(inputs)
     bound = PP.cover_bound(n)
-    sampled = R.memo(
+    sampled = memo(
         "sampled", (points, state.gates, state.seed), lambda: PP.sampled_count(inputs, state.gates, state.seed)
     )
     st.subheader("2 · How many patterns?")
@@ -108,7 +109,7 @@ def _sub(j: int) -> str:
     return "".join("₀₁₂₃₄₅₆₇₈₉"[int(c)] for c in str(j))
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@cached()
 def sphere_plot(points, selected: int):
     inputs = np.asarray(points, dtype=float)[:, :2]
     reg = R.regions(points)
@@ -124,13 +125,13 @@ def sphere_plot(points, selected: int):
     )
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@cached(size=8)
 def hemisphere_data(points):
     inputs = np.asarray(points, dtype=float)[:, :2]
     return PP.hemispheres(inputs, R.regions(points).patterns)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@cached()
 def plane_plot(points, selected: int):
     arr = np.asarray(points, dtype=float)
     reg = R.regions(points)
@@ -144,11 +145,11 @@ def plane_plot(points, selected: int):
     )
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
+@cached()
 def count_plot(points, gates: int, seed: int):
     inputs = np.asarray(points, dtype=float)[:, :2]
     reg = R.regions(points)
-    sampled = R.memo("sampled", (points, gates, seed), lambda: PP.sampled_count(inputs, gates, seed))
+    sampled = memo("sampled", (points, gates, seed), lambda: PP.sampled_count(inputs, gates, seed))
     return count_figure(
         reg.count,
         PP.cover_bound(len(inputs)),

@@ -2,41 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
-import streamlit as st
 
-from .. import cache, compute, palette
+from .. import compute, palette
+from ..cache import cached
 from ..figures.common import outcome_colours, run_names
+from ..keys import TrainingKey
 from ..models import MODELS
-from ..state import State
+from . import computed
 
 
-def training(state: State) -> State:
-    """The part of the state that decides what GD and the solvers compute (the cache key)."""
-    return replace(
-        State(),
-        model=state.model,
-        points=state.points,
-        start=tuple(state.start),
-        lam=state.lam,
-        step=state.step,
-        steps=state.steps,
-        starts=state.starts,
-        seed=state.seed,
-        neurons=state.neurons,
-        init_scale=state.init_scale,
-    )
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def results_for(train: State) -> dict:
-    """Shared, read-only results: Plotly figures and arrays are built once per training state."""
+@cached()
+def results_for(train: TrainingKey) -> dict:
+    """Shared, read-only results: Plotly figures and arrays are built once per training key."""
     return _compute(train)
 
 
-def _compute(state: State) -> dict:
+def _compute(state: TrainingKey) -> dict:
     """Everything the explorer draws, from cached pieces."""
     model = MODELS[state.model]
     out: dict = {"model": model}
@@ -49,14 +31,14 @@ def _compute(state: State) -> dict:
                 compute.random_starts(state.model, box, state.starts, state.seed),
             ]
         )
-        path = cache.descent_from(
+        path = computed.descent_from(
             state.model, state.points, state.lam, state.step, state.steps, tuple(map(tuple, coords))
         )
-        optimum = cache.fixed_alpha_optimum(state.model, state.points, state.lam)
+        optimum = computed.fixed_alpha_optimum(state.model, state.points, state.lam)
         out.update(box=box, optimum=optimum.objective, fixed=optimum)
         out["stars"] = _stars(state, optimum)
     else:
-        path = cache.descent_init(
+        path = computed.descent_init(
             state.model,
             state.points,
             state.lam,
@@ -67,7 +49,7 @@ def _compute(state: State) -> dict:
             state.neurons,
             state.init_scale,
         )
-        sol = cache.convex_optimum(state.points, state.lam, True)
+        sol = computed.convex_optimum(state.points, state.lam, True)
         out.update(optimum=sol.objective, convex=sol)
     out["path"] = path
     _, out["colours"] = outcome_colours(path.final_loss, out["optimum"])
@@ -76,7 +58,7 @@ def _compute(state: State) -> dict:
     return out
 
 
-def _stars(state: State, optimum) -> list:
+def _stars(state: TrainingKey, optimum) -> list:
     """Every landscape point where the global minimum is attained (both orders for two neurons)."""
     model = MODELS[state.model]
     best = np.isclose(optimum.values, optimum.objective, rtol=1e-7, atol=1e-9)
@@ -84,7 +66,7 @@ def _stars(state: State, optimum) -> list:
     for c in np.flatnonzero(best):
         coords = model.coordinates(optimum.minimisers[c])
         stars.append(tuple(coords))
-        if state.model == "two":
+        if model.swappable:
             stars.append(tuple(coords[::-1]))
     return (
         sorted(set((round(a, 6), round(b, 6)) for a, b in stars))
@@ -93,7 +75,7 @@ def _stars(state: State, optimum) -> list:
     )
 
 
-def _curves(state: State, res: dict, path) -> list[dict]:
+def _curves(state: TrainingKey, res: dict, path) -> list[dict]:
     model = res["model"]
     grid = res["grid"]
     f = compute.outputs(state.model, path.final_W, path.final_alpha, grid)

@@ -6,7 +6,9 @@ import streamlit as st
 
 import landscape as L
 
+from ..cache import cached
 from ..figures.timing_figs import bars_figure, gap_time_figure, seconds
+from ..keys import GeneralKey
 from ..state import State
 from . import general_runs as R
 from . import show
@@ -40,7 +42,7 @@ def timing_view(state: State) -> None:
         st.info("The dataset is empty: add points under “Data”.")
         rerun_if_edited(state, data_section(state))
         return
-    key = R.general_key(state)
+    key = GeneralKey.of(state)
     res = R.results(key)
     opt = res["opt"]
     if not opt.ok:
@@ -93,8 +95,8 @@ def timing_view(state: State) -> None:
     st.caption(CAVEATS)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def bars_plot(key: State):
+@cached()
+def bars_plot(key: GeneralKey):
     res = R.results(key)
     r, hit = res["run"], res.get("hit")
     return bars_figure(
@@ -106,8 +108,8 @@ def bars_plot(key: State):
     )
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def gap_plot(key: State):
+@cached()
+def gap_plot(key: GeneralKey):
     res = R.results(key)
     r = res["run"]
     optimum = res["opt"].objective
@@ -115,6 +117,6 @@ def gap_plot(key: State):
         r.seconds,
         L.relative_gap(r.history[:, 0], optimum),
         res["opt"].seconds,
-        absolute=abs(optimum) <= 1e-12,
+        absolute=abs(optimum) <= L.gaps.ZERO,
         title="Gradient descent's distance to the optimum against time",
     )

@@ -11,7 +11,7 @@ from explorer.presets import PRESETS
 from explorer.state import State
 
 APP = "app.py"
-START = PRESETS["xor_plane"]["points2d"]
+START = PRESETS["xor_plane"].settings["points2d"]
 
 
 def to_pixel(page, ranges, x: float, y: float) -> tuple[float, float]:

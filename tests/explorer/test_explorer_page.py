@@ -21,7 +21,7 @@ def test_every_preset_renders_its_figures(preset):
     model = from_preset(preset).model
     out = chart_with(at, "Data, GD endpoints")
     data = trace(out, "data")
-    np.testing.assert_allclose(np.c_[data["x"], data["y"]], np.asarray(PRESETS[preset]["points"]))
+    np.testing.assert_allclose(np.c_[data["x"], data["y"]], np.asarray(PRESETS[preset].settings["points"]))
     assert trace(out, "global optimum (convex)")["line"]["dash"] == "dash"
     loss = chart_with(at, "Loss (1)")
     runs = [t for t in loss["data"] if t["name"] == "GD from your start" or t["name"].startswith("random starts")]
@@ -80,7 +80,7 @@ def test_click_on_the_contour_starts_gd_there():
 
 def test_adding_a_point_on_the_pad_updates_every_figure():
     at = open_page(p="poster")
-    blurb = PRESETS["poster"]["blurb"]
+    blurb = PRESETS["poster"].blurb
     assert blurb in [c.value for c in at.sidebar.caption]
     at.session_state["data_pad"] = {"edit": {"points": [[-1.0, 1.0], [1.0, 2.0], [0.5, 0.2]], "nonce": 1}}
     at.run()
@@ -227,7 +227,7 @@ def test_presets_reset_the_controls():
     at.number_input(key="w_lam").set_value(0.3).run()
     at.selectbox(key="w_preset").set_value("zigzag").run()
     assert not at.exception
-    assert at.number_input(key="w_lam").value == PRESETS["zigzag"]["lam"]
+    assert at.number_input(key="w_lam").value == PRESETS["zigzag"].settings["lam"]
     assert query(at)["p"] == "zigzag"
 
 

@@ -14,14 +14,14 @@ from explorer.presets import PRESETS
 from landscape import plane
 from solvers import plane_regions as PP
 
-BLOG = PRESETS["init_dynamics"]
+BLOG = PRESETS["init_dynamics"].settings
 
 
 # --- comparing with the optimum -------------------------------------------------------------------
 
 
 def test_optimum_is_a_lower_bound_and_first_within():
-    inputs, X, y = G.data(PRESETS["ten_neurons"]["points"], (), 1)
+    inputs, X, y = G.data(PRESETS["ten_neurons"].settings["points"], (), 1)
     opt = G.convex_optimum(X, y, 0.01)
     assert opt.ok and opt.exact and opt.neurons >= 1
     assert opt.objective == pytest.approx(L.objective(opt.W, opt.alpha, X, y, 0.01), rel=1e-9)
@@ -146,14 +146,14 @@ def test_collinear_and_duplicated_points_make_fewer_regions():
 
 
 def test_sampling_finds_at_most_every_region():
-    inputs = np.array(PRESETS["plane_patterns"]["points2d"])[:, :2]
+    inputs = np.array(PRESETS["plane_patterns"].settings["points2d"])[:, :2]
     exact = PP.regions(inputs).count
     few, many = PP.sampled_count(inputs, 50, 0), PP.sampled_count(inputs, 100_000, 0)
     assert few < exact and many <= exact
 
 
 def test_hemispheres_colour_every_pixel_by_a_true_region():
-    inputs = np.array(PRESETS["plane_patterns"]["points2d"])[:, :2]
+    inputs = np.array(PRESETS["plane_patterns"].settings["points2d"])[:, :2]
     reg = PP.regions(inputs)
     axis, index = PP.hemispheres(inputs, reg.patterns, resolution=121)
     X = L.with_bias(inputs)

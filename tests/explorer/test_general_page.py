@@ -52,7 +52,7 @@ def test_general_view_default_draws_gd_optimum_loss_and_slice():
 
 
 def test_ten_neurons_preset_gd_is_stuck_above_the_optimum():
-    spec = PRESETS["ten_neurons"]
+    spec = PRESETS["ten_neurons"].settings
     at = open_page(p="ten_neurons")
     assert metric(at, "Did GD reach it?").value == "no"
     inputs, X, y = G.data(spec["points"], (), 1)
@@ -86,7 +86,7 @@ def test_xor_preset_draws_two_surfaces_with_neuron_lines():
     lines = traces(out, "neuron lines w·[x, 1] = 0")
     assert len(lines) == 2 and all(len(t["x"]) >= 3 for t in lines)
     data = traces(out, "data (colour = label)")[0]
-    assert len(data["x"]) == len(PRESETS["xor_plane"]["points2d"])
+    assert len(data["x"]) == len(PRESETS["xor_plane"].settings["points2d"])
     # The convex panel is the network of the optimum: its surface matches its outputs at the data.
     opt_heat = heat[1]
     assert "global optimum" in opt_heat["name"]
@@ -94,7 +94,7 @@ def test_xor_preset_draws_two_surfaces_with_neuron_lines():
 
 def test_clicking_a_2d_point_retrains_with_it():
     at = open_page(p="xor_plane")
-    points = [list(p) for p in PRESETS["xor_plane"]["points2d"]] + [[0.0, 0.9, -1.0]]
+    points = [list(p) for p in PRESETS["xor_plane"].settings["points2d"]] + [[0.0, 0.9, -1.0]]
     at.session_state["plane_pad"] = {"edit": {"points": points, "nonce": 1}}
     at.run()
     assert not at.exception
@@ -156,7 +156,7 @@ def test_timing_view_when_gd_does_not_get_there():
 
 def test_timing_view_when_gd_gets_there():
     # Linear data, small start: GD reaches the one-neuron optimum within a few hundred steps.
-    pts = ";".join(f"{x},{y}" for x, y in PRESETS["init_dynamics"]["points"])
+    pts = ";".join(f"{x},{y}" for x, y in PRESETS["init_dynamics"].settings["points"])
     at = open_page(view="timing", points=pts, neurons=50, init_scale=1e-4, step=0.02, steps=3000, lam=0.001)
     value = metric(at, "GD to within 1e-3").value
     assert value != "not reached"
@@ -175,7 +175,7 @@ def test_dynamics_preset_animates_both_starts_and_shows_the_contrast():
         assert len(spec["frames"]) >= 20
         assert spec["layout"]["updatemenus"][0]["buttons"][0]["label"] == "▶ Play"
         first, last = spec["frames"][0], spec["frames"][-1]
-        assert first["name"] == "0" and last["name"] == str(PRESETS["init_dynamics"]["steps"])
+        assert first["name"] == "0" and last["name"] == str(PRESETS["init_dynamics"].settings["steps"])
         assert len(first["data"]) == 3
     plateau = {m.label: m for m in at.metric if m.label == "Plateau"}
     values = [m.value for m in at.metric if m.label == "Plateau"]
@@ -211,7 +211,7 @@ def test_patterns_preset_meets_covers_bound_and_selects_a_region():
     assert len(line["x"]) == 2
     assert url_state(at).pattern == 5
     # The activated points drawn are exactly the pattern of the region's neuron.
-    pts = np.array(PRESETS["plane_patterns"]["points2d"])
+    pts = np.array(PRESETS["plane_patterns"].settings["points2d"])
     from solvers import plane_regions as PP
 
     reg = PP.regions(pts[:, :2])
@@ -286,7 +286,7 @@ def test_presets_open_their_view_from_any_view():
     # An explorer preset chosen in an m-neuron view keeps the view and brings its data.
     at.selectbox(key="w_preset").set_value("zigzag").run()
     state = url_state(at)
-    assert state.view == "patterns" and state.points == PRESETS["zigzag"]["points"]
+    assert state.view == "patterns" and state.points == PRESETS["zigzag"].settings["points"]
     assert "*This preset's data, shown in the 2-D patterns view.*" in [c.value for c in at.sidebar.caption]
     assert not at.exception
 
