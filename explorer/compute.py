@@ -14,7 +14,6 @@ from solvers.fixed_alpha import solve_fixed_alpha
 from .models import MODELS
 
 GRID = 101  # landscape resolution: fine enough for the kinks, light enough for a fast rerun
-OUTPUT_GRID = 241
 STUCK_TOLERANCE = 1e-4  # relative gap above which a run is called stuck
 
 
@@ -100,18 +99,13 @@ def descent_from(model_key: str, points, lam, step, steps, coords) -> L.DescentP
     """GD for a landscape model (alpha = 1) from given landscape coordinates, shape (R, dims)."""
     model, x, y = _design(model_key, points)
     W0 = model.weights(np.asarray(coords, dtype=np.float64).reshape(-1, model.landscape_dims))
-    return L.gradient_descent(
-        model.design(x),
-        y,
-        W0,
-        None,
-        lam=lam,
-        step=step,
-        steps=steps,
-        train_alpha=False,
-        record_every=record_every(steps),
-        gradient="closed_form",
-    )
+    return _descent(model, x, y, W0, None, lam, step, steps)
+
+
+def _descent(model, x, y, W0, alpha0, lam, step, steps) -> L.DescentPath:
+    """GD as the explorer runs it: closed-form gradient, about 150 records, the model's second layer."""
+    kw = dict(lam=lam, step=step, steps=steps, train_alpha=model.train_alpha, record_every=record_every(steps))
+    return L.gradient_descent(model.design(x), y, W0, alpha0, gradient="closed_form", **kw)
 
 
 def random_starts(model_key: str, box, count: int, seed: int) -> np.ndarray:
@@ -126,18 +120,7 @@ def descent_init(model_key: str, points, lam, step, steps, count, seed, neurons,
     """GD for the m-neuron model from ``count`` Gaussian initialisations (alpha trained)."""
     model, x, y = _design(model_key, points)
     W0, alpha0 = L.initial_weights(count, neurons, 2 if model.bias else 1, scale=init_scale, seed=seed)
-    return L.gradient_descent(
-        model.design(x),
-        y,
-        W0,
-        alpha0,
-        lam=lam,
-        step=step,
-        steps=steps,
-        train_alpha=model.train_alpha,
-        record_every=record_every(steps),
-        gradient="closed_form",
-    )
+    return _descent(model, x, y, W0, alpha0, lam, step, steps)
 
 
 def record_every(steps: int) -> int:
@@ -158,17 +141,9 @@ def convex_optimum(points, lam, bias: bool = True) -> S.ConvexSolution:
     return S.solve_with_fallback(X, y, lam)
 
 
-def output_axis(points, pad: float = 0.25) -> np.ndarray:
-    x, _ = data_arrays(points)
-    lo, hi = float(x.min()), float(x.max())
-    span = max(hi - lo, 1.0)
-    return np.linspace(lo - pad * span, hi + pad * span, OUTPUT_GRID)
-
-
 def outputs(model_key: str, W, alpha, grid) -> np.ndarray:
     """Network outputs on a grid of inputs for a batch of networks: W (B, m, d), alpha (B, m) -> (B, G)."""
-    Xg = MODELS[model_key].design(grid)
-    return np.einsum("bm,bmg->bg", alpha, np.maximum(W @ Xg.T, 0.0))
+    return L.outputs(W, alpha, MODELS[model_key].design(grid))
 
 
 PLATEAU_DROP = 1e-2  # relative fall of the loss over the second half of a run below which it has stalled

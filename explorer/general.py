@@ -16,9 +16,6 @@ import landscape as L
 import solvers as S
 from solvers import SolverError
 
-OUTPUT_GRID_1D = 241
-
-
 # --- data -------------------------------------------------------------------------------------------
 
 
@@ -124,17 +121,3 @@ def certified_gap(W, alpha, X, y, lam) -> float | None:
 
 
 # --- drawing material -------------------------------------------------------------------------------
-
-
-def axis_1d(inputs: np.ndarray, pad: float = 0.25, count: int = OUTPUT_GRID_1D) -> np.ndarray:
-    x = inputs[:, 0]
-    lo, hi = float(x.min()), float(x.max())
-    span = max(hi - lo, 1.0)
-    return np.linspace(lo - pad * span, hi + pad * span, count)
-
-
-def box_2d(inputs: np.ndarray, pad: float = 0.25) -> tuple[tuple[float, float], tuple[float, float]]:
-    lo, hi = inputs.min(axis=0), inputs.max(axis=0)
-    span = np.maximum(hi - lo, 1.0)
-    lo, hi = lo - pad * span, hi + pad * span
-    return (float(lo[0]), float(hi[0])), (float(lo[1]), float(hi[1]))

@@ -6,16 +6,20 @@ forgotten here fails loudly (AttributeError) instead of serving a stale result.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from typing import Any
+from dataclasses import dataclass, fields, replace
+from typing import Any, Self
 
 
-def _copy(cls, state: Any):
-    return cls(**{f.name: getattr(state, f.name) for f in fields(cls)})
+class _Key:
+    """A key copies its fields, by name, from the State."""
+
+    @classmethod
+    def of(cls, state: Any) -> Self:
+        return cls(**{f.name: getattr(state, f.name) for f in fields(cls)})  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
-class TrainingKey:
+class TrainingKey(_Key):
     """The explorer's GD runs, optimum and figures: model, data, start and training settings."""
 
     model: str
@@ -29,13 +33,15 @@ class TrainingKey:
     neurons: int
     init_scale: float
 
-    @classmethod
-    def of(cls, state: Any) -> TrainingKey:
-        return _copy(cls, state)
+
+def _chosen_data(key: Any) -> Any:
+    """Keep only the data of the chosen input dimension: the other cannot change the result, so it must
+    not split the cache."""
+    return replace(key, points=key.points if key.dims == 1 else (), points2d=key.points2d if key.dims == 2 else ())
 
 
 @dataclass(frozen=True)
-class OptimumKey:
+class OptimumKey(_Key):
     """The convex optimum of the m-neuron views: the data and lambda only."""
 
     dims: int
@@ -44,20 +50,14 @@ class OptimumKey:
     lam: float
 
     @classmethod
-    def of(cls, state: Any) -> OptimumKey:
-        return cls(
-            state.dims, state.points if state.dims == 1 else (), state.points2d if state.dims == 2 else (), state.lam
-        )
+    def of(cls, state: Any) -> Self:
+        return _chosen_data(super().of(state))
 
 
 @dataclass(frozen=True)
-class GeneralKey:
-    """One GD run of the m-neuron and timing views against the optimum of :class:`OptimumKey`."""
+class GeneralKey(OptimumKey):
+    """One GD run of the m-neuron and timing views against the optimum of its data and lambda."""
 
-    dims: int
-    points: tuple
-    points2d: tuple
-    lam: float
     step: float
     steps: int
     seed: int
@@ -65,17 +65,13 @@ class GeneralKey:
     init_scale: float
     train_alpha: bool
 
-    @classmethod
-    def of(cls, state: Any) -> GeneralKey:
-        return cls(**{**_copy(cls, state).__dict__, **OptimumKey.of(state).__dict__})
-
     @property
     def optimum(self) -> OptimumKey:
         return OptimumKey(self.dims, self.points, self.points2d, self.lam)
 
 
 @dataclass(frozen=True)
-class DynamicsKey:
+class DynamicsKey(_Key):
     """The small and large starts of the initialisation view (1-D data)."""
 
     points: tuple
@@ -86,10 +82,6 @@ class DynamicsKey:
     seed: int
     small_scale: float
     large_scale: float
-
-    @classmethod
-    def of(cls, state: Any) -> DynamicsKey:
-        return _copy(cls, state)
 
     @property
     def optimum(self) -> OptimumKey:

@@ -24,11 +24,21 @@ def strong(W: np.ndarray, alpha: np.ndarray, share: float = STRONG_SHARE) -> np.
     return s >= share * top if top > 0 else np.zeros(len(s), dtype=bool)
 
 
-def outputs(W: np.ndarray, alpha: np.ndarray, inputs: np.ndarray) -> np.ndarray:
-    """Network output at inputs (G, dims) with bias: (G,)."""
-    if len(W) == 0:
-        return np.zeros(len(inputs))
-    return np.maximum(with_bias(inputs) @ W.T, 0.0) @ alpha
+def outputs(W: np.ndarray, alpha: np.ndarray, X: np.ndarray) -> np.ndarray:
+    """Outputs of a network, or of a batch, at the rows of a design matrix.
+
+    Parameters
+    ----------
+    W : ndarray, shape (..., m, d)
+    alpha : ndarray, shape (..., m)
+    X : ndarray, shape (G, d)
+        Inputs with their bias column if the network has one (:func:`landscape.with_bias`).
+
+    Returns
+    -------
+    ndarray, shape (..., G)
+    """
+    return np.einsum("...m,...mg->...g", alpha, np.maximum(W @ X.T, 0.0))
 
 
 def surface_2d(W, alpha, box, count: int = OUTPUT_GRID_2D):
@@ -37,7 +47,7 @@ def surface_2d(W, alpha, box, count: int = OUTPUT_GRID_2D):
     g1 = np.linspace(lo1, hi1, count)
     g2 = np.linspace(lo2, hi2, count)
     A, B = np.meshgrid(g1, g2)
-    F = outputs(W, alpha, np.column_stack([A.ravel(), B.ravel()])).reshape(A.shape)
+    F = outputs(W, alpha, with_bias(np.column_stack([A.ravel(), B.ravel()]))).reshape(A.shape)
     return g1, g2, F
 
 

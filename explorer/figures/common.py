@@ -78,6 +78,24 @@ def build(data: list[dict], layout: dict, frames: list[dict] | None = None, *, t
     return PlainFigure(spec)
 
 
+def data_points(x, y, **extra) -> dict:
+    """The data as a scatter trace (black dots with a white rim), the same in every figure."""
+    return dict(
+        x=x,
+        y=y,
+        mode="markers",
+        name="data",
+        marker=dict(size=11, color=palette.BLACK, line=dict(color="white", width=1.5)),
+        hovertemplate="x=%{x:.3f}<br>y=%{y:.3f}<extra>data</extra>",
+        **extra,
+    )
+
+
+def legend_group(label: str, first: bool) -> dict:
+    """Traces of one legend entry: named once, shown once, toggled together, no hover."""
+    return dict(name=label, showlegend=first, legendgroup=label, hoverinfo="skip")
+
+
 def outcome_colours(final_loss: np.ndarray, optimum: float, decimals: int = 4) -> tuple[np.ndarray, list[str]]:
     """Colour runs by the valley they end in: the global optimum green, others by increasing loss."""
     rounded = np.round(np.asarray(final_loss, dtype=float), decimals)

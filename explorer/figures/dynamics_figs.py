@@ -7,8 +7,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .. import palette
-from .common import style
-from .general_figs import add_optimum, decimate
+from .common import data_points, style
+from .general_figs import add_optimum, loss_trace
 
 
 def _kink_frame(W, alpha, grid):
@@ -65,18 +65,7 @@ def animation_figure(x, y, grid, W, alpha, steps, frames, *, f_opt=None, y_range
             row=1,
             col=1,
         )
-    fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=y,
-            mode="markers",
-            name="data",
-            marker=dict(size=11, color=palette.BLACK, line=dict(color="white", width=1.5)),
-            hovertemplate="x=%{x:.3f}<br>y=%{y:.3f}<extra>data</extra>",
-        ),
-        row=1,
-        col=1,
-    )
+    fig.add_trace(go.Scatter(data_points(x, y)), row=1, col=1)
     curve_index = len(fig.data)
     fig.add_trace(
         go.Scatter(
@@ -234,18 +223,7 @@ def losses_figure(curves, *, optimum=None, title=None, height=320):
     """Loss against step for both starts on a log scale (``curves`` as in :func:`patterns_figure`)."""
     fig = go.Figure()
     for c in curves:
-        loss = np.asarray(c["loss"], dtype=np.float64)
-        idx = decimate(len(loss))
-        fig.add_trace(
-            go.Scatter(
-                x=idx,
-                y=loss[idx],
-                mode="lines",
-                name=c["name"],
-                line=dict(color=c["colour"], width=2.5),
-                hovertemplate="step %{x}<br>loss %{y:.6g}<extra>" + c["name"] + "</extra>",
-            )
-        )
+        fig.add_trace(loss_trace(c))
     losses = np.concatenate([np.asarray(c["loss"], dtype=np.float64) for c in curves])
     use_log = add_optimum(fig, losses, optimum, bool(np.all(losses > 0)))
     fig.update_yaxes(title="loss (1)", type="log" if use_log else "linear")

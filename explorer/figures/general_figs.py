@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .. import palette
-from .common import fmt, style
+from .common import data_points, fmt, style
 
 # Negative outputs blue, positive orange, as the click pad colours the labels.
 DIVERGING = [[0.0, palette.BLUE], [0.5, "#f7f7f7"], [1.0, palette.ORANGE]]
@@ -32,37 +32,15 @@ def output_1d_figure(x, y, grid, f_gd, f_opt, *, kinks_gd, strong_gd, kinks_opt,
         Activation points of the optimal neurons.
     """
     fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=_r(grid),
-            y=_r(f_gd),
-            mode="lines",
-            name="gradient descent",
-            line=dict(color=palette.BLACK, width=3),
-            hovertemplate="x=%{x:.3f}<br>f(x)=%{y:.4f}<extra>GD</extra>",
-        )
-    )
+    outputs = [(f_gd, "gradient descent", "GD", dict(color=palette.BLACK, width=3))]
     if f_opt is not None:
-        fig.add_trace(
-            go.Scatter(
-                x=_r(grid),
-                y=_r(f_opt),
-                mode="lines",
-                name="global optimum (convex)",
-                line=dict(color=palette.VERMILLION, width=3, dash="dash"),
-                hovertemplate="x=%{x:.3f}<br>f(x)=%{y:.4f}<extra>optimum</extra>",
-            )
+        outputs.append(
+            (f_opt, "global optimum (convex)", "optimum", dict(color=palette.VERMILLION, width=3, dash="dash"))
         )
-    fig.add_trace(
-        go.Scatter(
-            x=x,
-            y=y,
-            mode="markers",
-            name="data",
-            marker=dict(size=11, color=palette.BLACK, line=dict(color="white", width=1.5)),
-            hovertemplate="x=%{x:.3f}<br>y=%{y:.3f}<extra>data</extra>",
-        )
-    )
+    for f, name, short, line in outputs:
+        hover = "x=%{x:.3f}<br>f(x)=%{y:.4f}<extra>" + short + "</extra>"
+        fig.add_trace(go.Scatter(x=_r(grid), y=_r(f), mode="lines", name=name, line=line, hovertemplate=hover))
+    fig.add_trace(go.Scatter(data_points(x, y)))
     lo = min(float(np.min(y)), float(np.nanmin(f_gd)), 0.0)
     hi = max(float(np.max(y)), float(np.nanmax(f_gd)), 0.0)
     if f_opt is not None:
@@ -196,24 +174,19 @@ def optimum_line(fig, optimum: float, log: bool, label: str = "global optimum (c
     )
 
 
+def at_points(inputs, **kw) -> go.Scatter:
+    """A trace drawn at the 2-D inputs that stays out of the legend and the hover."""
+    return go.Scatter(x=inputs[:, 0], y=inputs[:, 1], showlegend=False, hoverinfo="skip", **kw)
+
+
 def add_labelled_points(fig, inputs, y, *, showlegend=True, size=12, **where) -> None:
     """2-D data coloured by label (blue negative, orange positive, saturated at the largest |y|).
 
     Each point is a coloured disc in a white ring in a black ring, readable on any background.
     """
     top = max(float(np.max(np.abs(y))), 1e-9) if len(y) else 1.0
-    fig.add_trace(
-        go.Scatter(
-            x=inputs[:, 0],
-            y=inputs[:, 1],
-            mode="markers",
-            showlegend=False,
-            hoverinfo="skip",
-            legendgroup="data",
-            marker=dict(size=size + 5, color=palette.BLACK),
-        ),
-        **where,
-    )
+    ring = dict(size=size + 5, color=palette.BLACK)
+    fig.add_trace(at_points(inputs, mode="markers", legendgroup="data", marker=ring), **where)
     fig.add_trace(
         go.Scatter(
             x=inputs[:, 0],
@@ -261,6 +234,20 @@ def add_optimum(fig, losses, optimum, positive: bool) -> bool:
     return use_log
 
 
+def loss_trace(curve: dict) -> go.Scatter:
+    """Loss against GD step for ``curve = {"loss", "name", "colour"[, "width"]}``, thinned to about 1500 points."""
+    loss = np.asarray(curve["loss"], dtype=np.float64)
+    idx = decimate(len(loss))
+    return go.Scatter(
+        x=idx,
+        y=loss[idx],
+        mode="lines",
+        name=curve["name"],
+        line=dict(color=curve["colour"], width=curve.get("width", 2.5)),
+        hovertemplate="step %{x}<br>loss %{y:.6g}<extra>" + curve["name"] + "</extra>",
+    )
+
+
 def decimate(count: int, keep: int = 1500) -> np.ndarray:
     """Indices 0..count-1 thinned to about ``keep``: every early step, then evenly spaced ones."""
     if count <= keep:
@@ -283,19 +270,9 @@ def loss_steps_figure(curves, *, optimum=None, marks=(), title=None, height=340)
     fig = go.Figure()
     positive = True
     for c in curves:
-        loss = np.asarray(c["loss"], dtype=np.float64)
-        idx = decimate(len(loss))
-        positive &= bool(np.all(loss[idx] > 0))
-        fig.add_trace(
-            go.Scatter(
-                x=idx,
-                y=loss[idx],
-                mode="lines",
-                name=c["name"],
-                line=dict(color=c["colour"], width=c.get("width", 2.5)),
-                hovertemplate="step %{x}<br>loss %{y:.6g}<extra>" + c["name"] + "</extra>",
-            )
-        )
+        trace = loss_trace(c)
+        positive &= bool(np.all(np.asarray(trace.y) > 0))
+        fig.add_trace(trace)
     all_loss = np.concatenate([np.asarray(c["loss"], dtype=np.float64) for c in curves])
     use_log = add_optimum(fig, all_loss, optimum, positive)
     for step, text in marks:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import palette
-from .common import build, fmt, run_names
+from .common import build, fmt, legend_group, run_names
 
 PICKER = "start picker"  # name of the invisible trace that turns clicks into GD starts
 MAX_FRAMES = 60
@@ -24,18 +24,13 @@ def _stepped_scale(colours: list[str]) -> list:
 
 def _region_trace(a, b, index, labels) -> dict:
     colours = [palette.REGIONS[i % len(palette.REGIONS)] for i in range(len(labels))]
-    return dict(
-        type="heatmap",
-        x=a,
-        y=b,
-        z=index,
-        zmin=-0.5,
-        zmax=len(labels) - 0.5,
-        colorscale=_stepped_scale(colours),
-        showscale=False,
-        hoverinfo="skip",
-        name="activation regions",
-    )
+    return _categories(a, b, index, colours, hoverinfo="skip", name="activation regions")
+
+
+def _categories(x, y, index, colours, **extra) -> dict:
+    """A heatmap of category indices 0 … k-1, each cell in the flat colour of its category."""
+    z = dict(z=index, zmin=-0.5, zmax=len(colours) - 0.5)
+    return dict(type="heatmap", x=x, y=y, **z, colorscale=_stepped_scale(colours), showscale=False, **extra)
 
 
 def _region_labels(a, b, index, labels) -> list[dict]:
@@ -61,6 +56,25 @@ def _region_labels(a, b, index, labels) -> list[dict]:
 def frame_indices(T: int) -> np.ndarray:
     """Which of T recorded iterates become animation frames (at most MAX_FRAMES, first and last kept)."""
     return np.unique(np.linspace(0, T - 1, min(T, MAX_FRAMES)).round().astype(int))
+
+
+def _run_paths(run_colours, losses, x, y, z=None, *, widths, marker_sizes=None, mode) -> list[dict]:
+    """One line per run through ``x[:, r], y[:, r]`` (and ``z``), coloured and grouped by the valley it ends in.
+
+    The user's run (r = 0) is drawn with the first of ``widths`` (and ``marker_sizes``), the others with
+    the second.
+    """
+    traces = []
+    for r, (label, first) in enumerate(run_names(run_colours, losses[-1])):
+        k = 0 if r == 0 else 1
+        trace = dict(type="scatter" if z is None else "scatter3d", x=x[:, r], y=y[:, r], mode=mode)
+        if z is not None:
+            trace["z"] = z[:, r]
+        trace["line"] = dict(color=run_colours[r], width=widths[k])
+        if marker_sizes is not None:
+            trace["marker"] = dict(size=marker_sizes[k])
+        traces.append(dict(trace, **legend_group(label, first)))
+    return traces
 
 
 def _run_colours(colours) -> list[str]:
@@ -128,20 +142,7 @@ def contour_figure(
     )
     T, R, _ = coords.shape
     run_colours = _run_colours(colours)
-    for r, (label, first) in enumerate(run_names(run_colours, losses[-1])):
-        data.append(
-            dict(
-                type="scatter",
-                x=coords[:, r, 0],
-                y=coords[:, r, 1],
-                mode="lines",
-                line=dict(color=run_colours[r], width=3 if r == 0 else 1.6),
-                name=label,
-                legendgroup=label,
-                showlegend=first,
-                hoverinfo="skip",
-            )
-        )
+    data += _run_paths(run_colours, losses, coords[..., 0], coords[..., 1], widths=(3, 1.6), mode="lines")
     data.append(
         dict(
             type="scatter",
@@ -311,16 +312,12 @@ def _basin_traces(bz, ba, bb, legend) -> list[dict]:
     values = np.asarray([v for v, _ in legend])
     idx = np.abs(bz[..., None] - values[None, None, :]).argmin(-1)
     traces = [
-        dict(
-            type="heatmap",
-            x=ba,
-            y=bb,
-            z=idx,
-            zmin=-0.5,
-            zmax=len(values) - 0.5,
-            colorscale=_stepped_scale([c for _, c in legend]),
+        _categories(
+            ba,
+            bb,
+            idx,
+            [c for _, c in legend],
             opacity=0.45,
-            showscale=False,
             name="basins of attraction",
             customdata=bz,
             hovertemplate="GD from here ends at loss %{customdata:.4f}<extra></extra>",
@@ -383,21 +380,8 @@ def surface_figure(
     ]
     lift = 0.01 * max(cap, 1e-9)
     run_colours = _run_colours(colours)
-    for r, (label, first) in enumerate(run_names(run_colours, losses[-1])):
-        data.append(
-            dict(
-                type="scatter3d",
-                x=coords[:, r, 0],
-                y=coords[:, r, 1],
-                z=np.minimum(losses[:, r], cap) + lift,
-                mode="lines",
-                line=dict(color=run_colours[r], width=7 if r == 0 else 4),
-                name=label,
-                showlegend=first,
-                legendgroup=label,
-                hoverinfo="skip",
-            )
-        )
+    z = np.minimum(losses, cap) + lift
+    data += _run_paths(run_colours, losses, coords[..., 0], coords[..., 1], z, widths=(7, 4), mode="lines")
     data.append(
         dict(
             type="scatter3d",
@@ -502,21 +486,9 @@ def curve_figure(
         )
     ]
     run_colours = _run_colours(colours)
-    for r, (label, first) in enumerate(run_names(run_colours, losses[-1])):
-        data.append(
-            dict(
-                type="scatter",
-                x=coords[:, r, 0],
-                y=losses[:, r],
-                mode="lines+markers",
-                line=dict(color=run_colours[r], width=2 if r == 0 else 1),
-                marker=dict(size=5 if r == 0 else 3),
-                name=label,
-                showlegend=first,
-                legendgroup=label,
-                hoverinfo="skip",
-            )
-        )
+    data += _run_paths(
+        run_colours, losses, coords[..., 0], losses, widths=(2, 1), marker_sizes=(5, 3), mode="lines+markers"
+    )
     data.append(
         dict(
             type="scatter",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import palette
-from .common import build, fmt, run_names
+from .common import build, data_points, fmt, run_names
 
 
 def output_figure(x, y, grid, curves, *, neurons=None, title=None, height=420):
@@ -42,17 +42,7 @@ def output_figure(x, y, grid, curves, *, neurons=None, title=None, height=420):
         shown_groups.add(group)
     if neurons is not None:
         _neurons(data, shapes, x, grid, neurons)
-    data.append(
-        dict(
-            type="scatter",
-            x=x,
-            y=y,
-            mode="markers",
-            name="data",
-            marker=dict(size=11, color=palette.BLACK, line=dict(color="white", width=1.5)),
-            hovertemplate="x=%{x:.3f}<br>y=%{y:.3f}<extra>data</extra>",
-        )
-    )
+    data.append(data_points(x, y, type="scatter"))
     lo = min(float(np.min(y)), 0.0)
     hi = max(float(np.max(y)), 0.0)
     pad = 0.35 * max(hi - lo, 1.0)

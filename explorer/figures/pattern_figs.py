@@ -10,7 +10,7 @@ from landscape.neurons import clip_line
 
 from .. import palette
 from .common import style
-from .general_figs import add_labelled_points
+from .general_figs import add_labelled_points, at_points
 
 SELECTED = palette.VERMILLION
 
@@ -162,17 +162,8 @@ def neuron_plane_figure(inputs, y, neuron, pattern, box, *, title=None, height=4
             )
         )
     add_labelled_points(fig, inputs, y, size=13)
-    fig.add_trace(
-        go.Scatter(
-            x=inputs[:, 0],
-            y=inputs[:, 1],
-            mode="text",
-            showlegend=False,
-            hoverinfo="skip",
-            text=[f"x{_sub(j + 1)}" for j in range(len(inputs))],
-            textposition="top right",
-        )
-    )
+    names = [f"x{_sub(j + 1)}" for j in range(len(inputs))]
+    fig.add_trace(at_points(inputs, mode="text", text=names, textposition="top right"))
     on = np.asarray(pattern, dtype=bool)
     if on.any():
         fig.add_trace(

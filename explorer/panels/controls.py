@@ -7,8 +7,9 @@ import streamlit as st
 from .. import session
 from ..models import MODELS
 from ..presets import PRESETS
-from ..state import CAMERAS, IMAGE_FORMATS, State, bounds, from_preset
+from ..state import CAMERAS, IMAGE_FORMATS, State, from_preset
 from ..views import VIEWS, view_of
+from .view_controls import SCALE_HELP, descent_settings, number
 
 
 def view_picker() -> None:
@@ -52,33 +53,12 @@ def explorer_sidebar(state: State) -> None:
     """Settings of the two-neuron explorer (call inside ``st.sidebar``)."""
     w = session.WIDGETS
     st.selectbox("Network", list(MODELS), key=w["model"], format_func=lambda k: MODELS[k].label)
-    st.subheader("Gradient descent")
-    st.number_input(
-        "λ (weight decay)",
-        **bounds("lam"),
-        key=w["lam"],
-        format="%.4g",
-        step=0.001,
-        help="Objective (1) uses λ/2 Σ(‖wᵢ‖² + αᵢ²); problem (2) uses λ Σ‖uᵢ‖.",
-    )
-    st.number_input("Step size γ", **bounds("step"), key=w["step"], format="%.4g", step=0.01)
-    st.number_input("Steps", **bounds("steps"), key=w["steps"], step=100)
-    st.number_input(
-        "Random starts",
-        **bounds("starts"),
-        key=w["starts"],
-        help="Extra GD runs from random points, drawn from the seed below.",
-    )
-    st.number_input("Seed", **bounds("seed"), key=w["seed"])
+    descent_settings()
+    number("starts", "Random starts", help="Extra GD runs from random points, drawn from the seed below.")
+    number("seed", "Seed")
     if not MODELS[state.model].fixed_neurons:
-        st.number_input("Neurons m", **bounds("neurons"), key=w["neurons"])
-        st.number_input(
-            "Initialisation scale",
-            **bounds("init_scale"),
-            key=w["init_scale"],
-            format="%.3g",
-            help="Standard deviation of the initial weights of both layers.",
-        )
+        number("neurons", "Neurons m")
+        number("init_scale", "Initialisation scale", format="%.3g", help=SCALE_HELP)
     if MODELS[state.model].landscape_dims == 2:
         st.subheader("Landscape view")
         st.selectbox("3-D camera", list(CAMERAS), key=w["camera"], format_func=str.capitalize)

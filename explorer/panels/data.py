@@ -73,36 +73,37 @@ def data_panel(state: State, curves=None) -> State:
     )
     left, right = st.columns([3, 2])
     with left:
-        x_range, y_range = pad_ranges(state.points)
-        edit = click_pad(
-            [list(p) for p in state.points],
-            x_range=x_range,
-            y_range=y_range,
-            key="data_pad",
-            mode="xy",
-            height=330,
-            curves=curves,
-            title=None,
-        )
+        ranges = dict(zip(("x_range", "y_range"), pad_ranges(state.points)))
+        rows = [list(p) for p in state.points]
+        edit = click_pad(rows, **ranges, key="data_pad", mode="xy", height=330, curves=curves, title=None)
     if edit is not None:
         state = apply_points(state, edit)
     with right:
-        frame = pd.DataFrame(list(state.points), columns=["x", "y"], dtype=float)
-        edited = st.data_editor(
-            frame,
-            num_rows="dynamic",
-            key=f"data_table_{hash(state.points)}",
-            width="stretch",
-            height=290,
-            column_config={
-                "x": st.column_config.NumberColumn("x (input)", format="%.4g"),
-                "y": st.column_config.NumberColumn("y (label)", format="%.4g"),
-            },
+        columns = {"x": "x (input)", "y": "y (label)"}
+        state = points_table(
+            state, "points", columns, height=290, clear_key="clear_points", clear_help="Start from an empty canvas."
         )
-        state = apply_points(state, edited[["x", "y"]].to_numpy(dtype=float, na_value=np.nan).tolist())
-        if st.button("Clear all points", key="clear_points", help="Start from an empty canvas."):
-            state = session.update(points=())
-            st.rerun()
+    return state
+
+
+def points_table(
+    state: State, field: str, columns: dict[str, str], *, height: int, clear_key: str, clear_help: str | None = None
+) -> State:
+    """The points of ``field`` as an editable table (columns: name -> heading) and a button that clears them."""
+    points = getattr(state, field)
+    table = "data_table" if field == "points" else "plane_table"
+    edited = st.data_editor(
+        pd.DataFrame(list(points), columns=list(columns), dtype=float),
+        num_rows="dynamic",
+        key=f"{table}_{hash(points)}",  # a new table when the points change elsewhere (pad, preset)
+        width="stretch",
+        height=height,
+        column_config={c: st.column_config.NumberColumn(heading, format="%.4g") for c, heading in columns.items()},
+    )
+    state = apply_points(state, edited[list(columns)].to_numpy(dtype=float, na_value=np.nan).tolist(), field)
+    if st.button("Clear all points", key=clear_key, help=clear_help):
+        state = session.update(**{field: ()})
+        st.rerun()
     return state
 
 

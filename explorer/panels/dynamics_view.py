@@ -10,11 +10,11 @@ import streamlit as st
 import landscape as L
 
 from .. import dynamics as D
-from .. import general as G
 from .. import palette, session
 from ..cache import cached
 from ..figures.common import fmt
 from ..figures.dynamics_figs import animation_figure, losses_figure, patterns_figure
+from ..figures.ranges import axis_1d
 from ..keys import DynamicsKey
 from ..state import State, from_preset
 from . import general_runs as R
@@ -68,7 +68,7 @@ def dynamics_view(state: State) -> None:
     curves = [
         dict(
             x=grid.tolist(),
-            y=L.outputs(reg.run.final_W[0], reg.run.final_alpha[0], grid[:, None]).tolist(),
+            y=L.outputs(reg.run.final_W[0], reg.run.final_alpha[0], L.with_bias(grid)).tolist(),
             color=colour,
             name=f"{reg.name} start",
             dash=reg.name == "large",
@@ -123,7 +123,7 @@ def dynamics_view(state: State) -> None:
 
 def dyn_axis(inputs):
     """Wider than the data: a small start gathers its kinks just outside them."""
-    return G.axis_1d(inputs, pad=0.5)
+    return axis_1d(inputs, pad=0.5)
 
 
 @cached(size=16)
@@ -156,11 +156,11 @@ def animation(key: DynamicsKey, name: str):
     r = reg.run
     grid = dyn_axis(res["inputs"])
     opt = res["opt"]
-    f_opt = L.outputs(opt.W, opt.alpha, grid[:, None]) if opt.ok else None
+    f_opt = L.outputs(opt.W, opt.alpha, L.with_bias(grid)) if opt.ok else None
     frames = D.frame_indices(r.steps)
     y = res["y"]
     lo, hi = min(float(y.min()), 0.0), max(float(y.max()), 0.0)
-    f_end = L.outputs(r.final_W[0], r.final_alpha[0], grid[:, None])
+    f_end = L.outputs(r.final_W[0], r.final_alpha[0], L.with_bias(grid))
     lo, hi = min(lo, float(np.percentile(f_end, 2))), max(hi, float(np.percentile(f_end, 98)))
     pad = 0.25 * max(hi - lo, 0.5)
     return animation_figure(

@@ -7,11 +7,11 @@ import streamlit as st
 
 import landscape as L
 
-from .. import general as G
 from .. import palette
 from ..cache import cached
 from ..figures.common import fmt, neurons
 from ..figures.general_figs import loss_steps_figure, output_1d_figure, output_2d_figure, path_figure, slice_figure
+from ..figures.ranges import axis_1d, box_2d
 from ..keys import GeneralKey
 from ..state import State
 from . import general_runs as R
@@ -77,17 +77,20 @@ def general_view(state: State) -> None:
 
 
 def _pad_curves(key: State, res: dict) -> list[dict]:
-    grid = G.axis_1d(res["inputs"])
+    grid = axis_1d(res["inputs"])
     curves = [
         dict(
-            x=grid.tolist(), y=L.outputs(res["W"], res["alpha"], grid[:, None]).tolist(), color=palette.BLACK, name="GD"
+            x=grid.tolist(),
+            y=L.outputs(res["W"], res["alpha"], L.with_bias(grid)).tolist(),
+            color=palette.BLACK,
+            name="GD",
         )
     ]
     if res["opt"].ok:
         curves.append(
             dict(
                 x=grid.tolist(),
-                y=L.outputs(res["opt"].W, res["opt"].alpha, grid[:, None]).tolist(),
+                y=L.outputs(res["opt"].W, res["opt"].alpha, L.with_bias(grid)).tolist(),
                 color=palette.VERMILLION,
                 name="optimum",
                 dash=True,
@@ -181,13 +184,13 @@ def output_figure(key: GeneralKey):
     W, a = res["W"], res["alpha"]
     inputs, y = res["inputs"], res["y"]
     if key.dims == 1:
-        grid = G.axis_1d(inputs)
-        f_opt = L.outputs(opt.W, opt.alpha, grid[:, None]) if opt.ok else None
+        grid = axis_1d(inputs)
+        f_opt = L.outputs(opt.W, opt.alpha, L.with_bias(grid)) if opt.ok else None
         return output_1d_figure(
             inputs[:, 0],
             y,
             grid,
-            L.outputs(W, a, grid[:, None]),
+            L.outputs(W, a, L.with_bias(grid)),
             f_opt,
             kinks_gd=L.kinks(W),
             strong_gd=L.strong(W, a),
@@ -195,7 +198,7 @@ def output_figure(key: GeneralKey):
             title=f"Output of GD ({neurons(key.neurons)}) and of the global optimum "
             f"({neurons(opt.neurons) if opt.ok else '–'}); ticks below: each neuron's kink −b/w",
         )
-    box = G.box_2d(inputs)
+    box = box_2d(inputs)
     surfaces, lines = [], []
     g1, g2, F = L.surface_2d(W, a, box)
     surfaces.append((f"gradient descent ({neurons(key.neurons)})", g1, g2, F))

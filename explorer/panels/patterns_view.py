@@ -7,10 +7,10 @@ import streamlit as st
 
 from solvers import plane_regions as PP
 
-from .. import general as G
 from .. import session
 from ..cache import cached, memo
 from ..figures.pattern_figs import count_figure, hemisphere_figure, neuron_plane_figure
+from ..figures.ranges import box_2d
 from ..state import State
 from . import general_runs as R
 from . import show
@@ -140,7 +140,7 @@ def plane_plot(points, selected: int):
         arr[:, 2],
         reg.neurons[selected],
         reg.patterns[selected],
-        G.box_2d(arr[:, :2]),
+        box_2d(arr[:, :2]),
         title=f"Region {selected}: its neuron's line in the input plane",
     )
 

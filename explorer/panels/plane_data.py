@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 import landscape as L
@@ -11,7 +10,7 @@ import landscape as L
 from .. import session
 from ..click_pad import click_pad
 from ..state import MAX_ABS, State
-from .data import apply_points, data_panel
+from .data import apply_points, data_panel, points_table
 
 RANDOM_POINTS = 20
 
@@ -71,38 +70,14 @@ def plane_panel(state: State) -> State:
             key=session.WIDGETS["new_label"],
         )
     with left:
-        x_range, y_range = plane_ranges(state.points2d)
-        edit = click_pad(
-            [list(p) for p in state.points2d],
-            x_range=x_range,
-            y_range=y_range,
-            key="plane_pad",
-            mode="plane",
-            height=380,
-            new_label=float(state.new_label),
-        )
+        ranges = dict(zip(("x_range", "y_range"), plane_ranges(state.points2d)))
+        rows = [list(p) for p in state.points2d]
+        edit = click_pad(rows, **ranges, key="plane_pad", mode="plane", height=380, new_label=float(state.new_label))
     if edit is not None:
         state = apply_points(state, edit, "points2d")
     with right:
-        frame = pd.DataFrame(list(state.points2d), columns=["x1", "x2", "y"], dtype=float)
-        edited = st.data_editor(
-            frame,
-            num_rows="dynamic",
-            key=f"plane_table_{hash(state.points2d)}",
-            width="stretch",
-            height=250,
-            column_config={
-                "x1": st.column_config.NumberColumn("x₁", format="%.4g"),
-                "x2": st.column_config.NumberColumn("x₂", format="%.4g"),
-                "y": st.column_config.NumberColumn("y (label)", format="%.4g"),
-            },
-        )
-        state = apply_points(
-            state, edited[["x1", "x2", "y"]].to_numpy(dtype=float, na_value=np.nan).tolist(), "points2d"
-        )
-        if st.button("Clear all points", key="clear_points2d"):
-            state = session.update(points2d=())
-            st.rerun()
+        columns = {"x1": "x₁", "x2": "x₂", "y": "y (label)"}
+        state = points_table(state, "points2d", columns, height=250, clear_key="clear_points2d")
     if state.points2d:
         _degeneracy_note(state.points2d)
     return state

@@ -7,6 +7,7 @@ import numpy as np
 from .. import compute, palette
 from ..cache import cached
 from ..figures.common import outcome_colours, run_names
+from ..figures.ranges import axis_1d
 from ..keys import TrainingKey
 from ..models import MODELS
 from . import computed
@@ -53,7 +54,7 @@ def _compute(state: TrainingKey) -> dict:
         out.update(optimum=sol.objective, convex=sol)
     out["path"] = path
     _, out["colours"] = outcome_colours(path.final_loss, out["optimum"])
-    out["grid"] = compute.output_axis(state.points)
+    out["grid"] = axis_1d(compute.data_arrays(state.points)[0])
     out["curves"] = _curves(state, out, path)
     return out
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 import landscape as L
 from explorer import dynamics as D
 from explorer import general as G
+from explorer.figures.ranges import axis_1d
 from explorer.presets import PRESETS
 from landscape import plane
 from solvers import plane_regions as PP
@@ -197,15 +198,15 @@ def test_small_start_ends_with_few_patterns(blog_pair):
 
 def test_large_start_kinks_move_less(blog_pair):
     inputs, _, _, small, large = blog_pair
-    grid = G.axis_1d(inputs, pad=0.5)
+    grid = axis_1d(inputs, pad=0.5)
     box = (float(grid[0]), float(grid[-1]))
     moved_small = L.dynamics.kink_movement(small.run.W[:, 0], small.run.alpha[:, 0], box)
     moved_large = L.dynamics.kink_movement(large.run.W[:, 0], large.run.alpha[:, 0], box)
     assert moved_large < 0.1 * moved_small
     assert large.capped and large.step < small.step and not large.run.diverged.any()
     # Lazy: the large start's fit is far from the straight line through the (linear) data.
-    f = L.outputs(large.run.final_W[0], large.run.final_alpha[0], grid[:, None])
-    g = L.outputs(small.run.final_W[0], small.run.final_alpha[0], grid[:, None])
+    f = L.outputs(large.run.final_W[0], large.run.final_alpha[0], L.with_bias(grid))
+    g = L.outputs(small.run.final_W[0], small.run.final_alpha[0], L.with_bias(grid))
     line = np.polyval(np.polyfit(inputs[:, 0], BLOG_Y, 1), grid)
     assert np.max(np.abs(f - line)) > 10 * np.max(np.abs(g - line))
 

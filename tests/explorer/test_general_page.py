@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 import landscape as L
 from explorer import general as G
+from explorer.figures.ranges import OUTPUT_GRID_1D
 from explorer.presets import PRESETS
 from explorer.state import State
 from tests.explorer.pagetest import chart_with, metric, open_page, texts, traces
@@ -33,7 +34,7 @@ def test_general_view_default_draws_gd_optimum_loss_and_slice():
     out = chart_with(at, "Output of GD")
     gd = traces(out, "gradient descent")[0]
     opt = traces(out, "global optimum (convex)")[0]
-    assert len(gd["x"]) == len(opt["x"]) == G.OUTPUT_GRID_1D
+    assert len(gd["x"]) == len(opt["x"]) == OUTPUT_GRID_1D
     data = traces(out, "data")[0]
     assert sorted(zip(data["x"], data["y"])) == sorted(State().points)
     kinks = sum(len(t["x"]) for t in out["data"] if str(t.get("name", "")).startswith("GD kinks"))

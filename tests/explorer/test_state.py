@@ -62,23 +62,26 @@ def test_a_tampered_value_is_ignored_with_a_message_or_taken_within_bounds(name,
         assert c.lo <= value <= c.hi and math.isfinite(value)
 
 
+# field | link value | why it is refused
+REFUSALS = """
+lam       | -1     | λ must be ≥ 0
+lam       | 101    | outside 0…100
+step      | 0      | must be > 0
+steps     | 2.5    | not a whole number
+neurons   | 5000   | outside 1…1000
+points    | 1,2;3  | should have 2 comma-separated numbers
+points2d  | 1,2,x  | not a number
+start     | 1,2,3  | expected two numbers
+new_label | 1e9    | beyond
+basins    | yes    | expected 0 or 1
+dims      | 3      | expected 1 or 2
+image     | gif    | 'gif' is not one of svg, png
+view      | nowhere| is not one of
+"""
+
+
 @pytest.mark.parametrize(
-    "name, text, reason",
-    [
-        ("lam", "-1", "λ must be ≥ 0"),
-        ("lam", "101", "outside 0…100"),
-        ("step", "0", "must be > 0"),
-        ("steps", "2.5", "not a whole number"),
-        ("neurons", "5000", "outside 1…1000"),
-        ("points", "1,2;3", "should have 2 comma-separated numbers"),
-        ("points2d", "1,2,x", "not a number"),
-        ("start", "1,2,3", "expected two numbers"),
-        ("basins", "yes", "expected 0 or 1"),
-        ("dims", "3", "expected 1 or 2"),
-        ("image", "gif", "'gif' is not one of svg, png"),
-        ("new_label", "1e9", "beyond"),
-        ("view", "nowhere", "is not one of"),
-    ],
+    "name, text, reason", [[c.strip() for c in row.split("|")] for row in REFUSALS.split("\n")[1:-1]]
 )
 def test_codecs_say_why_they_refuse(name, text, reason):
     with pytest.raises(ValueError, match=reason):
