@@ -18,7 +18,7 @@ from ..keys import TrainingKey
 from ..models import MODELS
 from ..state import State
 from . import computed, show, text
-from .results import results_for
+from .results import ExplorerResults, results_for
 
 
 def clean(values):
@@ -27,7 +27,7 @@ def clean(values):
     return np.where(np.abs(v) < 1e-10, 0.0, v) if v.ndim else (0.0 if abs(v) < 1e-10 else float(v))
 
 
-def convex_panel(state: State, res: dict) -> None:
+def convex_panel(state: State, res: ExplorerResults) -> None:
     st.subheader("4 · The convex problem behind it")
     model = MODELS[state.model]
     if model.landscape_dims:
@@ -36,7 +36,7 @@ def convex_panel(state: State, res: dict) -> None:
     _run_table(state, res)
 
 
-def _fixed_alpha(state: State, res: dict) -> None:
+def _fixed_alpha(state: State, res: ExplorerResults) -> None:
     st.markdown(text.FIXED_PATTERNS)
     if MODELS[state.model].swappable:
         st.latex(
@@ -48,7 +48,7 @@ def _fixed_alpha(state: State, res: dict) -> None:
             r"\mathcal L(u) = \big\|D X u - y\big\|_2^2 + \tfrac{\lambda}{2}\big(\|u\|^2 + 1\big),"
             r"\quad u \in \mathcal K"
         )
-    fixed = res["fixed"]
+    fixed = res.fixed
     model = MODELS[state.model]
     rows = []
     for c, choice in enumerate(fixed.choices):
@@ -90,8 +90,8 @@ def _fixed_alpha(state: State, res: dict) -> None:
             _bowl(state, res)
 
 
-def _bowl(state: State, res: dict) -> None:
-    path = res["path"]
+def _bowl(state: State, res: ExplorerResults) -> None:
+    path = res.path
     labels = [f"run {r}: loss {fmt(v)}" + (" (your start)" if r == 0 else "") for r, v in enumerate(path.final_loss)]
     r = st.selectbox("Patterns of the GD endpoint", range(len(labels)), format_func=lambda i: labels[i], key="bowl_run")
     r = min(r, len(labels) - 1)
@@ -115,12 +115,12 @@ def _bowl(state: State, res: dict) -> None:
 def bowl_for(train: TrainingKey, r: int):
     """The fixed-pattern convex loss of run r's final patterns, and its minimum over the cones."""
     res = results_for(train)
-    patterns = res["path"].patterns[-1, r]  # (m, n)
+    patterns = res.path.patterns[-1, r]  # (m, n)
     x, y = compute.data_arrays(train.points)
     model = MODELS[train.model]
     X = model.design(x)
     # The fixed-alpha optimum has already solved every choice of region patterns.
-    known = solved_choice(res["fixed"], patterns)
+    known = solved_choice(res.fixed, patterns)
     if known is None:
         U, values, _ = solve_fixed_patterns(X, y, train.lam, patterns[None])
         known = U[0], float(values[0])
@@ -138,14 +138,14 @@ def bowl_for(train: TrainingKey, r: int):
     return fig, value
 
 
-def _problem_2(state: State, res: dict) -> None:
+def _problem_2(state: State, res: ExplorerResults) -> None:
     st.markdown(text.PROBLEM_2)
     st.latex(text.OBJECTIVE_2)
     st.latex(text.CONES)
     st.latex(text.MAPPING)
     bias = MODELS[state.model].bias
     try:
-        sol = res.get("convex") or computed.convex_optimum(state.points, state.lam, bias)
+        sol = res.convex or computed.convex_optimum(state.points, state.lam, bias)
     except (ValueError, SolverError) as exc:
         st.error(f"Problem (2) could not be solved: {exc}")
         return
@@ -174,7 +174,7 @@ def _problem_2(state: State, res: dict) -> None:
         st.caption(
             f"Problem (2) is the global optimum over networks of **any width with a trained second layer α**; "
             f"the landscape above has {neurons(k)} with α = 1, so its minimum "
-            f"({fmt(res['optimum'])}) can only be higher or equal. Here (2) uses {neurons(len(alpha))}"
+            f"({fmt(res.optimum)}) can only be higher or equal. Here (2) uses {neurons(len(alpha))}"
             + (", some with negative α." if np.any(alpha < 0) else ".")
         )
     with st.expander(f"The {len(alpha)} optimal neurons mapped back from (2)"):
@@ -186,10 +186,10 @@ def _problem_2(state: State, res: dict) -> None:
         st.dataframe(pd.DataFrame(cols), width="stretch", hide_index=False)
 
 
-def _run_table(state: State, res: dict) -> None:
-    path = res["path"]
+def _run_table(state: State, res: ExplorerResults) -> None:
+    path = res.path
     halfway = path.loss[np.searchsorted(path.steps, path.steps[-1] // 2)]
-    gap, verdict = compute.verdicts(path.final_loss, res["optimum"], path.converged, halfway, path.diverged)
+    gap, verdict = compute.verdicts(path.final_loss, res.optimum, path.converged, halfway, path.diverged)
     model = MODELS[state.model]
     table = {"run": ["your start" if r == 0 else f"random {r}" for r in range(len(gap))]}
     if model.landscape_dims:
@@ -209,7 +209,7 @@ def _run_table(state: State, res: dict) -> None:
     )
     if not model.landscape_dims:
         try:
-            lower = res["convex"].lower if res["convex"].exact else float("nan")
+            lower = res.convex.lower if res.convex.exact else float("nan")
             gaps = memo(
                 "certified_gaps",
                 (TrainingKey.of(state), lower),
@@ -218,7 +218,7 @@ def _run_table(state: State, res: dict) -> None:
             table["certified gap"] = clean(gaps)
         except (ValueError, SolverError) as exc:
             st.caption(f"No certificate: {exc}")
-    st.markdown(f"**Every gradient-descent run** against the global optimum **{fmt(res['optimum'])}**")
+    st.markdown(f"**Every gradient-descent run** against the global optimum **{fmt(res.optimum)}**")
     st.dataframe(
         pd.DataFrame(table),
         hide_index=True,

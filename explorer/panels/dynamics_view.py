@@ -63,8 +63,8 @@ def dynamics_view(state: State) -> None:
         return
     key = DynamicsKey.of(state)
     res = R.dynamics(key)
-    small, large = res["small"], res["large"]
-    grid = dyn_axis(res["inputs"])
+    small, large = res.small, res.large
+    grid = dyn_axis(res.inputs)
     curves = [
         dict(
             x=grid.tolist(),
@@ -129,13 +129,13 @@ def dyn_axis(inputs):
 @cached(size=16)
 def summary(key: DynamicsKey) -> dict:
     res = R.dynamics(key)
-    grid = dyn_axis(res["inputs"])
+    grid = dyn_axis(res.inputs)
     box = (float(grid[0]), float(grid[-1]))
     out = {}
-    for reg in (res["small"], res["large"]):
+    for reg in (res.small, res.large):
         r = reg.run
         W, a = r.W[:, 0], r.alpha[:, 0]
-        counts = L.dynamics.distinct_patterns(W, a, res["X"], share=L.STRONG_SHARE)
+        counts = L.dynamics.distinct_patterns(W, a, res.X, share=L.STRONG_SHARE)
         ph = L.dynamics.phases(r.history[:, 0])
         out[reg.name] = dict(
             plateau=ph.plateau,
@@ -144,7 +144,7 @@ def summary(key: DynamicsKey) -> dict:
             patterns0=int(counts[0]),
             patterns1=int(counts[-1]),
             counts=counts,
-            all_counts=L.dynamics.distinct_patterns(W, a, res["X"]),
+            all_counts=L.dynamics.distinct_patterns(W, a, res.X),
         )
     return out
 
@@ -152,19 +152,19 @@ def summary(key: DynamicsKey) -> dict:
 @cached(size=16)
 def animation(key: DynamicsKey, name: str):
     res = R.dynamics(key)
-    reg = res[name]
+    reg = res.regime(name)
     r = reg.run
-    grid = dyn_axis(res["inputs"])
-    opt = res["opt"]
+    grid = dyn_axis(res.inputs)
+    opt = res.opt
     f_opt = L.outputs(opt.W, opt.alpha, L.with_bias(grid)) if opt.ok else None
     frames = D.frame_indices(r.steps)
-    y = res["y"]
+    y = res.y
     lo, hi = min(float(y.min()), 0.0), max(float(y.max()), 0.0)
     f_end = L.outputs(r.final_W[0], r.final_alpha[0], L.with_bias(grid))
     lo, hi = min(lo, float(np.percentile(f_end, 2))), max(hi, float(np.percentile(f_end, 98)))
     pad = 0.25 * max(hi - lo, 0.5)
     return animation_figure(
-        res["inputs"][:, 0],
+        res.inputs[:, 0],
         y,
         grid,
         r.W[:, 0],
@@ -182,7 +182,7 @@ def patterns_plot(key: DynamicsKey):
     res = R.dynamics(key)
     stats = summary(key)
     curves = []
-    for reg, colour in ((res["small"], palette.GREEN), (res["large"], palette.PURPLE)):
+    for reg, colour in ((res.small, palette.GREEN), (res.large, palette.PURPLE)):
         steps = reg.run.steps
         curves.append(
             dict(steps=steps, count=stats[reg.name]["counts"], name=f"{reg.name}: neurons that matter", colour=colour)
@@ -202,9 +202,9 @@ def patterns_plot(key: DynamicsKey):
 @cached(size=16)
 def loss_plot(key: DynamicsKey):
     res = R.dynamics(key)
-    opt = res["opt"]
+    opt = res.opt
     curves = [
-        dict(loss=res["small"].run.history[:, 0], name="small start", colour=palette.GREEN),
-        dict(loss=res["large"].run.history[:, 0], name="large start", colour=palette.PURPLE),
+        dict(loss=res.small.run.history[:, 0], name="small start", colour=palette.GREEN),
+        dict(loss=res.large.run.history[:, 0], name="large start", colour=palette.PURPLE),
     ]
     return losses_figure(curves, optimum=opt.objective if opt.ok else None, title="Loss (1) against step")

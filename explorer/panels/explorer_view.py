@@ -20,7 +20,7 @@ from ..models import MODELS
 from ..state import State
 from . import computed, convex_panel, show, text
 from .data import data_panel, output_curves, pending_edit, rerun_if_edited
-from .results import results_for
+from .results import ExplorerResults, results_for
 
 
 def explorer_view(state: State) -> None:
@@ -41,8 +41,8 @@ def explorer_view(state: State) -> None:
         _data_only(state)
         st.error(f"Cannot train on these settings: {exc}")
         return
-    rerun_if_edited(state, data_panel(state, curves=output_curves(results["grid"], results["curves"])))
-    _warn_divergence(results["path"], state)
+    rerun_if_edited(state, data_panel(state, curves=output_curves(results.grid, results.curves)))
+    _warn_divergence(results.path, state)
     if model.landscape_dims == 2:
         _landscape_2d(state, results)
     elif model.landscape_dims == 1:
@@ -70,7 +70,7 @@ def _warn_divergence(path: L.DescentPath, state: State) -> None:
         )
 
 
-def _landscape_2d(state: State, res: dict) -> None:
+def _landscape_2d(state: State, res: ExplorerResults) -> None:
     st.subheader("2 · The non-convex landscape")
     st.markdown(text.LANDSCAPE)
     st.latex(text.TWO_NEURON_LOSS if MODELS[state.model].swappable else text.BIAS_NEURON_LOSS)
@@ -79,7 +79,7 @@ def _landscape_2d(state: State, res: dict) -> None:
     left, right = st.columns(2)
     with left:
         show.figure(contour, "contour", "landscape-contour", on_select="rerun")
-        _frame_buttons(state, res["path"])
+        _frame_buttons(state, res.path)
     with right:
         show.figure(surf, "surface", "landscape-surface")
 
@@ -87,10 +87,10 @@ def _landscape_2d(state: State, res: dict) -> None:
 @cached()
 def landscape_figures(train: TrainingKey, frame: int, camera: str, basins: bool):
     res = results_for(train)
-    model = res["model"]
-    a, b, Z = computed.surface(train.model, train.points, train.lam, res["box"])
-    index, labels = computed.pattern_regions(train.model, train.points, res["box"])
-    path = res["path"]
+    model = res.model
+    a, b, Z = computed.surface(train.model, train.points, train.lam, res.box)
+    index, labels = computed.pattern_regions(train.model, train.points, res.box)
+    path = res.path
     coords = model.coordinates(path.W)
     layer = _basins(train, res) if basins and model.swappable else None
     contour = contour_figure(
@@ -101,10 +101,10 @@ def landscape_figures(train: TrainingKey, frame: int, camera: str, basins: bool)
         labels,
         coords,
         path.loss,
-        res["colours"],
+        res.colours,
         path.steps,
         names=model.param_names,
-        stars=res["stars"],
+        stars=res.stars,
         frame=frame,
         basins=layer,
         title="Contour: click to start gradient descent there",
@@ -115,10 +115,10 @@ def landscape_figures(train: TrainingKey, frame: int, camera: str, basins: bool)
         Z,
         coords,
         path.loss,
-        res["colours"],
+        res.colours,
         names=model.param_names,
-        stars=res["stars"],
-        star_loss=res["optimum"],
+        stars=res.stars,
+        star_loss=res.optimum,
         camera=camera,
         title=f"Surface L({', '.join(model.param_names)})",
     )
@@ -152,24 +152,24 @@ def _frame_buttons(state: State, path) -> None:
     cols[4].caption(f"showing step {int(path.steps[frames[at]])} of {int(path.steps[-1])}")
 
 
-def _basins(state: State, res: dict):
-    ba, bb, bz = computed.basins(state.points, state.lam, state.step, min(state.steps, 1000), res["box"])
+def _basins(state: State, res: ExplorerResults):
+    ba, bb, bz = computed.basins(state.points, state.lam, state.step, min(state.steps, 1000), res.box)
     # The valleys are the most common final losses; rare values (starts still moving) join the nearest.
     values, counts = np.unique(np.round(bz, 3), return_counts=True)
     kept = np.sort(values[np.argsort(counts)[::-1][:6]])
-    _, colours = outcome_colours(kept, res["optimum"], decimals=3)
+    _, colours = outcome_colours(kept, res.optimum, decimals=3)
     return bz, ba, bb, list(zip(kept.tolist(), colours))
 
 
-def _landscape_1d(state: State, res: dict) -> None:
+def _landscape_1d(state: State, res: ExplorerResults) -> None:
     st.subheader("2 · The non-convex loss curve")
     st.markdown(text.CURVE)
     st.latex(text.ONE_NEURON_LOSS)
     show.figure(curve_for(TrainingKey.of(state)), "curve", "loss-curve", on_select="rerun")
     start = st.slider(
         "Start w",
-        float(res["box"][0][0]),
-        float(res["box"][0][1]),
+        float(res.box[0][0]),
+        float(res.box[0][1]),
         float(state.start[0]),
         step=0.01,
         key=f"start_slider_{state.start[0]}",
@@ -182,10 +182,10 @@ def _landscape_1d(state: State, res: dict) -> None:
 @cached()
 def curve_for(train: TrainingKey):
     res = results_for(train)
-    a, _, Z = computed.surface(train.model, train.points, train.lam, res["box"])
-    index, labels = computed.pattern_regions(train.model, train.points, res["box"])
-    path = res["path"]
-    coords = res["model"].coordinates(path.W)
+    a, _, Z = computed.surface(train.model, train.points, train.lam, res.box)
+    index, labels = computed.pattern_regions(train.model, train.points, res.box)
+    path = res.path
+    coords = res.model.coordinates(path.W)
     return curve_figure(
         a,
         Z,
@@ -193,33 +193,33 @@ def curve_for(train: TrainingKey):
         labels,
         coords,
         path.loss,
-        res["colours"],
+        res.colours,
         name="w",
-        stars=res["stars"],
-        star_loss=res["optimum"],
+        stars=res.stars,
+        star_loss=res.optimum,
         title="L(w) with the gradient-descent iterates",
     )
 
 
-def _loss_chart(state: State, res: dict) -> None:
+def _loss_chart(state: State, res: ExplorerResults) -> None:
     show.figure(loss_for(TrainingKey.of(state)), "loss", "loss-vs-step")
 
 
 @cached()
 def loss_for(train: TrainingKey):
     res = results_for(train)
-    path = res["path"]
+    path = res.path
     return loss_figure(
         path.steps,
         path.loss,
-        res["colours"],
-        optimum=res["optimum"],
-        log=res["model"].log_loss,
+        res.colours,
+        optimum=res.optimum,
+        log=res.model.log_loss,
         title="Loss (1) against gradient-descent step",
     )
 
 
-def _output(state: State, res: dict) -> None:
+def _output(state: State, res: ExplorerResults) -> None:
     st.subheader("3 · What the networks compute")
     st.markdown(text.OUTPUT)
     st.latex(text.NETWORK_BIAS if MODELS[state.model].bias else text.NETWORK)
@@ -229,9 +229,7 @@ def _output(state: State, res: dict) -> None:
 @cached()
 def output_for(train: TrainingKey):
     res = results_for(train)
-    path = res["path"]
+    path = res.path
     x, y = compute.data_arrays(train.points)
-    neurons = dict(W=path.final_W[0], alpha=path.final_alpha[0], bias=res["model"].bias, name="your run")
-    return output_figure(
-        x, y, res["grid"], res["curves"], neurons=neurons, title="Data, GD endpoints and the convex optimum"
-    )
+    neurons = dict(W=path.final_W[0], alpha=path.final_alpha[0], bias=res.model.bias, name="your run")
+    return output_figure(x, y, res.grid, res.curves, neurons=neurons, title="Data, GD endpoints and the convex optimum")

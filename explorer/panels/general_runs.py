@@ -5,6 +5,9 @@ A miss trains with a progress bar; a hit returns at once.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
+import numpy as np
 import streamlit as st
 
 import landscape as L
@@ -67,7 +70,49 @@ def run(key: GeneralKey, progress=None):
     return memo("run", key, compute, size=SIZE)
 
 
-def results(key: GeneralKey) -> dict:
+@dataclass(frozen=True)
+class GeneralResults:
+    """One GD run of the m-neuron views against the convex optimum of its data.
+
+    Attributes
+    ----------
+    inputs : ndarray (n, dims)
+    X : ndarray (n, dims + 1)
+        The design matrix with its bias column.
+    y : ndarray (n,)
+    run : DescentPath
+        One run (batch of one), loss and time kept at every step.
+    opt : Optimum
+    W, alpha : ndarray (m, dims + 1), (m,)
+        GD's final network.
+    loss : float
+        Its objective (1).
+    stable_step : float
+        A step size that does not blow up from the start.
+    gap, rel_gap : float or None
+        GD's loss minus the optimum, absolute and relative (None without an optimum).
+    certified : float or None
+        Objective (1) of GD's network minus a certified lower bound.
+    hit : int or None
+        First step within ``landscape.REACHED`` of the optimum.
+    """
+
+    inputs: np.ndarray
+    X: np.ndarray
+    y: np.ndarray
+    run: L.DescentPath
+    opt: G.Optimum
+    W: np.ndarray
+    alpha: np.ndarray
+    loss: float
+    stable_step: float
+    gap: float | None = None
+    rel_gap: float | None = None
+    certified: float | None = None
+    hit: int | None = None
+
+
+def results(key: GeneralKey) -> GeneralResults:
     """GD run, optimum and their comparison; trains with a progress bar when not yet known."""
     if not has("optimum", key.optimum):
         with st.spinner("Solving the convex problem (2) over every activation region…"):
@@ -83,28 +128,29 @@ def results(key: GeneralKey) -> dict:
     return memo("compare", key, lambda: _compare(key, r, opt), size=SIZE)
 
 
-def _compare(key: GeneralKey, r, opt: G.Optimum) -> dict:
+def _compare(key: GeneralKey, r: L.DescentPath, opt: G.Optimum) -> GeneralResults:
     inputs, X, y = data_of(key)
     W, a = r.final_W[0], r.final_alpha[0]
-    out = dict(inputs=inputs, X=X, y=y, run=r, opt=opt, W=W, alpha=a, loss=float(r.final_loss[0]))
-    if opt.ok:
-        out["gap"] = out["loss"] - opt.objective
-        out["rel_gap"] = float(L.relative_gap(out["loss"], opt.objective))
-        out["certified"] = G.certified_gap(W, a, X, y, key.lam)
-        out["hit"] = L.first_within(r.history[:, 0], opt.objective)
+    loss = float(r.final_loss[0])
     W0, a0 = G.initial_network(key.neurons, X.shape[1], key.init_scale, key.seed)
-    out["stable_step"] = L.stable_step(X, W0[0], a0[0], key.lam)
-    return out
+    out = GeneralResults(inputs, X, y, r, opt, W, a, loss, L.stable_step(X, W0[0], a0[0], key.lam))
+    if not opt.ok:
+        return out
+    return replace(
+        out,
+        gap=loss - opt.objective,
+        rel_gap=float(L.relative_gap(loss, opt.objective)),
+        certified=G.certified_gap(W, a, X, y, key.lam),
+        hit=L.first_within(r.history[:, 0], opt.objective),
+    )
 
 
 def landscape_slice(key: GeneralKey):
     def compute():
         res = results(key)
-        W0, a0 = G.initial_network(key.neurons, res["X"].shape[1], key.init_scale, key.seed)
-        opt = res["opt"]
-        return plane.landscape_slice(
-            res["X"], res["y"], key.lam, (W0[0], a0[0]), (res["W"], res["alpha"]), (opt.W, opt.alpha)
-        )
+        W0, a0 = G.initial_network(key.neurons, res.X.shape[1], key.init_scale, key.seed)
+        opt = res.opt
+        return plane.landscape_slice(res.X, res.y, key.lam, (W0[0], a0[0]), (res.W, res.alpha), (opt.W, opt.alpha))
 
     return memo("slice", key, compute, size=SIZE)
 
@@ -112,7 +158,22 @@ def landscape_slice(key: GeneralKey):
 # --- initialisation dynamics --------------------------------------------------------------------------
 
 
-def dynamics(key: DynamicsKey) -> dict:
+@dataclass(frozen=True)
+class DynamicsResults:
+    """The small and the large start of the initialisation view on 1-D data, and the convex optimum."""
+
+    inputs: np.ndarray
+    X: np.ndarray
+    y: np.ndarray
+    small: D.Regime
+    large: D.Regime
+    opt: G.Optimum
+
+    def regime(self, name: str) -> D.Regime:
+        return self.small if name == "small" else self.large
+
+
+def dynamics(key: DynamicsKey) -> DynamicsResults:
     def compute():
         inputs, X, y = D.data_1d(key.points)
         bar = Progress(f"Training both starts, {key.neurons} neurons")
@@ -131,7 +192,7 @@ def dynamics(key: DynamicsKey) -> dict:
             )
         finally:
             bar.close()
-        return dict(inputs=inputs, X=X, y=y, small=small, large=large)
+        return inputs, X, y, small, large
 
     res = memo("dynamics", key, compute, size=SIZE)
     if not has("optimum", key.optimum):
@@ -139,7 +200,7 @@ def dynamics(key: DynamicsKey) -> dict:
             opt = optimum(key.optimum)
     else:
         opt = optimum(key.optimum)
-    return dict(res, opt=opt)
+    return DynamicsResults(*res, opt=opt)
 
 
 # --- 2-D patterns ---------------------------------------------------------------------------------------

@@ -52,7 +52,7 @@ def general_view(state: State) -> None:
     show.figure(output_figure(key), "general_output", "m-neurons-output")
     show.figure(loss_figure(key), "general_loss", "m-neurons-loss")
     st.subheader("3 · A window onto the landscape")
-    if not res["opt"].ok:
+    if not res.opt.ok:
         st.info("The slice needs the global optimum, which could not be computed here.")
         return
     n_params = state.neurons * (state.dims + 2)
@@ -76,21 +76,21 @@ def general_view(state: State) -> None:
             )
 
 
-def _pad_curves(key: State, res: dict) -> list[dict]:
-    grid = axis_1d(res["inputs"])
+def _pad_curves(key: GeneralKey, res: R.GeneralResults) -> list[dict]:
+    grid = axis_1d(res.inputs)
     curves = [
         dict(
             x=grid.tolist(),
-            y=L.outputs(res["W"], res["alpha"], L.with_bias(grid)).tolist(),
+            y=L.outputs(res.W, res.alpha, L.with_bias(grid)).tolist(),
             color=palette.BLACK,
             name="GD",
         )
     ]
-    if res["opt"].ok:
+    if res.opt.ok:
         curves.append(
             dict(
                 x=grid.tolist(),
-                y=L.outputs(res["opt"].W, res["opt"].alpha, L.with_bias(grid)).tolist(),
+                y=L.outputs(res.opt.W, res.opt.alpha, L.with_bias(grid)).tolist(),
                 color=palette.VERMILLION,
                 name="optimum",
                 dash=True,
@@ -99,23 +99,23 @@ def _pad_curves(key: State, res: dict) -> list[dict]:
     return curves
 
 
-def _messages(state: State, res: dict) -> None:
-    r = res["run"]
+def _messages(state: State, res: R.GeneralResults) -> None:
+    r = res.run
     if r.diverged.any():
         st.warning(
             f"Gradient descent diverged at step {int(r.diverged_at[0])} with γ = {state.step:g}; the run is "
             f"frozen at its last finite point. From this start a step below about "
-            f"{fmt(res['stable_step'])} is stable: lower γ or the initialisation scale."
+            f"{fmt(res.stable_step)} is stable: lower γ or the initialisation scale."
         )
-    opt = res["opt"]
+    opt = res.opt
     if not opt.ok:
         st.error(f"The convex problem (2) could not be solved: {opt.error}")
 
 
-def _metrics(state: State, res: dict) -> None:
-    opt = res["opt"]
+def _metrics(state: State, res: R.GeneralResults) -> None:
+    opt = res.opt
     cols = st.columns(4)
-    cols[0].metric("GD loss after training", fmt(res["loss"]), help="Objective (1) at the last step.")
+    cols[0].metric("GD loss after training", fmt(res.loss), help="Objective (1) at the last step.")
     if not opt.ok:
         return
     certificate = f" Certified by duality to within {opt.certified_gap:.1e}." if opt.certified_gap is not None else ""
@@ -125,11 +125,11 @@ def _metrics(state: State, res: dict) -> None:
         help=f"Problem (2) over all {opt.n_patterns} activation regions, mapped to {opt.neurons} "
         f"neurons; solved in {opt.seconds * 1e3:.0f} ms.{certificate}",
     )
-    cert = res.get("certified")
+    cert = res.certified
     cols[2].metric(
         "Gap to the optimum",
-        fmt(max(res["gap"], 0.0)),
-        delta=(f"{res['rel_gap']:.2e} relative" if abs(opt.objective) > L.gaps.ZERO else "absolute: the optimum is 0"),
+        fmt(max(res.gap, 0.0)),
+        delta=(f"{res.rel_gap:.2e} relative" if abs(opt.objective) > L.gaps.ZERO else "absolute: the optimum is 0"),
         delta_color="off",
         delta_arrow="off",
         help="GD loss minus the global optimum."
@@ -139,11 +139,11 @@ def _metrics(state: State, res: dict) -> None:
             else ""
         ),
     )
-    reached = res["hit"] is not None
+    reached = res.hit is not None
     cols[3].metric(
         "Did GD reach it?",
         "yes" if reached else "no",
-        delta=(f"within 1e-3 at step {res['hit']}" if reached else f"not within 1e-3 in {state.steps} steps"),
+        delta=(f"within 1e-3 at step {res.hit}" if reached else f"not within 1e-3 in {state.steps} steps"),
         delta_color="normal" if reached else "inverse",
         delta_arrow="off",
     )
@@ -160,9 +160,9 @@ def _metrics(state: State, res: dict) -> None:
             "is then only a lower bound."
         )
     if not reached and state.neurons >= opt.neurons and state.train_alpha:
-        r = res["run"]
+        r = res.run
         recent = r.history[max(0, len(r.history) - 1 - max(1, state.steps // 10)), 0]
-        slow = (recent - res["loss"]) / max(res["loss"], 1e-300)
+        slow = (recent - res.loss) / max(res.loss, 1e-300)
         if slow > 1e-2:
             notes.append(
                 f"The loss still fell by {slow:.1%} over the last tenth of the run: gradient descent is "
@@ -180,9 +180,9 @@ def _metrics(state: State, res: dict) -> None:
 @cached()
 def output_figure(key: GeneralKey):
     res = R.results(key)
-    opt = res["opt"]
-    W, a = res["W"], res["alpha"]
-    inputs, y = res["inputs"], res["y"]
+    opt = res.opt
+    W, a = res.W, res.alpha
+    inputs, y = res.inputs, res.y
     if key.dims == 1:
         grid = axis_1d(inputs)
         f_opt = L.outputs(opt.W, opt.alpha, L.with_bias(grid)) if opt.ok else None
@@ -222,10 +222,10 @@ def output_figure(key: GeneralKey):
 @cached()
 def loss_figure(key: GeneralKey):
     res = R.results(key)
-    opt = res["opt"]
-    marks = [(res["hit"], "within 1e-3")] if opt.ok and res.get("hit") is not None else []
+    opt = res.opt
+    marks = [(res.hit, "within 1e-3")] if opt.ok and res.hit is not None else []
     return loss_steps_figure(
-        [dict(loss=res["run"].history[:, 0], name="gradient descent", colour=palette.BLACK)],
+        [dict(loss=res.run.history[:, 0], name="gradient descent", colour=palette.BLACK)],
         optimum=opt.objective if opt.ok else None,
         marks=marks,
         title="Loss (1) against gradient-descent step",

@@ -2,27 +2,68 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+
+import landscape as L
+import solvers as S
+from solvers.fixed_alpha import FixedAlphaSolution
 
 from .. import compute, palette
 from ..cache import cached
 from ..figures.common import outcome_colours, run_names
 from ..figures.ranges import axis_1d
 from ..keys import TrainingKey
-from ..models import MODELS
+from ..models import MODELS, Model
 from . import computed
 
 
+@dataclass(frozen=True)
+class ExplorerResults:
+    """Everything the explorer draws for one training key; shared read-only across reruns.
+
+    Attributes
+    ----------
+    model : Model
+    path : DescentPath
+        The user's run (index 0) and the random starts.
+    optimum : float
+        The global optimum GD is judged against: the landscape's (alpha = 1) or problem (2)'s.
+    colours : list of str
+        One per run, by the valley it ends in.
+    grid : ndarray (G,)
+        Inputs at which the outputs are drawn.
+    curves : list of dict
+        Outputs of each run and of the optimum on ``grid``.
+    box : ((lo, hi), (lo, hi)) or None
+        The landscape's axes (landscape models).
+    fixed : FixedAlphaSolution or None
+        Every fixed-pattern problem of a landscape model.
+    stars : list or None
+        Landscape coordinates of the global minima.
+    convex : ConvexSolution or None
+        Problem (2) for the m-neuron model.
+    """
+
+    model: Model
+    path: L.DescentPath
+    optimum: float
+    colours: list[str]
+    grid: np.ndarray
+    curves: list[dict]
+    box: tuple | None = None
+    fixed: FixedAlphaSolution | None = None
+    stars: list | None = None
+    convex: S.ConvexSolution | None = None
+
+
 @cached()
-def results_for(train: TrainingKey) -> dict:
+def results_for(train: TrainingKey) -> ExplorerResults:
     """Shared, read-only results: Plotly figures and arrays are built once per training key."""
-    return _compute(train)
-
-
-def _compute(state: TrainingKey) -> dict:
-    """Everything the explorer draws, from cached pieces."""
+    state = train
     model = MODELS[state.model]
-    out: dict = {"model": model}
+    box = fixed = stars = convex = None
     if model.landscape_dims:
         box = compute.landscape_box(state.model, state.points, state.start)
         # One batch for the user's start and the random ones: a GD step costs the same for 1 or 30 runs.
@@ -35,9 +76,8 @@ def _compute(state: TrainingKey) -> dict:
         path = computed.descent_from(
             state.model, state.points, state.lam, state.step, state.steps, tuple(map(tuple, coords))
         )
-        optimum = computed.fixed_alpha_optimum(state.model, state.points, state.lam)
-        out.update(box=box, optimum=optimum.objective, fixed=optimum)
-        out["stars"] = _stars(state, optimum)
+        fixed = computed.fixed_alpha_optimum(state.model, state.points, state.lam)
+        optimum, stars = fixed.objective, _stars(state, fixed)
     else:
         path = computed.descent_init(
             state.model,
@@ -50,13 +90,12 @@ def _compute(state: TrainingKey) -> dict:
             state.neurons,
             state.init_scale,
         )
-        sol = computed.convex_optimum(state.points, state.lam, True)
-        out.update(optimum=sol.objective, convex=sol)
-    out["path"] = path
-    _, out["colours"] = outcome_colours(path.final_loss, out["optimum"])
-    out["grid"] = axis_1d(compute.data_arrays(state.points)[0])
-    out["curves"] = _curves(state, out, path)
-    return out
+        convex = computed.convex_optimum(state.points, state.lam, True)
+        optimum = convex.objective
+    _, colours = outcome_colours(path.final_loss, optimum)
+    grid = axis_1d(compute.data_arrays(state.points)[0])
+    curves = _curves(state, model, path, colours, grid, fixed, convex)
+    return ExplorerResults(model, path, optimum, colours, grid, curves, box, fixed, stars, convex)
 
 
 def _stars(state: TrainingKey, optimum) -> list:
@@ -76,27 +115,25 @@ def _stars(state: TrainingKey, optimum) -> list:
     )
 
 
-def _curves(state: TrainingKey, res: dict, path) -> list[dict]:
-    model = res["model"]
-    grid = res["grid"]
+def _curves(state: TrainingKey, model, path, colours, grid, fixed, convex) -> list[dict]:
     f = compute.outputs(state.model, path.final_W, path.final_alpha, grid)
     curves = []
-    for r, (label, _) in enumerate(run_names(res["colours"], path.final_loss)):
+    for r, (label, _) in enumerate(run_names(colours, path.final_loss)):
         curves.append(
             dict(
                 f=f[r],
                 name=label,
                 group=label,
-                colour=palette.BLACK if r == 0 else res["colours"][r],
+                colour=palette.BLACK if r == 0 else colours[r],
                 width=3 if r == 0 else 1.3,
                 on_pad=r == 0,
             )
         )
     if model.landscape_dims:
-        W = res["fixed"].W
+        W = fixed.W
         f_opt = compute.outputs(state.model, W[None], np.ones((1, W.shape[0])), grid)[0]
     else:
-        W, alpha = res["convex"].network()
+        W, alpha = convex.network()
         f_opt = compute.outputs(state.model, W[None], alpha[None], grid)[0]
     curves.append(
         dict(f=f_opt, name="global optimum (convex)", colour=palette.VERMILLION, width=3, dash="dash", on_pad=True)

@@ -44,14 +44,14 @@ def timing_view(state: State) -> None:
         return
     key = GeneralKey.of(state)
     res = R.results(key)
-    opt = res["opt"]
+    opt = res.opt
     if not opt.ok:
         st.error(f"The convex problem (2) could not be solved: {opt.error}")
         return
-    r = res["run"]
+    r = res.run
     if r.diverged.any():
         st.warning(f"Gradient descent diverged (γ = {state.step:g}): lower the step size in the sidebar.")
-    hit = res.get("hit")
+    hit = res.hit
     gd_seconds = float(r.seconds[hit]) if hit is not None else None
     cols = st.columns(4)
     cols[0].metric(
@@ -74,7 +74,7 @@ def timing_view(state: State) -> None:
             f"> {r.total_seconds / max(opt.seconds, 1e-9):.3g}×",
             help=f"GD ran {seconds(r.total_seconds)} without getting within 1e-3.",
         )
-    cols[3].metric("GD's final relative gap", f"{res['rel_gap']:.2e}")
+    cols[3].metric("GD's final relative gap", f"{res.rel_gap:.2e}")
     if gd_seconds is None:
         st.caption(
             f"Gradient descent was **not within 1e-3 of the optimum after {state.steps} steps** "
@@ -98,9 +98,9 @@ def timing_view(state: State) -> None:
 @cached()
 def bars_plot(key: GeneralKey):
     res = R.results(key)
-    r, hit = res["run"], res.get("hit")
+    r, hit = res.run, res.hit
     return bars_figure(
-        res["opt"].seconds,
+        res.opt.seconds,
         float(r.seconds[hit]) if hit is not None else None,
         r.total_seconds,
         key.steps,
@@ -111,12 +111,12 @@ def bars_plot(key: GeneralKey):
 @cached()
 def gap_plot(key: GeneralKey):
     res = R.results(key)
-    r = res["run"]
-    optimum = res["opt"].objective
+    r = res.run
+    optimum = res.opt.objective
     return gap_time_figure(
         r.seconds,
         L.relative_gap(r.history[:, 0], optimum),
-        res["opt"].seconds,
+        res.opt.seconds,
         absolute=abs(optimum) <= L.gaps.ZERO,
         title="Gradient descent's distance to the optimum against time",
     )

@@ -16,7 +16,7 @@ from explorer.state import State, from_preset
 def test_explorer_results_are_computed_from_the_training_key_alone(preset):
     state = replace(from_preset(preset), steps=40)
     res = results_for(TrainingKey.of(state))  # reading a State field the key lacks raises AttributeError
-    assert res["path"].steps[-1] == 40 and res["model"].key == state.model
+    assert res.path.steps[-1] == 40 and res.model.key == state.model
 
 
 @pytest.mark.parametrize("preset, dims", [("ten_neurons", 1), ("xor_plane", 2)])
@@ -24,8 +24,8 @@ def test_general_results_are_computed_from_the_general_key_alone(preset, dims):
     key = GeneralKey.of(replace(from_preset(preset), steps=30, neurons=5))
     assert key.dims == dims and (key.points2d == () if dims == 1 else key.points == ())
     res = R.results(key)
-    assert len(res["run"].history) == 31 and res["opt"].ok
-    assert R.optimum(key.optimum) is res["opt"]  # one optimum per data and lambda, shared
+    assert len(res.run.history) == 31 and res.opt.ok
+    assert R.optimum(key.optimum) is res.opt  # one optimum per data and lambda, shared
 
 
 def test_dynamics_key_names_its_optimum():
