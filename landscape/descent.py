@@ -216,8 +216,8 @@ def gradient_descent(
     record_every : int, optional
         Keep every k-th iterate (the first and last are always kept). Defaults to about 500 records.
     grad_tol : float
-        A run stops (converged) when the norm of its gradient falls below this; 0 stops a run only
-        at an exactly zero gradient.
+        A run stops (converged) when the norm of its gradient falls to this; 0 never stops a run
+        early (every run takes every step, as the m-neuron views train).
     divergence_factor : float
         A run is flagged diverged when its loss exceeds ``divergence_factor * (initial loss + 1)``
         or stops being finite; it is frozen at its last finite iterate.
@@ -360,15 +360,16 @@ def _descend(X, y, W0, alpha0, o: _Options, evaluate, device) -> DescentPath:
             record(t, last_loss)
         if t == steps or running == 0:
             break
-        gnorm2 = grad_W.square().sum((1, 2))
-        if grad_alpha is not None:
-            gnorm2 += grad_alpha.square().sum(-1)
-        newly = active & (gnorm2 <= o.grad_tol * o.grad_tol)
-        if bool(newly.any()):
-            converged |= newly
-            active &= ~newly
-            stop_step = torch.where(newly, t, stop_step)
-            running = int(active.sum())
+        if o.grad_tol > 0:  # with no tolerance every run takes every step: no norm, no sync
+            gnorm2 = grad_W.square().sum((1, 2))
+            if grad_alpha is not None:
+                gnorm2 += grad_alpha.square().sum(-1)
+            newly = active & (gnorm2 <= o.grad_tol * o.grad_tol)
+            if bool(newly.any()):
+                converged |= newly
+                active &= ~newly
+                stop_step = torch.where(newly, t, stop_step)
+                running = int(active.sum())
         prev_W, prev_alpha = W, alpha
         W = W - step * grad_W
         if grad_alpha is not None:
