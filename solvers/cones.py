@@ -14,9 +14,10 @@ of the hyperplanes through it -- four quadrants in general position, a small ang
 three or more points are collinear with the origin. Generating the regions ray by ray gives, at no
 extra cost, the list of rays of every region.
 
-Only regions are listed, not the lower-dimensional faces :func:`solvers.enumerate_patterns` also
-returns: for ``u`` on a face, ``D_face Z u = relu(Z u) = D_region Z u`` for any region whose closure
-holds ``u``, so faces add no prediction that regions lack, and the maximum of
+:func:`arrangement` lists only regions; :func:`face_patterns` adds the lower-dimensional faces (the
+patterns :func:`solvers.enumerate_patterns` returns) from the same rays and sweeps. Faces are not
+needed by problem (2): for ``u`` on a face, ``D_face Z u = relu(Z u) = D_region Z u`` for any region
+whose closure holds ``u``, so faces add no prediction that regions lack, and the maximum of
 ``rho^T relu(Z u)`` over the unit sphere -- the dual check over *all* patterns -- is attained on
 the closure of some region.
 """
@@ -84,12 +85,15 @@ def _angles_merged(dirs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return kept, owner
 
 
-def _sector_signs(normals: np.ndarray) -> np.ndarray:
-    """Sign patterns ``normals . b > 0`` at the bisector of every open sector of a line arrangement.
+def _sector_signs(normals: np.ndarray, faces: bool = False) -> np.ndarray:
+    """Sign patterns around the origin of a line arrangement in R^2 with these (non-zero) normals (t, 2).
 
-    ``normals`` (t, 2) are non-zero; returns (s, t) booleans, one row per open sector.
+    One row ``normals . b > 0`` at the bisector of every open sector; with ``faces``, first one row
+    ``normals . c >= 0`` (up to the tie tolerance) at every critical direction c -- the half-lines
+    between sectors -- in angular order.
     """
-    unit = normals / np.linalg.norm(normals, axis=1)[:, None]
+    norms = np.linalg.norm(normals, axis=1)
+    unit = normals / norms[:, None]
     perp = np.stack([-unit[:, 1], unit[:, 0]], axis=1)
     kept, _ = _angles_merged(np.concatenate([perp, -perp]))
     ang = np.arctan2(kept[:, 1], kept[:, 0])
@@ -97,7 +101,10 @@ def _sector_signs(normals: np.ndarray) -> np.ndarray:
     nxt[-1] += 2 * np.pi
     mid = 0.5 * (ang + nxt)
     bis = np.stack([np.cos(mid), np.sin(mid)], axis=1)
-    return bis @ normals.T > 0
+    sectors = bis @ normals.T > 0
+    if not faces:
+        return sectors
+    return np.concatenate([kept @ normals.T >= -TIE * norms[None, :], sectors])
 
 
 def _unique_patterns(pats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -137,7 +144,8 @@ def _rank2(Z: np.ndarray):
 
 
 def _rank3_rays(Z: np.ndarray):
-    """Distinct rays ``+-(z_a x z_b)``, their products with the rows, and which rows vanish on them."""
+    """Distinct rays ``+-(z_a x z_b)``, their products with the rows, which rows vanish on them, and
+    which half each comes from (the crossings in pair order, then their opposites)."""
     n = Z.shape[0]
     norms = np.linalg.norm(Z, axis=1)
     zero = norms == 0
@@ -146,6 +154,7 @@ def _rank3_rays(Z: np.ndarray):
     cn = np.linalg.norm(cross, axis=1)
     keep = cn > TIE * norms[i] * norms[j]
     rays = cross[keep] / cn[keep, None]
+    half = np.repeat([0, 1], len(rays))  # 0: z_a x z_b, 1: its opposite
     rays = np.concatenate([rays, -rays])
     prod = rays @ Z.T
     tied = (np.abs(prod) <= TIE * norms[None, :]) & ~zero[None, :]
@@ -158,40 +167,81 @@ def _rank3_rays(Z: np.ndarray):
         _, first = np.unique(sig, axis=0, return_index=True)
         keep_rows = np.concatenate([np.flatnonzero(simple), multi[np.sort(first)]])
         keep_rows.sort()
-        rays, prod, tied, count = rays[keep_rows], prod[keep_rows], tied[keep_rows], count[keep_rows]
-    return rays, prod, tied
+        rays, prod, tied, half = rays[keep_rows], prod[keep_rows], tied[keep_rows], half[keep_rows]
+    return rays, prod, tied, half
 
 
-def _rank3(Z: np.ndarray):
+def _rank3(Z: np.ndarray, faces: bool = False):
+    """Patterns around every ray of a rank-3 arrangement, with the ray each comes from.
+
+    Around a ray on exactly two hyperplanes the four sign choices of their rows are the four regions
+    (and, with ``>=``, already every face through the ray); around a ray on three or more a small
+    angular sweep gives the sectors, and with ``faces`` also the half-planes between them and the ray
+    itself. Patterns come ray by ray, the crossings ``z_a x z_b`` first and their opposites second.
+    """
     zero = np.linalg.norm(Z, axis=1) == 0
-    rays, prod, tied = _rank3_rays(Z)
+    rays, prod, tied, half = _rank3_rays(Z)
     simple = tied.sum(axis=1) == 2
     base = (prod > 0) | zero[None, :]
     out_p, out_r = [], []
-    s_idx = np.flatnonzero(simple)
-    if len(s_idx):
-        cols = np.nonzero(tied[s_idx])[1].reshape(-1, 2)
-        rows = np.arange(len(s_idx))
-        for a in (False, True):
-            for b in (False, True):
-                p = base[s_idx].copy()
-                p[rows, cols[:, 0]] = a
-                p[rows, cols[:, 1]] = b
-                out_p.append(p)
-                out_r.append(s_idx)
-    for k in np.flatnonzero(~simple):
-        e = rays[k]
-        helper = np.eye(3)[np.argmin(np.abs(e))]
-        e1 = np.cross(e, helper)
-        e1 /= np.linalg.norm(e1)
-        e2 = np.cross(e, e1)
-        local = Z[tied[k]] @ np.stack([e1, e2], axis=1)
-        signs = _sector_signs(local)
-        p = np.repeat(base[k][None, :], len(signs), axis=0)
-        p[:, tied[k]] = signs
-        out_p.append(p)
-        out_r.append(np.full(len(signs), k))
+    for h in (0, 1):
+        s_idx = np.flatnonzero(simple & (half == h))
+        if len(s_idx):
+            cols = np.nonzero(tied[s_idx])[1].reshape(-1, 2)
+            rows = np.arange(len(s_idx))
+            for a in (False, True):
+                for b in (False, True):
+                    p = base[s_idx].copy()
+                    p[rows, cols[:, 0]] = a
+                    p[rows, cols[:, 1]] = b
+                    out_p.append(p)
+                    out_r.append(s_idx)
+        for k in np.flatnonzero(~simple & (half == h)):
+            e = rays[k]
+            helper = np.eye(3)[np.argmin(np.abs(e))]
+            e1 = np.cross(e, helper)
+            e1 /= np.linalg.norm(e1)
+            e2 = np.cross(e, e1)
+            local = Z[tied[k]] @ np.stack([e1, e2], axis=1)
+            signs = _sector_signs(local, faces)
+            if faces:
+                signs = np.concatenate([signs, np.ones((1, signs.shape[1]), dtype=bool)])  # the ray itself
+            p = np.repeat(base[k][None, :], len(signs), axis=0)
+            p[:, tied[k]] = signs
+            out_p.append(p)
+            out_r.append(np.full(len(signs), k))
     return rays, np.concatenate(out_p), np.concatenate(out_r)
+
+
+def face_patterns(Z: np.ndarray) -> np.ndarray:
+    """The pattern ``1[Z u >= 0]`` of every face of the arrangement, lower-dimensional faces included.
+
+    Built from the same rays and sweeps as :func:`arrangement`. Faces matter where points on a
+    hyperplane are counted as active: a line through x and -x carries a pattern with both on, which no
+    region has.
+
+    Parameters
+    ----------
+    Z : ndarray, shape (n, r), r <= 3
+        Row-space coordinates (:func:`row_space`).
+
+    Returns
+    -------
+    ndarray of bool, shape (F, n)
+        With repeats, and the all-ones pattern (u = 0); rank 1 and 2 list the critical directions in
+        angular order before the sectors.
+    """
+    n, r = Z.shape
+    ones = np.ones((1, n), dtype=bool)
+    if r == 0:
+        return ones
+    if r == 1:
+        return np.concatenate([_rank1(Z)[1], ones])
+    if r == 2:
+        norms = np.linalg.norm(Z, axis=1)
+        rays, sectors, _ = _rank2(Z)
+        return np.concatenate([rays @ Z.T >= -TIE * norms[None, :], sectors, ones])
+    return np.concatenate([ones, _rank3(Z, faces=True)[1]])
 
 
 def arrangement(X: np.ndarray) -> Arrangement:
