@@ -284,7 +284,7 @@ def from_preset(name: str) -> State:
     return replace(State(), preset=name, **PRESETS[name].settings)
 
 
-def _check_presets() -> None:
+def check_presets() -> None:
     """Every preset names only State fields, with values its codec would accept: checked at import."""
     names = {f.name for f in fields(State)}
     for key, preset in PRESETS.items():
@@ -297,7 +297,7 @@ def _check_presets() -> None:
             codec(name).decode(codec(name).encode(value))
 
 
-_check_presets()
+check_presets()
 
 
 def as_dict(state: State) -> dict:

@@ -46,13 +46,20 @@ class PlainFigure(go.Figure):
 
     A ``go.Figure`` turns every trace into validated objects and deep-copies them on ``to_dict()``,
     which Streamlit calls on every rerun: for an animated contour that is hundreds of milliseconds.
-    This one hands out its spec as is, so a cached figure costs only its JSON encoding. Treat it as
-    read-only; ``validated()`` returns an ordinary, fully validated figure (the tests use it).
+    This one hands out its spec as is, so a cached figure costs only its JSON encoding. It is
+    read-only: the ``go.Figure`` methods that would change it raise instead of changing an empty
+    figure behind the spec; ``validated()`` returns an ordinary, fully validated figure to change.
     """
 
     def __init__(self, spec: dict):
         super().__init__()
         self._spec = spec
+
+    def _read_only(self, *args, **kwargs):
+        raise TypeError("A PlainFigure is read-only: change its spec before build(), or call validated() first.")
+
+    add_annotation = add_hline = add_shape = add_trace = add_traces = add_vline = _read_only
+    update = update_layout = update_traces = update_xaxes = update_yaxes = _read_only
 
     def to_dict(self) -> dict:
         return self._spec

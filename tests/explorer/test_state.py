@@ -111,10 +111,10 @@ def test_registries_agree_with_the_state():
 def test_a_preset_that_names_no_state_field_is_refused_at_import(monkeypatch):
     monkeypatch.setitem(PRESETS, "broken", Preset("x", "y", {"neurns": 3}))
     with pytest.raises(TypeError, match="neurns"):
-        S._check_presets()
+        S.check_presets()
     monkeypatch.setitem(PRESETS, "broken", Preset("x", "y", {"neurons": 0}))
     with pytest.raises(ValueError, match="outside"):
-        S._check_presets()
+        S.check_presets()
 
 
 def test_the_default_state_is_the_poster_and_custom_keeps_defaults():
