@@ -23,6 +23,9 @@ from . import computed
 class ExplorerResults:
     """Everything the explorer draws for one training key; shared read-only across reruns.
 
+    Built by :func:`results_for` from cached pieces: the runs, the optimum they are judged against,
+    and what the figures overlay.
+
     Attributes
     ----------
     model : Model
