@@ -1,13 +1,14 @@
-"""Hidden Convex Landscape Explorer — training a ReLU network is non-convex, yet hides a convex problem."""
+"""Hidden Convex Landscape Explorer — training a ReLU network is non-convex, yet hides a convex problem.
+
+The page is a table of contents: the state from the link and the widgets, the sidebar, the two
+problems, then the chosen view of :data:`explorer.views.VIEWS`.
+"""
+
 import streamlit as st
 
 from explorer import session
 from explorer.panels import controls, text
-from explorer.panels.dynamics_view import dynamics_view
-from explorer.panels.explorer_view import explorer_view
-from explorer.panels.general_view import general_view
-from explorer.panels.patterns_view import patterns_view
-from explorer.panels.timing_view import timing_view
+from explorer.views import view_of
 
 st.set_page_config(page_title="Hidden Convex Landscape Explorer", page_icon="⛰️", layout="wide")
 
@@ -29,16 +30,7 @@ for message in session.messages():
 controls.view_picker()
 
 state = session.read_widgets()
-if state.view == "explorer":
-    explorer_view(state)
-elif state.view == "general":
-    general_view(state)
-elif state.view == "dynamics":
-    dynamics_view(state)
-elif state.view == "timing":
-    timing_view(state)
-elif state.view == "patterns":
-    patterns_view(state)
+view_of(state.view).render(state)
 
 controls.describe_preset(preset_slot, session.current())
 session.publish(session.current())

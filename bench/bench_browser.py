@@ -20,6 +20,7 @@ pad) is tagged; afterwards the tags tell which charts were left alone, updated i
 The machine may run other work at the same time, so absolute times are noisy: read them against the
 floor page measured in the same run. ``BENCH_REPEATS`` sets the repetitions of each interaction.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,9 +36,18 @@ from urllib.parse import parse_qs, urlparse
 from bench.timing import print_table
 from explorer.presets import PRESETS
 from explorer.state import VIEWS
-from tests.browser.harness import (CHROMIUM, chart_census, install_probe, launch_chromium, long_tasks,
-                                   probe_snapshot, start_server, stop_servers, tag_charts,
-                                   wait_until_browser_idle)
+from tests.browser.harness import (
+    CHROMIUM,
+    chart_census,
+    install_probe,
+    launch_chromium,
+    long_tasks,
+    probe_snapshot,
+    start_server,
+    stop_servers,
+    tag_charts,
+    wait_until_browser_idle,
+)
 
 APP = "app.py"
 FLOOR = Path(__file__).with_name("floor_page.py")
@@ -128,8 +138,14 @@ def load(context, url: str) -> Sample:
         if idle is None:
             return Sample(None)
         snap = probe_snapshot(page)
-        return Sample(idle["t"] / 1e3, idle["done"] / 1e3, busy_seconds(page, 0, idle["t"]), snap["ws"] / 1e3,
-                      snap["gl"], content=page.evaluate(CONTENT_JS))
+        return Sample(
+            idle["t"] / 1e3,
+            idle["done"] / 1e3,
+            busy_seconds(page, 0, idle["t"]),
+            snap["ws"] / 1e3,
+            snap["gl"],
+            content=page.evaluate(CONTENT_JS),
+        )
     finally:
         page.close()
 
@@ -164,11 +180,20 @@ def interact(page, what: Interaction, i: int) -> Sample:
         return Sample(None)
     end = probe_snapshot(page)
     # A frame step, a new start or new data also reset the frame shown: that is no side effect.
-    side = {k: (before.get(k), after.get(k)) for k in set(before) | set(after)
-            if before.get(k) != after.get(k) and k not in (what.param, "frame")}
-    return Sample((idle["t"] - snap["t"]) / 1e3, (idle["done"] - snap["t"]) / 1e3,
-                  busy_seconds(page, snap["t"], idle["t"]), (end["ws"] - snap["ws"]) / 1e3,
-                  end["gl"] - snap["gl"], chart_census(page), side_effects=side)
+    side = {
+        k: (before.get(k), after.get(k))
+        for k in set(before) | set(after)
+        if before.get(k) != after.get(k) and k not in (what.param, "frame")
+    }
+    return Sample(
+        (idle["t"] - snap["t"]) / 1e3,
+        (idle["done"] - snap["t"]) / 1e3,
+        busy_seconds(page, snap["t"], idle["t"]),
+        (end["ws"] - snap["ws"]) / 1e3,
+        end["gl"] - snap["gl"],
+        chart_census(page),
+        side_effects=side,
+    )
 
 
 # --- The interactions ----------------------------------------------------------------------------
@@ -189,6 +214,7 @@ def number_input(label: str, values: list[float]):
         box = page.get_by_role("spinbutton", name=label)
         box.fill(f"{values[i % len(values)]:g}")
         return lambda: box.press("Enter")
+
     return prepare
 
 
@@ -230,8 +256,13 @@ def pad_point(page, i):
 
 
 SWITCHES = ["general", "dynamics", "timing", "patterns", "explorer"]  # into every view once
-VIEW_LABELS = {"explorer": "Two-neuron explorer", "general": "m neurons", "dynamics": "Initialisation",
-               "timing": "Convex vs GD time", "patterns": "2-D patterns"}
+VIEW_LABELS = {
+    "explorer": "Two-neuron explorer",
+    "general": "m neurons",
+    "dynamics": "Initialisation",
+    "timing": "Convex vs GD time",
+    "patterns": "2-D patterns",
+}
 
 
 def view_switch(page, i):
@@ -279,36 +310,75 @@ def redraws(what: Interaction, samples: list[Sample]) -> tuple[str, str, str, st
             if rank[status] > rank.get(worst.get(_short(name)), -1):
                 worst[_short(name)] = status
     by = {k: sorted(n for n, st in worst.items() if st == k) for k in rank}
-    moved = [n for n in by["updated"]
-             if what.may_redraw is not None and not any(n.startswith(p) for p in what.may_redraw)]
+    moved = [
+        n for n in by["updated"] if what.may_redraw is not None and not any(n.startswith(p) for p in what.may_redraw)
+    ]
     misses = ([f"{len(by['created'])} re-created"] if by["created"] else []) + [f"{n} redrawn" for n in moved]
-    return (", ".join(by["untouched"]) or "—", ", ".join(by["updated"]) or "—", ", ".join(by["created"]) or "—",
-            "MISS: " + ", ".join(misses) if misses else "ok")
+    return (
+        ", ".join(by["untouched"]) or "—",
+        ", ".join(by["updated"]) or "—",
+        ", ".join(by["created"]) or "—",
+        "MISS: " + ", ".join(misses) if misses else "ok",
+    )
 
 
 def report(floor_loads, floor_clicks, loads, interactions, server) -> None:
     floor_load = statistics.median(s.seconds for s in floor_loads if s.seconds is not None)
     floor_click = statistics.median(s.seconds for s in floor_clicks if s.seconds is not None)
-    print(f"Floor page (one 121² contour): load {floor_load:.2f} s (median of "
-          f"{', '.join(_s(s.seconds) for s in floor_loads)}), rerun {floor_click:.2f} s (median of "
-          f"{len(floor_clicks)}, max {max(s.seconds or 0 for s in floor_clicks):.2f} s).")
+    print(
+        f"Floor page (one 121² contour): load {floor_load:.2f} s (median of "
+        f"{', '.join(_s(s.seconds) for s in floor_loads)}), rerun {floor_click:.2f} s (median of "
+        f"{len(floor_clicks)}, max {max(s.seconds or 0 for s in floor_clicks):.2f} s)."
+    )
     limit = max(LOAD_S, LOAD_FLOOR_RATIO * floor_load)
-    print(f"\nLoad to idle, new tab, server warm. Target: ≤ {LOAD_S:g} s or ≤ {LOAD_FLOOR_RATIO:g}× floor "
-          f"= {limit:.2f} s here.")
+    print(
+        f"\nLoad to idle, new tab, server warm. Target: ≤ {LOAD_S:g} s or ≤ {LOAD_FLOOR_RATIO:g}× floor "
+        f"= {limit:.2f} s here."
+    )
     rows = []
     for label, s in loads:
         c = s.content
         seconds, wire = server.get(label, (None, 0))
         verdict = "no idle" if s.seconds is None else "ok" if s.seconds <= limit else "MISS"
-        rows.append((label, _s(seconds), f"{wire / 1e6:.2f}", _s(s.done), _s(s.seconds),
-                     _ratio(s.seconds, floor_load), _s(s.busy), f"{c.get('charts', 0)} ({c.get('webgl', 0)} 3-D)",
-                     c.get("traces", 0), f"{c.get('points', 0) / 1e3:.0f}k", s.webgl, verdict))
-    print_table(rows, ("page", "server", "MB", "script done", "idle", "× floor", "busy", "charts", "traces",
-                       "points", "WebGL ctx", "target"))
+        rows.append(
+            (
+                label,
+                _s(seconds),
+                f"{wire / 1e6:.2f}",
+                _s(s.done),
+                _s(s.seconds),
+                _ratio(s.seconds, floor_load),
+                _s(s.busy),
+                f"{c.get('charts', 0)} ({c.get('webgl', 0)} 3-D)",
+                c.get("traces", 0),
+                f"{c.get('points', 0) / 1e3:.0f}k",
+                s.webgl,
+                verdict,
+            )
+        )
+    print_table(
+        rows,
+        (
+            "page",
+            "server",
+            "MB",
+            "script done",
+            "idle",
+            "× floor",
+            "busy",
+            "charts",
+            "traces",
+            "points",
+            "WebGL ctx",
+            "target",
+        ),
+    )
 
-    print(f"\nInteractions on ?p=poster, end to end (action to idle), {REPEATS} repetitions (view switch: "
-          f"{len(SWITCHES)}, into every view). Target: median ≤ {INTERACTION_MEDIAN_S:g} s and max ≤ "
-          f"{INTERACTION_MAX_S:g} s; a view switch ≤ {VIEW_SWITCH_S:g} s. Ratios against the floor rerun.")
+    print(
+        f"\nInteractions on ?p=poster, end to end (action to idle), {REPEATS} repetitions (view switch: "
+        f"{len(SWITCHES)}, into every view). Target: median ≤ {INTERACTION_MEDIAN_S:g} s and max ≤ "
+        f"{INTERACTION_MAX_S:g} s; a view switch ≤ {VIEW_SWITCH_S:g} s. Ratios against the floor rerun."
+    )
     rows, charts, notes = [], [], []
     for what, samples in [(FLOOR_INTERACTION, floor_clicks), *interactions]:
         ok = [s for s in samples if s.seconds is not None]
@@ -322,32 +392,46 @@ def report(floor_loads, floor_clicks, loads, interactions, server) -> None:
             verdict = "ok" if top <= VIEW_SWITCH_S else "MISS"
         else:
             verdict = "ok" if med <= INTERACTION_MEDIAN_S and top <= INTERACTION_MAX_S else "MISS"
-        rows.append((what.name, f"{len(ok)}/{len(samples)}", _s(med), _s(top), _ratio(med, floor_click),
-                     _s(statistics.median(s.done for s in ok) if ok else None),
-                     _s(statistics.median(s.busy for s in ok) if ok else None),
-                     f"{statistics.median(s.kbytes for s in ok):.0f}" if ok else "—",
-                     max((s.webgl for s in ok), default=0), verdict))
+        rows.append(
+            (
+                what.name,
+                f"{len(ok)}/{len(samples)}",
+                _s(med),
+                _s(top),
+                _ratio(med, floor_click),
+                _s(statistics.median(s.done for s in ok) if ok else None),
+                _s(statistics.median(s.busy for s in ok) if ok else None),
+                f"{statistics.median(s.kbytes for s in ok):.0f}" if ok else "—",
+                max((s.webgl for s in ok), default=0),
+                verdict,
+            )
+        )
         drawn = redraws(what, ok)
         charts.append((what.name, *drawn[:3], "(floor)" if what is FLOOR_INTERACTION else drawn[3]))
         for s in ok:
             for k, (was, now) in s.side_effects.items():
                 notes.append(f"{what.name} also changed '{k}' in the link: {was} → {now}")
-    print_table(rows, ("interaction", "ok", "median", "max", "× floor", "script done", "busy", "kB in",
-                       "WebGL ctx", "target"))
+    print_table(
+        rows, ("interaction", "ok", "median", "max", "× floor", "script done", "busy", "kB in", "WebGL ctx", "target")
+    )
     print("Each repetition:")
     for what, samples in [(FLOOR_INTERACTION, floor_clicks), *interactions]:
         into = [f"→ {SWITCHES[i % len(SWITCHES)]} " if what.view_switch else "" for i in range(len(samples))]
         print(f"  {what.name}: " + ", ".join(f"{to}{_s(s.seconds)}" for to, s in zip(into, samples)))
-    print("\nWhat each interaction redrew (worst over its repetitions). Target: nothing the user did not change "
-          "is redrawn; no chart is re-created.")
+    print(
+        "\nWhat each interaction redrew (worst over its repetitions). Target: nothing the user did not change "
+        "is redrawn; no chart is re-created."
+    )
     print_table(charts, ("interaction", "untouched", "updated in place", "re-created", "target"))
     for note in notes:
         print("Note:", note)
-    print("\nserver: the same link run over the websocket with no browser, warm. script done: when the browser "
-          "handled the end of the script run (late when its main thread is busy). busy: main-thread long tasks "
-          "(> 50 ms) until idle. charts (3-D), traces, points: what the page holds once idle. WebGL ctx: WebGL "
-          "contexts created. Other work on this machine slows every number: read them against the floor page "
-          "measured in this run.")
+    print(
+        "\nserver: the same link run over the websocket with no browser, warm. script done: when the browser "
+        "handled the end of the script run (late when its main thread is busy). busy: main-thread long tasks "
+        "(> 50 ms) until idle. charts (3-D), traces, points: what the page holds once idle. WebGL ctx: WebGL "
+        "contexts created. Other work on this machine slows every number: read them against the floor page "
+        "measured in this run."
+    )
 
 
 # --- Run -----------------------------------------------------------------------------------------
@@ -366,10 +450,13 @@ def main() -> None:
         return
     from playwright.sync_api import sync_playwright
 
-    print(f"{chromium_version()}, headless, software WebGL (SwiftShader); {os.cpu_count()} cores, load average "
-          f"{os.getloadavg()[0]:.1f} at start; viewport {VIEWPORT['width']}x{VIEWPORT['height']}.")
+    print(
+        f"{chromium_version()}, headless, software WebGL (SwiftShader); {os.cpu_count()} cores, load average "
+        f"{os.getloadavg()[0]:.1f} at start; viewport {VIEWPORT['width']}x{VIEWPORT['height']}."
+    )
     pages = [(f"preset {k}", f"p={k}") for k in PRESETS] + [
-        (f"view {v}", f"p=poster&view={v}") for v in VIEWS if v != "explorer"]
+        (f"view {v}", f"p=poster&view={v}") for v in VIEWS if v != "explorer"
+    ]
     logs = Path(tempfile.mkdtemp(prefix="bench-browser-"))
     procs = []
     try:

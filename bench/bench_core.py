@@ -1,6 +1,7 @@
 """Core speed: vectorised landscape and batched GD against naive loops, the closed-form gradient
 against autograd, one neuron's fixed-pattern problems in closed form against cvxpy, and problem (2)
 in cvxpy written vectorised against one constraint per pattern. Ratios are baseline time / our time."""
+
 from __future__ import annotations
 
 import sys
@@ -65,22 +66,41 @@ def main() -> None:
 
     # The page's runs: closed-form gradient against autograd, the same path.
     page_runs = [
-        ("poster: 2 neurons, 13 starts x 300 steps", np.array([[-1.0], [1.0]]), np.array([1.0, 2.0]),
-         rng.uniform(-3, 3, (13, 2, 1)), None, dict(lam=0.0, step=0.05, steps=300, train_alpha=False)),
-        ("zig-zag: 30 neurons, 5 starts x 400 steps", L.with_bias(np.linspace(-0.5, 0.5, 10)),
-         np.where(np.arange(10) % 2 == 0, -0.25, 0.25) + 0.5 * np.linspace(-0.5, 0.5, 10),
-         *L.initial_weights(5, 30, 2, scale=0.1, seed=0), dict(lam=1e-3, step=0.05, steps=400)),
+        (
+            "poster: 2 neurons, 13 starts x 300 steps",
+            np.array([[-1.0], [1.0]]),
+            np.array([1.0, 2.0]),
+            rng.uniform(-3, 3, (13, 2, 1)),
+            None,
+            dict(lam=0.0, step=0.05, steps=300, train_alpha=False),
+        ),
+        (
+            "zig-zag: 30 neurons, 5 starts x 400 steps",
+            L.with_bias(np.linspace(-0.5, 0.5, 10)),
+            np.where(np.arange(10) % 2 == 0, -0.25, 0.25) + 0.5 * np.linspace(-0.5, 0.5, 10),
+            *L.initial_weights(5, 30, 2, scale=0.1, seed=0),
+            dict(lam=1e-3, step=0.05, steps=400),
+        ),
     ]
     for label, Xp, yp, Wp, ap, kw in page_runs:
         kw = dict(kw, record_every=2)
         ours = best_of(lambda: L.gradient_descent(Xp, yp, Wp, ap, gradient="closed_form", **kw))
         base = best_of(lambda: L.gradient_descent(Xp, yp, Wp, ap, **kw))
-        same = np.abs(L.gradient_descent(Xp, yp, Wp, ap, gradient="closed_form", **kw).loss
-                      - L.gradient_descent(Xp, yp, Wp, ap, **kw).loss).max()
-        rows.append((f"GD closed form vs autograd, {label}", f"{ours * 1e3:.0f} ms", f"{base * 1e3:.0f} ms",
-                     f"{base / ours:.1f}x (|diff| {same:.0e})"))
+        same = np.abs(
+            L.gradient_descent(Xp, yp, Wp, ap, gradient="closed_form", **kw).loss
+            - L.gradient_descent(Xp, yp, Wp, ap, **kw).loss
+        ).max()
+        rows.append(
+            (
+                f"GD closed form vs autograd, {label}",
+                f"{ours * 1e3:.0f} ms",
+                f"{base * 1e3:.0f} ms",
+                f"{base / ours:.1f}x (|diff| {same:.0e})",
+            )
+        )
 
     from solvers.fixed_alpha import solve_fixed_alpha, solve_fixed_patterns
+
     xb = rng.uniform(-1, 1, 150)
     Xb, yb = L.with_bias(xb), np.sin(3 * xb)
     ours = best_of(lambda: solve_fixed_alpha(Xb, yb, 0.01, neurons=1))
@@ -89,10 +109,15 @@ def main() -> None:
     start = time.perf_counter()
     _, ref, _ = solve_fixed_patterns(Xb, yb, 0.01, sets, method="cvxpy")
     base = time.perf_counter() - start
-    rows.append((f"one neuron with bias, all {len(sets)} patterns (n=150): closed form vs cvxpy",
-                 f"{ours * 1e3:.0f} ms", f"{base:.2f} s",
-                 f"{base / ours:.0f}x (ours - cvxpy in [{(fixed.values - ref).min():.0e}, "
-                 f"{(fixed.values - ref).max():.0e}])"))
+    rows.append(
+        (
+            f"one neuron with bias, all {len(sets)} patterns (n=150): closed form vs cvxpy",
+            f"{ours * 1e3:.0f} ms",
+            f"{base:.2f} s",
+            f"{base / ours:.0f}x (ours - cvxpy in [{(fixed.values - ref).min():.0e}, "
+            f"{(fixed.values - ref).max():.0e}])",
+        )
+    )
 
     cases = [("1-D+bias", n, L.with_bias(rng.uniform(-1, 1, n))) for n in (50, 100, 200)]
     cases += [("2-D+bias", n, L.with_bias(rng.normal(size=(n, 2)))) for n in (10, 20, 30)]
@@ -105,8 +130,12 @@ def main() -> None:
         ours = sol.solve_seconds
         agree = abs(value - sol.objective) / max(1.0, abs(sol.objective))
         rows.append(
-            (f"solve_convex cvxpy {label} n={n} (P={sol.n_patterns})", f"{ours:.2f} s", f"{base:.2f} s",
-             f"{base / ours:.1f}x (|diff| {agree:.0e})")
+            (
+                f"solve_convex cvxpy {label} n={n} (P={sol.n_patterns})",
+                f"{ours:.2f} s",
+                f"{base:.2f} s",
+                f"{base / ours:.1f}x (|diff| {agree:.0e})",
+            )
         )
     print_table(rows, ("case", "ours", "naive baseline", "speed-up"))
     sys.stdout.flush()

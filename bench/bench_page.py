@@ -3,6 +3,7 @@
 For each interaction the median of several distinct repetitions is printed beside the time of the
 same page opened cold (empty caches) as the baseline measured in this run. The budget is 150 ms.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -42,13 +43,20 @@ def _median(at: AppTest, change) -> float:
 
 
 def _pick(at, i):
-    at.session_state["contour"] = {"selection": {"points": [{"x": -2.5 + 0.7 * i, "y": 1.3 - 0.3 * i}],
-                                                 "point_indices": [0], "box": [], "lasso": []}}
+    at.session_state["contour"] = {
+        "selection": {
+            "points": [{"x": -2.5 + 0.7 * i, "y": 1.3 - 0.3 * i}],
+            "point_indices": [0],
+            "box": [],
+            "lasso": [],
+        }
+    }
 
 
 def _pad(points):
     def change(at, i):
         at.session_state["data_pad"] = {"edit": {"points": [*points, [0.3 + 0.05 * i, 0.5]], "nonce": 100 + i}}
+
     return change
 
 
@@ -73,7 +81,7 @@ INTERACTIONS = {
     "zigzag": {
         "rerun (no change)": lambda at, i: None,
         "change λ": lambda at, i: at.number_input(key="w_lam").set_value(0.001 * (i + 2)),
-        "add a point on the pad": _pad([list(p) for p in PRESETS["zigzag"]["points"]]),
+        "add a point on the pad": _pad([list(p) for p in PRESETS["zigzag"].settings["points"]]),
     },
     "init_scale": {
         "rerun (no change)": lambda at, i: None,
@@ -90,8 +98,9 @@ def main() -> None:
         for label, change in interactions.items():
             median = _median(at, change)
             verdict = "ok" if median * 1e3 <= BUDGET_MS else "over budget"
-            rows.append((preset, label, f"{median * 1e3:.0f} ms", f"{cold * 1e3:.0f} ms",
-                         f"{cold / median:.1f}x", verdict))
+            rows.append(
+                (preset, label, f"{median * 1e3:.0f} ms", f"{cold * 1e3:.0f} ms", f"{cold / median:.1f}x", verdict)
+            )
     print_table(rows, ("preset", "interaction", "median", "cold open (baseline)", "ratio", f"≤ {BUDGET_MS} ms"))
 
 

@@ -3,6 +3,7 @@
 Nothing a page with a chart does can be faster than this one on the same machine, so the explorer's
 times are read against it. The number input redraws the contour: the floor of an interaction.
 """
+
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st

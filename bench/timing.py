@@ -1,4 +1,5 @@
 """Small timing helpers shared by the benchmarks."""
+
 from __future__ import annotations
 
 import time

@@ -1,5 +1,7 @@
-"""The page around the maths: one serialisable state, presets, cached computations and figure builders.
+"""The page around the maths: one serialisable state, registries, one cache, figure builders and panels.
 
-Only ``explorer.panels`` and ``explorer.click_pad`` import Streamlit; everything else is plain Python
-that tests and scripts can use directly.
+Streamlit is imported by ``explorer.panels``, ``explorer.click_pad``, ``explorer.session`` (state <-> widgets
+and URL) and ``explorer.cache`` (the store it lives in); everything else -- the State and its codecs,
+presets, views, models, keys, page computations and figure builders -- is plain Python that tests and
+scripts can use directly.
 """

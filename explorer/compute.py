@@ -1,7 +1,8 @@
 """What the page computes, as plain functions of plain values (hashable inputs, numpy outputs).
 
-The page wraps each of these in ``st.cache_data``; nothing here knows about Streamlit.
+The page caches each of these (explorer.panels.computed); nothing here knows about Streamlit.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -13,7 +14,6 @@ from solvers.fixed_alpha import solve_fixed_alpha
 from .models import MODELS
 
 GRID = 101  # landscape resolution: fine enough for the kinks, light enough for a fast rerun
-OUTPUT_GRID = 241
 STUCK_TOLERANCE = 1e-4  # relative gap above which a run is called stuck
 
 
@@ -29,10 +29,8 @@ def landscape_box(model_key: str, points, start) -> tuple[tuple[float, float], t
     smallest = float(np.min(np.abs(x[x != 0]))) if np.any(x != 0) else 1.0
     scale = max(1.0, float(np.max(np.abs(y))) / max(smallest, 1e-3))
     half = min(max(3.0, 1.5 * scale, 1.2 * float(np.max(np.abs(start)))), 50.0)
-    if model_key == "one_bias":
-        hb = min(max(2.0, 1.5 * float(np.max(np.abs(y))), 1.2 * abs(start[1])), 50.0)
-        return (-half, half), (-hb, hb)
-    return (-half, half), (-half, half)
+    hb = MODELS[model_key].second_half_width(half, y, start)
+    return (-half, half), (-hb, hb)
 
 
 def surface(model_key: str, points, lam: float, box, resolution: int = GRID):
@@ -45,22 +43,14 @@ def surface(model_key: str, points, lam: float, box, resolution: int = GRID):
     Z : ndarray (B, A) or (A,)
     """
     x, y = data_arrays(points)
+    model = MODELS[model_key]
     a = np.linspace(*box[0], resolution)
-    if model_key == "one":
-        return a, None, L.loss_curve(x, y, a, lam)
-    b = np.linspace(*box[1], resolution)
-    if model_key == "two":
-        return a, b, L.loss_grid(x, y, a, b, lam)
-    W = MODELS[model_key].weights(np.stack(np.meshgrid(a, b), axis=-1))  # (B, A, 1, 2)
-    X = L.with_bias(x)
-    pre = np.maximum(W[..., 0, :] @ X.T, 0.0)  # (B, A, n)
-    r = pre - y
-    Z = np.sum(r * r, axis=-1) + 0.5 * lam * (np.sum(W[..., 0, :] ** 2, axis=-1) + 1.0)
-    return a, b, Z
+    b = np.linspace(*box[1], resolution) if model.landscape_dims == 2 else None
+    return a, b, model.surface(x, y, lam, a, b)
 
 
-def pattern_regions(model_key: str, points, a, b):
-    """Region index of every landscape grid cell and a label for each region.
+def pattern_regions(model_key: str, points, box, resolution: int = GRID):
+    """Region index of every cell of the landscape grid of :func:`surface` and a label for each region.
 
     Returns
     -------
@@ -70,6 +60,8 @@ def pattern_regions(model_key: str, points, a, b):
     """
     x, _ = data_arrays(points)
     model = MODELS[model_key]
+    a = np.linspace(*box[0], resolution)
+    b = np.linspace(*box[1], resolution) if model.landscape_dims == 2 else None
     coords = a[:, None] if b is None else np.stack(np.meshgrid(a, b), axis=-1)
     W = model.weights(coords)  # (..., m, d)
     act = (W @ model.design(x).T) >= 0  # (..., m, n)
@@ -107,8 +99,13 @@ def descent_from(model_key: str, points, lam, step, steps, coords) -> L.DescentP
     """GD for a landscape model (alpha = 1) from given landscape coordinates, shape (R, dims)."""
     model, x, y = _design(model_key, points)
     W0 = model.weights(np.asarray(coords, dtype=np.float64).reshape(-1, model.landscape_dims))
-    return L.gradient_descent(model.design(x), y, W0, None, lam=lam, step=step, steps=steps,
-                              train_alpha=False, record_every=record_every(steps), gradient="closed_form")
+    return _descent(model, x, y, W0, None, lam, step, steps)
+
+
+def _descent(model, x, y, W0, alpha0, lam, step, steps) -> L.DescentPath:
+    """GD as the explorer runs it: closed-form gradient, about 150 records, the model's second layer."""
+    kw = dict(lam=lam, step=step, steps=steps, train_alpha=model.train_alpha, record_every=record_every(steps))
+    return L.gradient_descent(model.design(x), y, W0, alpha0, gradient="closed_form", **kw)
 
 
 def random_starts(model_key: str, box, count: int, seed: int) -> np.ndarray:
@@ -123,9 +120,7 @@ def descent_init(model_key: str, points, lam, step, steps, count, seed, neurons,
     """GD for the m-neuron model from ``count`` Gaussian initialisations (alpha trained)."""
     model, x, y = _design(model_key, points)
     W0, alpha0 = L.initial_weights(count, neurons, 2 if model.bias else 1, scale=init_scale, seed=seed)
-    return L.gradient_descent(model.design(x), y, W0, alpha0, lam=lam, step=step, steps=steps,
-                              train_alpha=model.train_alpha, record_every=record_every(steps),
-                              gradient="closed_form")
+    return _descent(model, x, y, W0, alpha0, lam, step, steps)
 
 
 def record_every(steps: int) -> int:
@@ -139,58 +134,16 @@ def fixed_alpha_optimum(model_key: str, points, lam):
     return solve_fixed_alpha(model.design(x), y, lam, neurons=model.fixed_neurons)
 
 
-def solved_choice(solution, patterns):
-    """The fixed-pattern minimum for these neuron patterns, looked up among the choices already solved.
-
-    Parameters
-    ----------
-    solution : solvers.fixed_alpha.FixedAlphaSolution
-    patterns : ndarray of bool, shape (k, n)
-        One pattern per neuron (e.g. a GD endpoint's).
-
-    Returns
-    -------
-    (U, value) with U of shape (k, d), rows in the order of ``patterns``; or None when a row is not among
-    the solution's patterns (every ``1[X w >= 0]``, faces included, and the all-zero one), so the caller
-    has to solve it.
-    """
-    index = []
-    for row in np.asarray(patterns, dtype=bool):
-        hit = np.flatnonzero(np.all(solution.patterns == row, axis=1))
-        if not len(hit):
-            return None
-        index.append(int(hit[0]))
-    order = np.argsort(index, kind="stable")
-    match = np.flatnonzero(np.all(solution.choices == np.sort(index), axis=1))
-    if not len(match):
-        return None
-    U = np.empty_like(solution.minimisers[match[0]])
-    U[order] = solution.minimisers[match[0]]  # choices list patterns in increasing order
-    return U, float(solution.values[match[0]])
-
-
 def convex_optimum(points, lam, bias: bool = True) -> S.ConvexSolution:
     """Problem (2) for a network with a trained second layer, over every activation pattern."""
     x, y = data_arrays(points)
     X = L.with_bias(x) if bias else x[:, None]
-    try:
-        return S.solve_convex(X, y, lam)
-    except S.SolverError:
-        # Nearly coincident inputs with tiny lambda can stall the certificate; Clarabel still solves it.
-        return S.solve_convex(X, y, lam, method="cvxpy")
-
-
-def output_axis(points, pad: float = 0.25) -> np.ndarray:
-    x, _ = data_arrays(points)
-    lo, hi = float(x.min()), float(x.max())
-    span = max(hi - lo, 1.0)
-    return np.linspace(lo - pad * span, hi + pad * span, OUTPUT_GRID)
+    return S.solve_with_fallback(X, y, lam)
 
 
 def outputs(model_key: str, W, alpha, grid) -> np.ndarray:
     """Network outputs on a grid of inputs for a batch of networks: W (B, m, d), alpha (B, m) -> (B, G)."""
-    Xg = MODELS[model_key].design(grid)
-    return np.einsum("bm,bmg->bg", alpha, np.maximum(W @ Xg.T, 0.0))
+    return L.outputs(W, alpha, MODELS[model_key].design(grid))
 
 
 PLATEAU_DROP = 1e-2  # relative fall of the loss over the second half of a run below which it has stalled
@@ -206,7 +159,7 @@ def verdicts(final_loss, optimum: float, converged, halfway_loss=None, diverged=
     """
     final_loss = np.asarray(final_loss, dtype=float)
     gap = final_loss - optimum
-    rel = gap / max(abs(optimum), 1e-12) if optimum > 1e-9 else gap
+    rel = L.relative_gap(final_loss, optimum)
     if halfway_loss is None:
         stalled = np.zeros(len(final_loss), dtype=bool)
     else:

@@ -6,6 +6,7 @@ neurons grow slowly while they *turn* towards a few directions (a plateau of the
 drops fast and most of the weight sits in a few kinks. With a large start the network is close to its
 linearisation (the lazy regime): the kinks hardly move and the fit interpolates with many of them.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,7 +17,6 @@ import numpy as np
 import landscape as L
 
 from . import general as G
-from .trainer import Run, train
 
 
 @dataclass(frozen=True)
@@ -27,11 +27,12 @@ class Regime:
     scale: float
     step: float  # the step size used (the large start may use a smaller one than asked for)
     capped: bool  # True when ``step`` was lowered to keep this start from diverging
-    run: Run
+    run: L.DescentPath
 
 
-def pair(X, y, m, small, large, step, steps, lam, seed,
-         progress: Callable[[int, int], None] | None = None) -> tuple[Regime, Regime]:
+def pair(
+    X, y, m, small, large, step, steps, lam, seed, progress: Callable[[int, int], None] | None = None
+) -> tuple[Regime, Regime]:
     """Train from the same Gaussian draw scaled to ``small`` and to ``large``.
 
     The small start uses the step size ``step``; the large one uses ``min(step, stable_step)`` where
@@ -42,10 +43,10 @@ def pair(X, y, m, small, large, step, steps, lam, seed,
     out = []
     for k, (name, scale) in enumerate((("small", small), ("large", large))):
         W0, a0 = W1 * scale, a1 * scale
-        safe = G.stable_step(X, W0[0], a0[0], lam)
+        safe = L.stable_step(X, W0[0], a0[0], lam)
         used = min(step, safe) if name == "large" else step
         report = None if progress is None else _offset(progress, k)
-        run = train(X, y, W0, a0, lam=lam, step=used, steps=steps, snapshots=250, progress=report)
+        run = G.train(X, y, W0, a0, lam=lam, step=used, steps=steps, snapshots=250, progress=report)
         out.append(Regime(name, scale, used, used < step, run))
     return out[0], out[1]
 
@@ -53,61 +54,6 @@ def pair(X, y, m, small, large, step, steps, lam, seed,
 def _offset(progress: Callable[[int, int], None], k: int) -> Callable[[int, int], None]:
     """Report the k-th of two runs as part of one bar."""
     return lambda done, total: progress(k * total + done, 2 * total)
-
-
-def activation_points(W: np.ndarray) -> np.ndarray:
-    """Kinks ``-b/w`` of every snapshot: W (T, m, 2) -> (T, m), NaN for w = 0."""
-    return G.kinks(W)
-
-
-def distinct_patterns(W: np.ndarray, alpha: np.ndarray, X: np.ndarray, share: float | None = None) -> np.ndarray:
-    """Number of distinct activation patterns among the neurons at each snapshot: (T,).
-
-    With ``share``, only neurons with ``|alpha_i| ||w_i||`` at least that share of the largest count
-    (the neurons that make the output); without, every neuron counts, however small.
-    """
-    counts = []
-    for Wt, at in zip(W, alpha):
-        pats = Wt @ X.T >= 0  # (m, n)
-        if share is not None:
-            pats = pats[G.strong(Wt, at, share)]
-        counts.append(len(np.unique(pats, axis=0)) if len(pats) else 0)
-    return np.asarray(counts)
-
-
-def kink_movement(W: np.ndarray, alpha: np.ndarray, box: tuple[float, float]) -> float:
-    """Median distance the activation points of the neurons that matter travel, start to end.
-
-    Only neurons that matter at the end and whose kink lies inside ``box`` at the start or at the
-    end are counted (a kink far outside the data moves a lot for no effect).
-    """
-    k0, k1 = activation_points(W[0]), activation_points(W[-1])
-    lo, hi = box
-    inside = ((k0 >= lo) & (k0 <= hi)) | ((k1 >= lo) & (k1 <= hi))
-    keep = inside & G.strong(W[-1], alpha[-1]) & np.isfinite(k0) & np.isfinite(k1)
-    if not keep.any():
-        return float("nan")
-    return float(np.median(np.abs(np.clip(k1[keep], lo, hi) - np.clip(k0[keep], lo, hi))))
-
-
-@dataclass(frozen=True)
-class Phases:
-    """The shape of a loss curve: how long it stays flat and how fast it then falls."""
-
-    plateau: int  # last step with the loss still within 10% of its start
-    drop: int | None  # first step where it is 100 times below its start (None: never)
-
-    @property
-    def drop_steps(self) -> int | None:
-        return None if self.drop is None else self.drop - self.plateau
-
-
-def phases(loss: np.ndarray) -> Phases:
-    loss = np.asarray(loss, dtype=np.float64)
-    below = np.flatnonzero(loss < 0.9 * loss[0])
-    plateau = int(below[0]) - 1 if len(below) else len(loss) - 1
-    fallen = np.flatnonzero(loss < 0.01 * loss[0])
-    return Phases(plateau=max(plateau, 0), drop=int(fallen[0]) if len(fallen) else None)
 
 
 def frame_indices(snap_steps: np.ndarray, count: int = 36) -> np.ndarray:

@@ -4,6 +4,7 @@ The State in ``st.session_state`` is the single source of truth. Widgets have ke
 State fields; whenever the State changes from elsewhere (a preset, a click, a link), the widget values
 are pushed before the widgets are drawn, and after they are drawn their values are read back.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -11,18 +12,12 @@ from dataclasses import replace
 import streamlit as st
 
 from .presets import PRESETS
-from .state import State, from_preset
+from .state import WIDGET_FIELDS, State, from_preset
 
 STATE_KEY = "_state"
 MESSAGES_KEY = "_messages"
-# State field -> widget key
-WIDGETS = {
-    "view": "w_view", "preset": "w_preset", "model": "w_model", "lam": "w_lam", "step": "w_step",
-    "steps": "w_steps", "starts": "w_starts", "seed": "w_seed", "neurons": "w_neurons",
-    "init_scale": "w_init_scale", "small_scale": "w_small_scale", "large_scale": "w_large_scale",
-    "camera": "w_camera", "basins": "w_basins", "dims": "w_dims", "train_alpha": "w_train_alpha",
-    "new_label": "w_new_label", "gates": "w_gates", "pattern": "w_pattern", "image": "w_image",
-}
+# State field -> widget key, for every field whose codec says a widget shows it.
+WIDGETS = {name: f"w_{name}" for name in WIDGET_FIELDS}
 
 
 def current() -> State:
@@ -75,7 +70,7 @@ def load_preset() -> None:
     """
     name = st.session_state[WIDGETS["preset"]]
     state = from_preset(name)
-    if "view" not in PRESETS.get(name, {}):
+    if name not in PRESETS or PRESETS[name].view is None:
         state = replace(state, view=current().view)
     put(state)
 

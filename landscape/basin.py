@@ -6,8 +6,8 @@ update, loss, stopping and divergence rules as :func:`landscape.gradient_descent
 final loss of each start is wanted, so a lean loop with the gradient written out runs every start
 of the grid at once (``relu'(0) = 0``, as in torch's autograd).
 """
-from __future__ import annotations
 
+from __future__ import annotations
 
 import numpy as np
 import torch

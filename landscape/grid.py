@@ -5,6 +5,7 @@
 The constant ``lam`` (from alpha_i^2 = 1) keeps these values identical to :func:`landscape.objective`
 with ``alpha = (1, 1)``, so a point read off the surface is the same number shown everywhere else.
 """
+
 from __future__ import annotations
 
 import numpy as np

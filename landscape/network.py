@@ -13,6 +13,7 @@ Conventions (used everywhere in this project)
   The poster writes lambda instead of lambda/2; with lambda/2, (1) and the convex problem (2) have the
   same optimal value, because at an optimum ||w_i||^2 = alpha_i^2 = ||u_i|| (AM-GM on the rescaling).
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,4 +1,5 @@
 """Thread settings for torch loops made of many small operations."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager

@@ -1,4 +1,5 @@
 """Checks at the library boundary: turn user input into float64 arrays or raise a readable ValueError."""
+
 from __future__ import annotations
 
 import math

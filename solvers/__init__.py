@@ -1,10 +1,15 @@
 """The convex side: activation patterns and problem (2), whose optimum is the global optimum of (1)."""
+
 from .certificate import optimality_gap
-from .convex import solve_convex
+from .convex import FALLBACK, SOLVERS, Solver, solve_convex, solve_with_fallback
 from .patterns import enumerate_patterns, sample_patterns
 from .solution import ConvexSolution, SolverError, convex_objective, map_to_network
 
 __all__ = [
+    "FALLBACK",
+    "SOLVERS",
+    "Solver",
+    "solve_with_fallback",
     "ConvexSolution",
     "SolverError",
     "convex_objective",

@@ -11,6 +11,7 @@ On its face the prediction is linear, ``D_p Z M w = relu(Z M w)``, and the penal
 method. Neurons from several atoms in one region add up to a feasible block of (2) with a smaller or
 equal penalty (triangle inequality), which is why this atom problem and (2) share their optimum.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -6,6 +6,7 @@ over every activation pattern (:mod:`solvers.dual`). The network's own residual 
 a globally optimal network it already closes the gap, with no solve at all; otherwise (2) is solved
 with :func:`solvers.fast.solve_fast` and its certified lower bound is used.
 """
+
 from __future__ import annotations
 
 import math

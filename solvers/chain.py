@@ -28,6 +28,7 @@ Everything the solvers need is then O(n):
   (``S = Delta F`` sparse), which makes the Newton systems of :mod:`solvers.barrier` banded with a
   two-wide border.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -155,17 +156,19 @@ class Chain:
         rows, cols, vals = [], [], []
         for m in range(k):  # right ray at x_m, chain index k - 1 - m
             c = k - 1 - m
-            if m == 0:
-                rows.append(1), cols.append(c), vals.append(1.0 / N[0])
-            elif m < k - 1:
-                rows.append(m + 1), cols.append(c), vals.append(1.0 / N[m])
+            if m < k - 1:  # r_{k-1} is zero on the data; r_0 shows only in the first slope
+                rows.append(1 if m == 0 else m + 1)
+                cols.append(c)
+                vals.append(1.0 / N[m])
         for m in range(1, k):  # left ray at x_m, chain index 2k - 1 - m (l_0 is zero on the data)
             c = 2 * k - 1 - m
             rows += [0, 1]
             cols += [c, c]
             vals += [(x[m] - x[0]) / N[m], -1.0 / N[m]]
             if m < k - 1:
-                rows.append(m + 1), cols.append(c), vals.append(1.0 / N[m])
+                rows.append(m + 1)
+                cols.append(c)
+                vals.append(1.0 / N[m])
         return sp.csr_matrix((vals, (rows, cols)), shape=(k, 2 * k))
 
     # -- regions -----------------------------------------------------------------------------------

@@ -14,44 +14,23 @@ of the hyperplanes through it -- four quadrants in general position, a small ang
 three or more points are collinear with the origin. Generating the regions ray by ray gives, at no
 extra cost, the list of rays of every region.
 
-Only regions are listed, not the lower-dimensional faces :func:`solvers.enumerate_patterns` also
-returns: for ``u`` on a face, ``D_face Z u = relu(Z u) = D_region Z u`` for any region whose closure
-holds ``u``, so faces add no prediction that regions lack, and the maximum of
+:func:`arrangement` lists only regions; :func:`face_patterns` adds the lower-dimensional faces (the
+patterns :func:`solvers.enumerate_patterns` returns) from the same rays and sweeps. Faces are not
+needed by problem (2): for ``u`` on a face, ``D_face Z u = relu(Z u) = D_region Z u`` for any region
+whose closure holds ``u``, so faces add no prediction that regions lack, and the maximum of
 ``rho^T relu(Z u)`` over the unit sphere -- the dual check over *all* patterns -- is attained on
 the closure of some region.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
 
-from .patterns import _TIE
+from .row_space import TIE, row_space
 
-_MERGE = 4 * _TIE  # critical directions closer than this (in angle) are one direction
-
-
-def row_space(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Row-space coordinates of X and the basis that maps them back.
-
-    Mirrors the rule of :func:`solvers.enumerate_patterns`: a full-rank X with d <= 3 is used as
-    it is (ties on grids stay exact), otherwise an SVD basis of the row space.
-
-    Returns
-    -------
-    Z : ndarray, shape (n, r)
-    basis : ndarray, shape (r, d)
-        Orthonormal rows; a weight ``u_z`` in R^r is ``u_z @ basis`` in R^d, with the same norm
-        and ``X (u_z @ basis) = Z u_z``.
-    """
-    n, d = X.shape
-    if np.abs(X).max() == 0:
-        return np.zeros((n, 0)), np.zeros((0, d))
-    if d <= 3 and np.linalg.matrix_rank(X) == d:
-        return X.copy(), np.eye(d)
-    _, s, Vt = np.linalg.svd(X, full_matrices=False)
-    r = int(np.sum(s > s[0] * max(n, d) * np.finfo(float).eps * 16))
-    return X @ Vt[:r].T, Vt[:r].copy()
+_MERGE = 4 * TIE  # critical directions closer than this (in angle) are one direction
 
 
 @dataclass(frozen=True)
@@ -106,12 +85,15 @@ def _angles_merged(dirs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return kept, owner
 
 
-def _sector_signs(normals: np.ndarray) -> np.ndarray:
-    """Sign patterns ``normals . b > 0`` at the bisector of every open sector of a line arrangement.
+def _sector_signs(normals: np.ndarray, faces: bool = False) -> np.ndarray:
+    """Sign patterns around the origin of a line arrangement in R^2 with these (non-zero) normals (t, 2).
 
-    ``normals`` (t, 2) are non-zero; returns (s, t) booleans, one row per open sector.
+    One row ``normals . b > 0`` at the bisector of every open sector; with ``faces``, first one row
+    ``normals . c >= 0`` (up to the tie tolerance) at every critical direction c -- the half-lines
+    between sectors -- in angular order.
     """
-    unit = normals / np.linalg.norm(normals, axis=1)[:, None]
+    norms = np.linalg.norm(normals, axis=1)
+    unit = normals / norms[:, None]
     perp = np.stack([-unit[:, 1], unit[:, 0]], axis=1)
     kept, _ = _angles_merged(np.concatenate([perp, -perp]))
     ang = np.arctan2(kept[:, 1], kept[:, 0])
@@ -119,7 +101,10 @@ def _sector_signs(normals: np.ndarray) -> np.ndarray:
     nxt[-1] += 2 * np.pi
     mid = 0.5 * (ang + nxt)
     bis = np.stack([np.cos(mid), np.sin(mid)], axis=1)
-    return bis @ normals.T > 0
+    sectors = bis @ normals.T > 0
+    if not faces:
+        return sectors
+    return np.concatenate([kept @ normals.T >= -TIE * norms[None, :], sectors])
 
 
 def _unique_patterns(pats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -135,7 +120,7 @@ def _unique_patterns(pats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _rank1(Z: np.ndarray):
     rays = np.array([[1.0], [-1.0]])
-    tol = _TIE * np.abs(Z[:, 0])
+    tol = TIE * np.abs(Z[:, 0])
     pats = np.stack([Z[:, 0] >= -tol, -Z[:, 0] >= -tol])
     return rays, pats, np.array([0, 1])
 
@@ -151,7 +136,7 @@ def _rank2(Z: np.ndarray):
     nxt[-1] += 2 * np.pi
     mid = 0.5 * (ang + nxt)
     bis = np.stack([np.cos(mid), np.sin(mid)], axis=1)
-    pats = bis @ Z.T >= -_TIE * norms[None, :]
+    pats = bis @ Z.T >= -TIE * norms[None, :]
     k = np.arange(len(rays))
     region = np.concatenate([k, k])
     ray = np.concatenate([k, (k + 1) % len(rays)])
@@ -159,18 +144,20 @@ def _rank2(Z: np.ndarray):
 
 
 def _rank3_rays(Z: np.ndarray):
-    """Distinct rays ``+-(z_a x z_b)``, their products with the rows, and which rows vanish on them."""
+    """Distinct rays ``+-(z_a x z_b)``, their products with the rows, which rows vanish on them, and
+    which half each comes from (the crossings in pair order, then their opposites)."""
     n = Z.shape[0]
     norms = np.linalg.norm(Z, axis=1)
     zero = norms == 0
     i, j = np.triu_indices(n, k=1)
     cross = np.cross(Z[i], Z[j])
     cn = np.linalg.norm(cross, axis=1)
-    keep = cn > _TIE * norms[i] * norms[j]
+    keep = cn > TIE * norms[i] * norms[j]
     rays = cross[keep] / cn[keep, None]
+    half = np.repeat([0, 1], len(rays))  # 0: z_a x z_b, 1: its opposite
     rays = np.concatenate([rays, -rays])
     prod = rays @ Z.T
-    tied = (np.abs(prod) <= _TIE * norms[None, :]) & ~zero[None, :]
+    tied = (np.abs(prod) <= TIE * norms[None, :]) & ~zero[None, :]
     count = tied.sum(axis=1)
     # A ray on exactly two hyperplanes came from one pair only; others may repeat: keep one each.
     simple = count == 2
@@ -180,40 +167,81 @@ def _rank3_rays(Z: np.ndarray):
         _, first = np.unique(sig, axis=0, return_index=True)
         keep_rows = np.concatenate([np.flatnonzero(simple), multi[np.sort(first)]])
         keep_rows.sort()
-        rays, prod, tied, count = rays[keep_rows], prod[keep_rows], tied[keep_rows], count[keep_rows]
-    return rays, prod, tied
+        rays, prod, tied, half = rays[keep_rows], prod[keep_rows], tied[keep_rows], half[keep_rows]
+    return rays, prod, tied, half
 
 
-def _rank3(Z: np.ndarray):
+def _rank3(Z: np.ndarray, faces: bool = False):
+    """Patterns around every ray of a rank-3 arrangement, with the ray each comes from.
+
+    Around a ray on exactly two hyperplanes the four sign choices of their rows are the four regions
+    (and, with ``>=``, already every face through the ray); around a ray on three or more a small
+    angular sweep gives the sectors, and with ``faces`` also the half-planes between them and the ray
+    itself. Patterns come ray by ray, the crossings ``z_a x z_b`` first and their opposites second.
+    """
     zero = np.linalg.norm(Z, axis=1) == 0
-    rays, prod, tied = _rank3_rays(Z)
+    rays, prod, tied, half = _rank3_rays(Z)
     simple = tied.sum(axis=1) == 2
     base = (prod > 0) | zero[None, :]
     out_p, out_r = [], []
-    s_idx = np.flatnonzero(simple)
-    if len(s_idx):
-        cols = np.nonzero(tied[s_idx])[1].reshape(-1, 2)
-        rows = np.arange(len(s_idx))
-        for a in (False, True):
-            for b in (False, True):
-                p = base[s_idx].copy()
-                p[rows, cols[:, 0]] = a
-                p[rows, cols[:, 1]] = b
-                out_p.append(p)
-                out_r.append(s_idx)
-    for k in np.flatnonzero(~simple):
-        e = rays[k]
-        helper = np.eye(3)[np.argmin(np.abs(e))]
-        e1 = np.cross(e, helper)
-        e1 /= np.linalg.norm(e1)
-        e2 = np.cross(e, e1)
-        local = Z[tied[k]] @ np.stack([e1, e2], axis=1)
-        signs = _sector_signs(local)
-        p = np.repeat(base[k][None, :], len(signs), axis=0)
-        p[:, tied[k]] = signs
-        out_p.append(p)
-        out_r.append(np.full(len(signs), k))
+    for h in (0, 1):
+        s_idx = np.flatnonzero(simple & (half == h))
+        if len(s_idx):
+            cols = np.nonzero(tied[s_idx])[1].reshape(-1, 2)
+            rows = np.arange(len(s_idx))
+            for a in (False, True):
+                for b in (False, True):
+                    p = base[s_idx].copy()
+                    p[rows, cols[:, 0]] = a
+                    p[rows, cols[:, 1]] = b
+                    out_p.append(p)
+                    out_r.append(s_idx)
+        for k in np.flatnonzero(~simple & (half == h)):
+            e = rays[k]
+            helper = np.eye(3)[np.argmin(np.abs(e))]
+            e1 = np.cross(e, helper)
+            e1 /= np.linalg.norm(e1)
+            e2 = np.cross(e, e1)
+            local = Z[tied[k]] @ np.stack([e1, e2], axis=1)
+            signs = _sector_signs(local, faces)
+            if faces:
+                signs = np.concatenate([signs, np.ones((1, signs.shape[1]), dtype=bool)])  # the ray itself
+            p = np.repeat(base[k][None, :], len(signs), axis=0)
+            p[:, tied[k]] = signs
+            out_p.append(p)
+            out_r.append(np.full(len(signs), k))
     return rays, np.concatenate(out_p), np.concatenate(out_r)
+
+
+def face_patterns(Z: np.ndarray) -> np.ndarray:
+    """The pattern ``1[Z u >= 0]`` of every face of the arrangement, lower-dimensional faces included.
+
+    Built from the same rays and sweeps as :func:`arrangement`. Faces matter where points on a
+    hyperplane are counted as active: a line through x and -x carries a pattern with both on, which no
+    region has.
+
+    Parameters
+    ----------
+    Z : ndarray, shape (n, r), r <= 3
+        Row-space coordinates (:func:`row_space`).
+
+    Returns
+    -------
+    ndarray of bool, shape (F, n)
+        With repeats, and the all-ones pattern (u = 0); rank 1 and 2 list the critical directions in
+        angular order before the sectors.
+    """
+    n, r = Z.shape
+    ones = np.ones((1, n), dtype=bool)
+    if r == 0:
+        return ones
+    if r == 1:
+        return np.concatenate([_rank1(Z)[1], ones])
+    if r == 2:
+        norms = np.linalg.norm(Z, axis=1)
+        rays, sectors, _ = _rank2(Z)
+        return np.concatenate([rays @ Z.T >= -TIE * norms[None, :], sectors, ones])
+    return np.concatenate([ones, _rank3(Z, faces=True)[1]])
 
 
 def arrangement(X: np.ndarray) -> Arrangement:
@@ -241,7 +269,7 @@ def arrangement(X: np.ndarray) -> Arrangement:
         return Arrangement(Z, basis, np.zeros((0, 0)), np.zeros((0, n), dtype=bool), np.zeros((0, 1), dtype=np.int64))
     rays, pats, ray_of = (_rank1, _rank2, _rank3)[r - 1](Z)
     patterns, region = _unique_patterns(pats)
-    nonzero = patterns.any(axis=1)
+    nonzero = np.asarray(patterns.any(axis=1))
     renumber = np.cumsum(nonzero) - 1
     keep = nonzero[region]
     region, ray_of = renumber[region[keep]], ray_of[keep]
@@ -296,7 +324,7 @@ def cones_of(X: np.ndarray, patterns: np.ndarray, max_free: int = 12) -> Arrange
     rays = _all_rays(Z)
     norms = np.linalg.norm(Z, axis=1)
     prod = rays @ Z.T
-    tied = np.abs(prod) <= _TIE * norms[None, :]
+    tied = np.abs(prod) <= TIE * norms[None, :]
     base = prod > 0
     free = tied.sum(axis=1)
     pair_p, pair_e = [], []
@@ -328,7 +356,7 @@ def cones_of(X: np.ndarray, patterns: np.ndarray, max_free: int = 12) -> Arrange
     ray_of = np.concatenate(pair_e) if pair_e else np.zeros(0, dtype=np.int64)
     # Duplicate patterns: every copy gets the rays.
     _, pinv = _unique_patterns(patterns)
-    groups = {}
+    groups: dict[int, list[int]] = {}
     for p, g in enumerate(pinv):
         groups.setdefault(g, []).append(p)
     rep = {grp[0]: grp for grp in groups.values()}

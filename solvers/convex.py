@@ -1,5 +1,9 @@
 """``solve_convex``: the global optimum of the ReLU training problem (1) through the convex problem (2)."""
+
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -10,9 +14,7 @@ from .fast import solve_fast
 from .patterns import enumerate_patterns, sample_patterns
 from .reference import solve_with_cvxpy
 from .sampled import solve_working_set
-from .solution import ConvexSolution, convex_objective
-
-METHODS = ("fast", "cvxpy")
+from .solution import ConvexSolution, SolverError, convex_objective
 
 # Beyond rank 3 the patterns are sampled: this many Gaussian gates, with this seed.
 SAMPLED_GATES = 2000
@@ -49,8 +51,132 @@ def covers_all(patterns: np.ndarray, X: np.ndarray) -> bool:
     return all(row.tobytes() in have for row in every)
 
 
-def solve_convex(X, y, lam, patterns=None, method: str = "fast", device=None, *, warm=None, progress=None,
-                 budget: float | None = None) -> ConvexSolution:
+@dataclass(frozen=True)
+class Problem:
+    """Problem (2) on validated data, with the patterns it runs over.
+
+    Attributes
+    ----------
+    X : ndarray, shape (n, d)
+    y : ndarray, shape (n,)
+    lam : float >= 0
+    patterns : ndarray of bool, shape (P, n), or None
+        None: every activation region of X (rank <= 3), which a solver may enumerate its own way.
+    rank : int
+        rank(X).
+    exact : bool
+        The patterns hold every activation region, so the optimum is the global optimum of (1).
+    sampled : bool
+        The patterns were sampled because rank(X) > 3.
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    lam: float
+    patterns: np.ndarray | None
+    rank: int
+    exact: bool
+    sampled: bool
+
+    def every_pattern(self) -> np.ndarray:
+        """The patterns, every face of the arrangement when none were given."""
+        return enumerate_patterns(self.X) if self.patterns is None else self.patterns
+
+
+class Solver(Protocol):
+    """A method for problem (2): one entry of :data:`SOLVERS` and the code that solves.
+
+    ``certified`` says whether its solutions carry a duality-gap certificate (``gap``, ``lower``);
+    keyword options given to :func:`solve_convex` (a device, and whatever else a method takes) are
+    passed through to it.
+    """
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def certified(self) -> bool: ...
+
+    def __call__(self, problem: Problem, **options) -> ConvexSolution: ...
+
+
+@dataclass(frozen=True)
+class FastSolver:
+    """Column generation with a certificate (:mod:`solvers.fast` for rank <= 3, :mod:`solvers.sampled` above)."""
+
+    name: str = "fast"
+    certified: bool = True
+
+    def __call__(self, problem: Problem, *, device=None, warm=None, **options) -> ConvexSolution:
+        X, y, lam, patterns = problem.X, problem.y, problem.lam, problem.patterns
+        stopped = ""
+        if problem.rank <= 3:
+            # Given patterns are solved over their own cones; without them the solver finds every region.
+            arr = None if patterns is None else cones_of(X, patterns)
+            start = None if warm is None else (warm.U, warm.V, warm.patterns)
+            res = solve_fast(X, y, lam, device=device, arr=arr, warm=start, **options)
+            U, V, obj, lower, seconds, stopped = res.U, res.V, res.objective, res.lower, res.seconds, res.stopped
+            patterns = res.patterns  # in the solver's order (merging repeated inputs may reorder regions)
+            if len(patterns) == 0:  # X = 0: only w = 0, whose pattern activates every point
+                patterns = np.ones((1, X.shape[0]), dtype=bool)
+                U = V = np.zeros((1, X.shape[1]))
+        else:
+            assert patterns is not None  # sampled or given above rank 3
+            # Sampled patterns: the working-set loop around Clarabel takes no warm start or budget.
+            U, V, obj, lower, _, seconds = solve_working_set(X, y, lam, patterns)
+        gap = max(0.0, obj - lower)
+        if problem.exact:
+            scope = f"all {len(patterns)} activation regions"
+        elif problem.rank > 3 and problem.sampled:
+            scope = f"the {len(patterns)} sampled patterns only (rank(X) = {problem.rank} > 3)"
+        else:
+            scope = f"the {len(patterns)} given patterns only"
+        if stopped:
+            status = f"stopped early ({stopped}): within a certified gap of {gap:.3g} of the optimum over {scope}"
+        else:
+            status = f"optimal within a certified gap of {gap:.3g} over {scope}"
+        if not problem.exact:
+            status += "; not certified as the global optimum of (1)"
+        return _solution(problem, U, V, patterns, seconds, status, self.name, gap=gap, prune=0.0, lower=lower)
+
+
+@dataclass(frozen=True)
+class CvxpySolver:
+    """The whole problem in cvxpy with Clarabel: the reference the fast solver is tested against."""
+
+    name: str = "cvxpy"
+    certified: bool = False
+
+    def __call__(self, problem: Problem, *, device=None, **options) -> ConvexSolution:
+        del device  # the conic solver runs where cvxpy runs
+        patterns = problem.every_pattern()
+        U, V, status, seconds = solve_with_cvxpy(problem.X, problem.y, problem.lam, patterns, **options)
+        # Clarabel's tolerance is the only bound: gap 0, lower NaN (the defaults).
+        return _solution(problem, U, V, patterns, seconds, status, self.name)
+
+
+def _solution(problem: Problem, U, V, patterns, seconds, status, method, **certified) -> ConvexSolution:
+    return ConvexSolution(
+        objective=convex_objective(U, V, patterns, problem.X, problem.y, problem.lam),
+        U=U,
+        V=V,
+        patterns=patterns,
+        exact=problem.exact,
+        solve_seconds=seconds,
+        status=status,
+        method=method,
+        **certified,
+    )
+
+
+#: Every method of :func:`solve_convex`, by name. A new method is one entry here and its Solver.
+SOLVERS: dict[str, Solver] = {s.name: s for s in (FastSolver(), CvxpySolver())}
+METHODS = tuple(SOLVERS)
+#: What the page tries, in order: the certified solver, then the reference where it gives up.
+FALLBACK = ("fast", "cvxpy")
+
+
+def solve_convex(X, y, lam, patterns=None, method: str = "fast", device=None, **options) -> ConvexSolution:
     """Solve problem (2) and report the result.
 
     Minimises ``||sum_i D_i X (u_i - v_i) - y||^2 + lam * sum_i (||u_i||_2 + ||v_i||_2)``
@@ -67,21 +193,18 @@ def solve_convex(X, y, lam, patterns=None, method: str = "fast", device=None, *,
         Activation patterns to use. By default, for rank(X) <= 3, every activation region (exact);
         for rank(X) > 3, ``sample_patterns(X, SAMPLED_GATES, SAMPLED_SEED)`` (2000 Gaussian gates,
         seed 0) -- then ``exact`` is False and ``n_patterns`` says how many were used.
-    method : {"fast", "cvxpy"}
-        ``"fast"``: column generation with a duality-gap certificate (:mod:`solvers.fast` for
-        rank <= 3, :mod:`solvers.sampled` above); the result carries ``gap`` and ``lower``.
-        ``"cvxpy"``: the whole problem in cvxpy with Clarabel (the reference).
+    method : str
+        A name in :data:`SOLVERS`. ``"fast"``: column generation with a duality-gap certificate
+        (:mod:`solvers.fast` for rank <= 3, :mod:`solvers.sampled` above); the result carries
+        ``gap`` and ``lower``. ``"cvxpy"``: the whole problem in cvxpy with Clarabel (the reference).
     device : torch device, optional
         Where the fast method's batched pricing runs.
-    warm : ConvexSolution, optional
-        A solution on the same data at another lambda (``method="fast"``): its neurons start the
-        search, which makes a sweep over lambda (a slider being dragged) a few rounds per value.
-    progress : callable, optional
-        ``progress(round, certified_gap, objective)`` after each round of the fast method; a true return
-        ends the solve with the point reached, its gap still certified.
-    budget : float, optional
-        Seconds after which the fast method ends the same way. Such a result's ``status`` says that it
-        stopped early and how close to optimal it is certified to be.
+    **options
+        Passed to the method. The fast method takes ``warm`` (a :class:`ConvexSolution` on the same data
+        at another lambda: its neurons start the search, so a lambda sweep costs a few rounds per value),
+        ``progress`` (``progress(round, certified_gap, objective)`` after each round; a true return ends
+        the solve) and ``budget`` (seconds). A solve ended early keeps its certified gap, and its
+        ``status`` says so.
 
     Returns
     -------
@@ -94,68 +217,47 @@ def solve_convex(X, y, lam, patterns=None, method: str = "fast", device=None, *,
     SolverError
         If the solver does not reach (certified) optimality.
     """
+    if method not in SOLVERS:
+        raise ValueError(f"Unknown method {method!r}; choose one of {', '.join(SOLVERS)}.")
+    return SOLVERS[method](problem_of(X, y, lam, patterns), device=device, **options)
+
+
+def problem_of(X, y, lam, patterns=None) -> Problem:
+    """Validate the data and settle the patterns (every region, sampled, or the given ones)."""
     X, y = as_data(X, y)
     lam = as_nonnegative(lam, "lam")
-    if method not in METHODS:
-        raise ValueError(f"Unknown method {method!r}; choose one of {', '.join(METHODS)}.")
     rank = row_space(X)[0].shape[1]
     sampled = patterns is None and rank > 3
-    arr = None  # given patterns' cones for the rank <= 3 fast solver; without them it finds every region
     if patterns is None:
         exact = rank <= 3
         if not exact:
             patterns = sample_patterns(X, SAMPLED_GATES, SAMPLED_SEED)
-        elif method == "cvxpy":
-            patterns = enumerate_patterns(X)
     else:
         patterns = as_patterns(patterns, X.shape[0])
         exact = covers_all(patterns, X)
-        arr = cones_of(X, patterns) if method == "fast" and rank <= 3 else None
-
-    if method == "cvxpy":
-        U, V, status, seconds = solve_with_cvxpy(X, y, lam, patterns)
-        certified = {}  # Clarabel's tolerance is the only bound: gap 0, lower NaN (the defaults)
-    else:
-        U, V, patterns, seconds, status, certified = _solve_certified(X, y, lam, patterns, arr, rank, exact,
-                                                                      sampled, device, warm, progress, budget)
-    return ConvexSolution(
-        objective=convex_objective(U, V, patterns, X, y, lam),
-        U=U,
-        V=V,
-        patterns=patterns,
-        exact=exact,
-        solve_seconds=seconds,
-        status=status,
-        method=method,
-        **certified,
-    )
+    return Problem(X, y, lam, patterns, rank, exact, sampled)
 
 
-def _solve_certified(X, y, lam, patterns, arr, rank, exact, sampled, device, warm=None, progress=None, budget=None):
-    """The fast method: blocks, patterns, time, a status sentence and the certified gap and bound."""
-    stopped = ""
-    if rank <= 3:
-        start = None if warm is None else (warm.U, warm.V, warm.patterns)
-        res = solve_fast(X, y, lam, device=device, arr=arr, warm=start, progress=progress, budget=budget)
-        stopped = res.stopped
-        U, V, obj, lower, seconds = res.U, res.V, res.objective, res.lower, res.seconds
-        patterns = res.patterns  # in the solver's order (merging repeated inputs may reorder regions)
-        if len(patterns) == 0:  # X = 0: only w = 0, whose pattern activates every point
-            patterns = np.ones((1, X.shape[0]), dtype=bool)
-            U = V = np.zeros((1, X.shape[1]))
-    else:
-        U, V, obj, lower, _, seconds = solve_working_set(X, y, lam, patterns)
-    gap = max(0.0, obj - lower)
-    if exact:
-        scope = f"all {len(patterns)} activation regions"
-    elif rank > 3 and sampled:
-        scope = f"the {len(patterns)} sampled patterns only (rank(X) = {rank} > 3)"
-    else:
-        scope = f"the {len(patterns)} given patterns only"
-    if stopped:
-        status = f"stopped early ({stopped}): within a certified gap of {gap:.3g} of the optimum over {scope}"
-    else:
-        status = f"optimal within a certified gap of {gap:.3g} over {scope}"
-    if not exact:
-        status += "; not certified as the global optimum of (1)"
-    return U, V, patterns, seconds, status, dict(gap=gap, prune=0.0, lower=lower)
+def solve_with_fallback(X, y, lam, patterns=None, methods=FALLBACK, **options) -> ConvexSolution:
+    """Solve (2) with the first method of ``methods`` that reaches an optimum.
+
+    Nearly coincident inputs with a tiny lambda can stall the fast solver's certificate; Clarabel
+    still solves them. ``solution.method`` says which method answered.
+
+    Raises
+    ------
+    ValueError
+        For invalid data (no method is tried).
+    SolverError
+        If every method fails; the message holds each one's reason.
+    """
+    problem = problem_of(X, y, lam, patterns)
+    reasons = []
+    for method in methods:
+        if method not in SOLVERS:
+            raise ValueError(f"Unknown method {method!r}; choose from {', '.join(SOLVERS)}.")
+        try:
+            return SOLVERS[method](problem, **options)
+        except SolverError as exc:
+            reasons.append(f"{method}: {exc}")
+    raise SolverError("; ".join(reasons) or "no method was given")

@@ -15,9 +15,10 @@ For lam = 0 the bound above is 0 unless M = 0 exactly; the lam = 0 optimum is th
 distance from y to the span of all ReLU features (see :mod:`solvers.fast`), a lower bound for
 every lam.
 """
+
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -65,6 +66,14 @@ class RayCones:
     Z: torch.Tensor
     owner: torch.Tensor
     E: torch.Tensor
+    # Set by from_arrangement: the pairs of rays of each cone, their cosines, and the patterns' signs.
+    _P: int = field(init=False, default=0)
+    _a: torch.Tensor = field(init=False, repr=False)
+    _b: torch.Tensor = field(init=False, repr=False)
+    _C: torch.Tensor = field(init=False, repr=False)
+    _det: torch.Tensor = field(init=False, repr=False)
+    _pair_owner: torch.Tensor = field(init=False, repr=False)
+    _sign: torch.Tensor = field(init=False, repr=False)
 
     @classmethod
     def from_arrangement(cls, arr: Arrangement, device=None) -> "RayCones":

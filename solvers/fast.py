@@ -32,6 +32,7 @@ cut-off is at rounding level (so the bound is as certain as that rank decision).
 The per-region work (pricing, certificate) and the Newton systems run in torch on ``device``; the
 bookkeeping of a few dozen atoms stays in numpy.
 """
+
 from __future__ import annotations
 
 import time
@@ -40,9 +41,9 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg
 import torch
+from threadpoolctl import threadpool_limits
 
 from landscape.threads import single_thread
-from threadpoolctl import threadpool_limits
 
 from .atoms import Atom, face_of_projection, region_atom, shrink_to_face, simplicial_atom
 from .cones import Arrangement, arrangement
@@ -230,12 +231,13 @@ def _newton(prob: _Problem, atoms: list[Atom], tol: float, max_iter: int = MAX_N
             return atoms
         if blocked:
             # Steps that reached (or start on) the boundary of an atom's face: move to the smaller face.
+            moved_atoms: list[Atom | None] = list(atoms)
             for i in blocked:
                 a = atoms[i]
                 if a.simplicial:
                     a.w = np.where(a.w <= 0, 0.0, a.w)
-                atoms[i] = shrink_to_face(a, rays, prob.signed_rows(a.region))
-            atoms = _merge([a for a in atoms if a is not None])
+                moved_atoms[i] = shrink_to_face(a, rays, prob.signed_rows(a.region))
+            atoms = _merge([a for a in moved_atoms if a is not None])
         elif not moved:
             return atoms
     return atoms
@@ -358,7 +360,7 @@ def _new_atoms(prob: _Problem, g, vp, vn, rho, existing: set, count: int) -> lis
         keys.add(atom.key)
         taken.append((sign, d))
         # Objective decrease from sizing this neuron alone: the progress it promises.
-        atom.promise = (size - lam) ** 2 / (4.0 * float(a_vec @ a_vec))
+        atom.promise = float((size - lam) ** 2 / (4.0 * float(a_vec @ a_vec)))
         out.append(atom)
     # Started together, the new atoms would overshoot where they overlap.
     for a in out:
@@ -435,8 +437,17 @@ def _rounding_floor(prob: _Problem, rho: np.ndarray) -> float:
     return rel * (abs(float(rho @ y)) + float(rho @ rho))
 
 
-def solve_fast(X: np.ndarray, y: np.ndarray, lam: float, *, device=None, arr: Arrangement | None = None,
-               warm: tuple | None = None, progress=None, budget: float | None = None) -> FastResult:
+def solve_fast(
+    X: np.ndarray,
+    y: np.ndarray,
+    lam: float,
+    *,
+    device=None,
+    arr: Arrangement | None = None,
+    warm: tuple | None = None,
+    progress=None,
+    budget: float | None = None,
+) -> FastResult:
     """Certified optimum of problem (2) over all activation patterns of X (rank <= 3).
 
     Parameters
@@ -487,8 +498,9 @@ def solve_fast(X: np.ndarray, y: np.ndarray, lam: float, *, device=None, arr: Ar
         res = _solve_fast(Xm, ym, lam, device, arr, warm, stop)
     # The same blocks on the full data: each pattern repeats its entry for every copy of a point.
     patterns = res.patterns[:, inverse]
-    return FastResult(res.U, res.V, patterns, res.objective + constant, res.lower + constant, res.rounds,
-                      res.seconds, res.stopped)
+    return FastResult(
+        res.U, res.V, patterns, res.objective + constant, res.lower + constant, res.rounds, res.seconds, res.stopped
+    )
 
 
 class _Stop:
@@ -602,8 +614,9 @@ def _solve_fast(X, y, lam, device, arr, warm=None, stop=None) -> FastResult:
                 # restricted solves can make it. Report it rather than nothing; ``gap`` says how close.
                 return FastResult(U, V, arr.patterns, obj, min(lower, obj), rounds, time.perf_counter() - start)
             if stalls > 3 and stop.asked:
-                return FastResult(U, V, arr.patterns, obj, min(lower, obj), rounds, time.perf_counter() - start,
-                                  "stalled")
+                return FastResult(
+                    U, V, arr.patterns, obj, min(lower, obj), rounds, time.perf_counter() - start, "stalled"
+                )
             if stalls > 3:
                 raise SolverError(
                     f"the fast solver stalled with a duality gap of {gap:.3g} (objective {obj:.6g}); "
@@ -611,6 +624,7 @@ def _solve_fast(X, y, lam, device, arr, warm=None, stop=None) -> FastResult:
                 )
         atoms = _newton(prob, atoms + new, tol)
     if stop.asked:
-        return FastResult(U, V, arr.patterns, obj, min(lower, obj), rounds, time.perf_counter() - start,
-                          f"{MAX_ROUNDS} rounds")
+        return FastResult(
+            U, V, arr.patterns, obj, min(lower, obj), rounds, time.perf_counter() - start, f"{MAX_ROUNDS} rounds"
+        )
     raise SolverError(f"the fast solver did not certify an optimum within {MAX_ROUNDS} rounds.")

@@ -9,6 +9,7 @@ is convex on K_1 x ... x K_k. The global minimum of the non-convex k-neuron loss
 these convex minima over all choices of patterns. The choices are independent problems, so they are
 stacked into one separable convex program and solved together.
 """
+
 from __future__ import annotations
 
 import time
@@ -193,8 +194,7 @@ def one_neuron_in_plane(X, y, lam, patterns) -> np.ndarray:
     # The unconstrained minimiser, (X^T D X + lam/2 I) u = X^T D y (least norm if singular).
     H = np.einsum("cn,ni,nj->cij", D, X, X) + 0.5 * lam * np.eye(2)
     u = np.einsum("cij,cj->ci", np.linalg.pinv(H, hermitian=True, rtol=RANK_RTOL), (D * y) @ X)
-    inside = np.all((2.0 * D - 1.0) * (u @ X.T) >= -tol * (1.0 + np.linalg.norm(u, axis=1, keepdims=True)),
-                    axis=1)
+    inside = np.all((2.0 * D - 1.0) * (u @ X.T) >= -tol * (1.0 + np.linalg.norm(u, axis=1, keepdims=True)), axis=1)
     value = _plane_objective(u, D, X, y, lam)
     better = inside & (value < best_value)
     U[better], best_value[better] = u[better], value[better]
@@ -259,3 +259,60 @@ def solve_fixed_alpha(X, y, lam, neurons: int = 2) -> FixedAlphaSolution:
         patterns=patterns,
         solve_seconds=seconds,
     )
+
+
+def solved_choice(solution: FixedAlphaSolution, patterns) -> tuple[np.ndarray, float] | None:
+    """The fixed-pattern minimum for these neuron patterns, looked up among the choices already solved.
+
+    Parameters
+    ----------
+    solution : FixedAlphaSolution
+    patterns : ndarray of bool, shape (k, n)
+        One pattern per neuron (e.g. a GD endpoint's).
+
+    Returns
+    -------
+    (U, value) with U of shape (k, d), rows in the order of ``patterns``; or None when a row is not among
+    the solution's patterns (every ``1[X w >= 0]``, faces included, and the all-zero one), so the caller
+    has to solve it.
+    """
+    index = []
+    for row in np.asarray(patterns, dtype=bool):
+        hit = np.flatnonzero(np.all(solution.patterns == row, axis=1))
+        if not len(hit):
+            return None
+        index.append(int(hit[0]))
+    order = np.argsort(index, kind="stable")
+    match = np.flatnonzero(np.all(solution.choices == np.sort(index), axis=1))
+    if not len(match):
+        return None
+    U = np.empty_like(solution.minimisers[match[0]])
+    U[order] = solution.minimisers[match[0]]  # choices list patterns in increasing order
+    return U, float(solution.values[match[0]])
+
+
+def fixed_pattern_surface(X, y, lam, patterns, W) -> tuple[np.ndarray, np.ndarray]:
+    """The fixed-pattern loss over a grid of alpha = 1 networks, and where the patterns hold.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, d)
+    y : ndarray, shape (n,)
+    lam : float
+    patterns : ndarray of bool, shape (m, n)
+        One pattern per neuron, kept fixed.
+    W : ndarray, shape (..., m, d)
+        The networks (alpha = 1) at which to evaluate.
+
+    Returns
+    -------
+    Z : ndarray, shape (...)
+        ``||sum_i D_i X w_i - y||^2 + (lam/2) sum_i (||w_i||^2 + 1)``.
+    feasible : ndarray of bool, shape (...)
+        Every w_i lies in the cone of its pattern (up to 1e-12), where Z is the true loss (1).
+    """
+    pre = W @ X.T  # (..., m, n)
+    resid = np.einsum("mn,...mn->...n", patterns.astype(float), pre) - y
+    Z = np.sum(resid**2, axis=-1) + 0.5 * lam * (np.sum(W**2, axis=(-1, -2)) + W.shape[-2])
+    feasible = np.all((2.0 * patterns - 1.0) * pre >= -1e-12, axis=(-1, -2))
+    return Z, feasible

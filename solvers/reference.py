@@ -1,4 +1,5 @@
 """Problem (2) written directly in cvxpy and solved by Clarabel: the reference path."""
+
 from __future__ import annotations
 
 import time

@@ -14,6 +14,7 @@ recomputed.
 The certificate covers the given patterns only: with sampled patterns, the result is the optimum of
 (2) over the sample, not the global optimum of (1).
 """
+
 from __future__ import annotations
 
 import time

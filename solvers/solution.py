@@ -1,4 +1,5 @@
 """The result of solving the convex problem (2), and the map back to a ReLU network."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

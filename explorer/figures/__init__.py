@@ -1,4 +1,5 @@
 """Figure builders: plain functions of numbers that return Plotly figures (no Streamlit)."""
+
 from .common import EXPORT_CONFIG, style
 from .convex_figs import bowl_figure
 from .landscape_figs import contour_figure, curve_figure, surface_figure

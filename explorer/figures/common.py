@@ -1,4 +1,5 @@
 """Shared look of every figure: white background, readable fonts, poster-resolution export."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -45,13 +46,20 @@ class PlainFigure(go.Figure):
 
     A ``go.Figure`` turns every trace into validated objects and deep-copies them on ``to_dict()``,
     which Streamlit calls on every rerun: for an animated contour that is hundreds of milliseconds.
-    This one hands out its spec as is, so a cached figure costs only its JSON encoding. Treat it as
-    read-only; ``validated()`` returns an ordinary, fully validated figure (the tests use it).
+    This one hands out its spec as is, so a cached figure costs only its JSON encoding. It is
+    read-only: the ``go.Figure`` methods that would change it raise instead of changing an empty
+    figure behind the spec; ``validated()`` returns an ordinary, fully validated figure to change.
     """
 
     def __init__(self, spec: dict):
         super().__init__()
         self._spec = spec
+
+    def _read_only(self, *args, **kwargs):
+        raise TypeError("A PlainFigure is read-only: change its spec before build(), or call validated() first.")
+
+    add_annotation = add_hline = add_shape = add_trace = add_traces = add_vline = _read_only
+    update = update_layout = update_traces = update_xaxes = update_yaxes = _read_only
 
     def to_dict(self) -> dict:
         return self._spec
@@ -77,16 +85,34 @@ def build(data: list[dict], layout: dict, frames: list[dict] | None = None, *, t
     return PlainFigure(spec)
 
 
+def data_points(x, y, **extra) -> dict:
+    """The data as a scatter trace (black dots with a white rim), the same in every figure."""
+    return dict(
+        x=x,
+        y=y,
+        mode="markers",
+        name="data",
+        marker=dict(size=11, color=palette.BLACK, line=dict(color="white", width=1.5)),
+        hovertemplate="x=%{x:.3f}<br>y=%{y:.3f}<extra>data</extra>",
+        **extra,
+    )
+
+
+def legend_group(label: str, first: bool) -> dict:
+    """Traces of one legend entry: named once, shown once, toggled together, no hover."""
+    return dict(name=label, showlegend=first, legendgroup=label, hoverinfo="skip")
+
+
 def outcome_colours(final_loss: np.ndarray, optimum: float, decimals: int = 4) -> tuple[np.ndarray, list[str]]:
     """Colour runs by the valley they end in: the global optimum green, others by increasing loss."""
     rounded = np.round(np.asarray(final_loss, dtype=float), decimals)
     levels = sorted(set(rounded.tolist()))
     colours = []
     for v in rounded:
-        if abs(v - optimum) <= max(1e-4 * abs(optimum), 10.0 ** -decimals):
+        if abs(v - optimum) <= max(1e-4 * abs(optimum), 10.0**-decimals):
             colours.append(palette.GREEN)
         else:
-            others = [lv for lv in levels if abs(lv - optimum) > max(1e-4 * abs(optimum), 10.0 ** -decimals)]
+            others = [lv for lv in levels if abs(lv - optimum) > max(1e-4 * abs(optimum), 10.0**-decimals)]
             colours.append(palette.OUTCOME[1 + others.index(v) % (len(palette.OUTCOME) - 1)])
     return rounded, colours
 

@@ -1,4 +1,5 @@
 """Figures of the initialisation dynamics: animated kinks and output, pattern counts, losses."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -6,8 +7,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from .. import palette
-from .common import style
-from .general_figs import add_optimum, decimate
+from .common import data_points, style
+from .general_figs import add_optimum, loss_trace
+
 
 def _kink_frame(W, alpha, grid):
     """Kinks and log10 strengths of one snapshot, right-facing and left-facing neurons apart.
@@ -51,23 +53,50 @@ def animation_figure(x, y, grid, W, alpha, steps, frames, *, f_opt=None, y_range
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.6, 0.4], vertical_spacing=0.07)
     last = int(frames[-1])
     if f_opt is not None:
-        fig.add_trace(go.Scatter(x=grid, y=np.round(f_opt, 4), mode="lines", name="global optimum (convex)",
-                                 line=dict(color=palette.VERMILLION, width=2, dash="dash"), hoverinfo="skip"),
-                      row=1, col=1)
-    fig.add_trace(go.Scatter(x=x, y=y, mode="markers", name="data",
-                             marker=dict(size=11, color=palette.BLACK, line=dict(color="white", width=1.5)),
-                             hovertemplate="x=%{x:.3f}<br>y=%{y:.3f}<extra>data</extra>"), row=1, col=1)
+        fig.add_trace(
+            go.Scatter(
+                x=grid,
+                y=np.round(f_opt, 4),
+                mode="lines",
+                name="global optimum (convex)",
+                line=dict(color=palette.VERMILLION, width=2, dash="dash"),
+                hoverinfo="skip",
+            ),
+            row=1,
+            col=1,
+        )
+    fig.add_trace(go.Scatter(data_points(x, y)), row=1, col=1)
     curve_index = len(fig.data)
-    fig.add_trace(go.Scatter(x=grid, y=output(last), mode="lines", name="network output",
-                             line=dict(color=palette.BLUE, width=3),
-                             hovertemplate="x=%{x:.3f}<br>f(x)=%{y:.4f}<extra></extra>"), row=1, col=1)
+    fig.add_trace(
+        go.Scatter(
+            x=grid,
+            y=output(last),
+            mode="lines",
+            name="network output",
+            line=dict(color=palette.BLUE, width=3),
+            hovertemplate="x=%{x:.3f}<br>f(x)=%{y:.4f}<extra></extra>",
+        ),
+        row=1,
+        col=1,
+    )
     xr, yr, xl, yl = _kink_frame(W[last], alpha[last], grid)
     kink_index = len(fig.data)
-    for xs, ys, name, symbol, colour in ((xr, yr, "kink of a neuron facing right ▶", "triangle-right", palette.GREEN),
-                                         (xl, yl, "kink of a neuron facing left ◀", "triangle-left", palette.PURPLE)):
-        fig.add_trace(go.Scatter(
-            x=xs, y=ys, mode="markers", name=name, marker=dict(symbol=symbol, color=colour, size=8, opacity=0.6),
-            hovertemplate="kink x=%{x:.3f}<br>log₁₀ |α|‖w‖=%{y:.2f}<extra></extra>"), row=2, col=1)
+    for xs, ys, name, symbol, colour in (
+        (xr, yr, "kink of a neuron facing right ▶", "triangle-right", palette.GREEN),
+        (xl, yl, "kink of a neuron facing left ◀", "triangle-left", palette.PURPLE),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=xs,
+                y=ys,
+                mode="markers",
+                name=name,
+                marker=dict(symbol=symbol, color=colour, size=8, opacity=0.6),
+                hovertemplate="kink x=%{x:.3f}<br>log₁₀ |α|‖w‖=%{y:.2f}<extra></extra>",
+            ),
+            row=2,
+            col=1,
+        )
     for xv in x:
         fig.add_vline(x=float(xv), line=dict(color=palette.GREY, width=1, dash="dot"), row=2, col=1)
 
@@ -80,21 +109,61 @@ def animation_figure(x, y, grid, W, alpha, steps, frames, *, f_opt=None, y_range
         for t in frames
         for kf in [_kink_frame(W[t], alpha[t], grid)]
     ]
-    slider_steps = [dict(method="animate", label=str(int(steps[t])),
-                         args=[[str(int(steps[t]))], dict(mode="immediate", frame=dict(duration=0, redraw=True),
-                                                          transition=dict(duration=0))])
-                    for t in frames]
+    slider_steps = [
+        dict(
+            method="animate",
+            label=str(int(steps[t])),
+            args=[
+                [str(int(steps[t]))],
+                dict(mode="immediate", frame=dict(duration=0, redraw=True), transition=dict(duration=0)),
+            ],
+        )
+        for t in frames
+    ]
     fig.update_layout(
-        updatemenus=[dict(type="buttons", showactive=False, x=0.0, y=-0.16, xanchor="left", yanchor="top",
-                          direction="left", buttons=[
-                              dict(label="▶ Play", method="animate",
-                                   args=[None, dict(frame=dict(duration=90, redraw=True), fromcurrent=False,
-                                                    transition=dict(duration=0), mode="immediate")]),
-                              dict(label="❚❚", method="animate",
-                                   args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")]),
-                          ])],
-        sliders=[dict(active=len(frames) - 1, steps=slider_steps, x=0.25, len=0.75, y=-0.12, yanchor="top",
-                      currentvalue=dict(prefix="step ", visible=True, xanchor="right"), pad=dict(t=10))],
+        updatemenus=[
+            dict(
+                type="buttons",
+                showactive=False,
+                x=0.0,
+                y=-0.16,
+                xanchor="left",
+                yanchor="top",
+                direction="left",
+                buttons=[
+                    dict(
+                        label="▶ Play",
+                        method="animate",
+                        args=[
+                            None,
+                            dict(
+                                frame=dict(duration=90, redraw=True),
+                                fromcurrent=False,
+                                transition=dict(duration=0),
+                                mode="immediate",
+                            ),
+                        ],
+                    ),
+                    dict(
+                        label="❚❚",
+                        method="animate",
+                        args=[[None], dict(frame=dict(duration=0, redraw=False), mode="immediate")],
+                    ),
+                ],
+            )
+        ],
+        sliders=[
+            dict(
+                active=len(frames) - 1,
+                steps=slider_steps,
+                x=0.25,
+                len=0.75,
+                y=-0.12,
+                yanchor="top",
+                currentvalue=dict(prefix="step ", visible=True, xanchor="right"),
+                pad=dict(t=10),
+            )
+        ],
     )
     strengths = np.abs(alpha) * np.linalg.norm(W, axis=2)
     positive = strengths[strengths > 0]
@@ -104,8 +173,14 @@ def animation_figure(x, y, grid, W, alpha, steps, frames, *, f_opt=None, y_range
         ticks = np.arange(np.ceil(lo), np.floor(hi) + 1)
         if len(ticks) > 7:
             ticks = ticks[:: int(np.ceil(len(ticks) / 7))]
-        fig.update_yaxes(range=[lo, hi], title="|αᵢ|·‖wᵢ‖", tickvals=ticks,
-                         ticktext=[f"1e{int(t)}" if t else "1" for t in ticks], row=2, col=1)
+        fig.update_yaxes(
+            range=[lo, hi],
+            title="|αᵢ|·‖wᵢ‖",
+            tickvals=ticks,
+            ticktext=[f"1e{int(t)}" if t else "1" for t in ticks],
+            row=2,
+            col=1,
+        )
     if y_range is None:
         lo = min(float(np.min(y)), 0.0)
         hi = max(float(np.max(y)), 0.0)
@@ -127,9 +202,16 @@ def patterns_figure(curves, *, title=None, height=320):
     """
     fig = go.Figure()
     for c in curves:
-        fig.add_trace(go.Scatter(x=c["steps"], y=c["count"], mode="lines", name=c["name"],
-                                 line=dict(color=c["colour"], width=2.5, dash=c.get("dash", "solid"), shape="hv"),
-                                 hovertemplate="step %{x}<br>%{y} patterns<extra>" + c["name"] + "</extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=c["steps"],
+                y=c["count"],
+                mode="lines",
+                name=c["name"],
+                line=dict(color=c["colour"], width=2.5, dash=c.get("dash", "solid"), shape="hv"),
+                hovertemplate="step %{x}<br>%{y} patterns<extra>" + c["name"] + "</extra>",
+            )
+        )
     fig.update_yaxes(title="distinct patterns", rangemode="tozero")
     fig.update_xaxes(title="GD step")
     fig = style(fig, title, height)
@@ -141,11 +223,7 @@ def losses_figure(curves, *, optimum=None, title=None, height=320):
     """Loss against step for both starts on a log scale (``curves`` as in :func:`patterns_figure`)."""
     fig = go.Figure()
     for c in curves:
-        loss = np.asarray(c["loss"], dtype=np.float64)
-        idx = decimate(len(loss))
-        fig.add_trace(go.Scatter(x=idx, y=loss[idx], mode="lines", name=c["name"],
-                                 line=dict(color=c["colour"], width=2.5),
-                                 hovertemplate="step %{x}<br>loss %{y:.6g}<extra>" + c["name"] + "</extra>"))
+        fig.add_trace(loss_trace(c))
     losses = np.concatenate([np.asarray(c["loss"], dtype=np.float64) for c in curves])
     use_log = add_optimum(fig, losses, optimum, bool(np.all(losses > 0)))
     fig.update_yaxes(title="loss (1)", type="log" if use_log else "linear")

@@ -1,10 +1,11 @@
 """The non-convex landscape: contour with pattern regions and GD paths, 3-D surface, 1-D curve."""
+
 from __future__ import annotations
 
 import numpy as np
 
 from .. import palette
-from .common import build, fmt, run_names
+from .common import build, fmt, legend_group, run_names
 
 PICKER = "start picker"  # name of the invisible trace that turns clicks into GD starts
 MAX_FRAMES = 60
@@ -23,8 +24,13 @@ def _stepped_scale(colours: list[str]) -> list:
 
 def _region_trace(a, b, index, labels) -> dict:
     colours = [palette.REGIONS[i % len(palette.REGIONS)] for i in range(len(labels))]
-    return dict(type="heatmap", x=a, y=b, z=index, zmin=-0.5, zmax=len(labels) - 0.5,
-                colorscale=_stepped_scale(colours), showscale=False, hoverinfo="skip", name="activation regions")
+    return _categories(a, b, index, colours, hoverinfo="skip", name="activation regions")
+
+
+def _categories(x, y, index, colours, **extra) -> dict:
+    """A heatmap of category indices 0 … k-1, each cell in the flat colour of its category."""
+    z = dict(z=index, zmin=-0.5, zmax=len(colours) - 0.5)
+    return dict(type="heatmap", x=x, y=y, **z, colorscale=_stepped_scale(colours), showscale=False, **extra)
 
 
 def _region_labels(a, b, index, labels) -> list[dict]:
@@ -34,10 +40,16 @@ def _region_labels(a, b, index, labels) -> list[dict]:
         mask = index == i
         if mask.sum() < 0.02 * mask.size:
             continue  # a boundary line (w = 0 activates every point) or a sliver: no room for a label
-        notes.append(dict(
-            x=float(A[mask].mean()), y=float(B[mask].mean()), text=text.replace(" · ", "<br>"),
-            showarrow=False, font=dict(size=11, color="#333333"), bgcolor="rgba(255,255,255,0.65)",
-        ))
+        notes.append(
+            dict(
+                x=float(A[mask].mean()),
+                y=float(B[mask].mean()),
+                text=text.replace(" · ", "<br>"),
+                showarrow=False,
+                font=dict(size=11, color="#333333"),
+                bgcolor="rgba(255,255,255,0.65)",
+            )
+        )
     return notes
 
 
@@ -46,13 +58,46 @@ def frame_indices(T: int) -> np.ndarray:
     return np.unique(np.linspace(0, T - 1, min(T, MAX_FRAMES)).round().astype(int))
 
 
+def _run_paths(run_colours, losses, x, y, z=None, *, widths, marker_sizes=None, mode) -> list[dict]:
+    """One line per run through ``x[:, r], y[:, r]`` (and ``z``), coloured and grouped by the valley it ends in.
+
+    The user's run (r = 0) is drawn with the first of ``widths`` (and ``marker_sizes``), the others with
+    the second.
+    """
+    traces = []
+    for r, (label, first) in enumerate(run_names(run_colours, losses[-1])):
+        k = 0 if r == 0 else 1
+        trace = dict(type="scatter" if z is None else "scatter3d", x=x[:, r], y=y[:, r], mode=mode)
+        if z is not None:
+            trace["z"] = z[:, r]
+        trace["line"] = dict(color=run_colours[r], width=widths[k])
+        if marker_sizes is not None:
+            trace["marker"] = dict(size=marker_sizes[k])
+        traces.append(dict(trace, **legend_group(label, first)))
+    return traces
+
+
 def _run_colours(colours) -> list[str]:
     return [palette.BLACK] + list(colours[1:])
 
 
 def contour_figure(
-    a, b, Z, region_index, region_labels, coords, losses, colours, steps, *,
-    names=("w₁", "w₂"), stars=(), frame: int = -1, basins=None, title=None, height=720,
+    a,
+    b,
+    Z,
+    region_index,
+    region_labels,
+    coords,
+    losses,
+    colours,
+    steps,
+    *,
+    names=("w₁", "w₂"),
+    stars=(),
+    frame: int = -1,
+    basins=None,
+    title=None,
+    height=720,
 ):
     """Contour of L over two parameters with pattern regions, GD paths and their animation.
 
@@ -81,33 +126,49 @@ def contour_figure(
         data += _basin_traces(*basins)
     finite = Z[np.isfinite(Z)]
     top = float(np.quantile(finite, 0.9)) if finite.size else 1.0
-    data.append(dict(
-        type="contour", x=a, y=b, z=np.round(Z, 6), name="loss",
-        contours=dict(coloring="lines", start=0, end=top, size=max(top / 24, 1e-9)),
-        colorscale=palette.SURFACE_SCALE, line=dict(width=1.4),
-        colorbar=dict(title=dict(text="L", side="right"), thickness=14, len=0.8),
-        hovertemplate=f"{names[0]}=%{{x:.3f}}<br>{names[1]}=%{{y:.3f}}<br>L=%{{z:.4f}}<extra></extra>",
-    ))
+    data.append(
+        dict(
+            type="contour",
+            x=a,
+            y=b,
+            z=np.round(Z, 6),
+            name="loss",
+            contours=dict(coloring="lines", start=0, end=top, size=max(top / 24, 1e-9)),
+            colorscale=palette.SURFACE_SCALE,
+            line=dict(width=1.4),
+            colorbar=dict(title=dict(text="L", side="right"), thickness=14, len=0.8),
+            hovertemplate=f"{names[0]}=%{{x:.3f}}<br>{names[1]}=%{{y:.3f}}<br>L=%{{z:.4f}}<extra></extra>",
+        )
+    )
     T, R, _ = coords.shape
     run_colours = _run_colours(colours)
-    for r, (label, first) in enumerate(run_names(run_colours, losses[-1])):
-        data.append(dict(
-            type="scatter", x=coords[:, r, 0], y=coords[:, r, 1], mode="lines",
-            line=dict(color=run_colours[r], width=3 if r == 0 else 1.6),
-            name=label, legendgroup=label, showlegend=first, hoverinfo="skip",
-        ))
-    data.append(dict(
-        type="scatter", x=coords[0, :, 0], y=coords[0, :, 1], mode="markers", name="starts",
-        marker=dict(symbol="circle-open", size=9, color=run_colours, line=dict(width=2)),
-        hovertemplate="start (%{x:.2f}, %{y:.2f})<extra></extra>",
-    ))
-    data.append(dict(
-        type="scatter", x=coords[-1, :, 0], y=coords[-1, :, 1], mode="markers+text",
-        name="endpoints (final loss)", customdata=losses[-1], textposition="top right",
-        text=_sparse_labels(coords[-1, :, 0], coords[-1, :, 1], losses[-1], a[-1] - a[0], b[-1] - b[0]),
-        textfont=dict(size=11), marker=dict(symbol="x", size=10, color=run_colours),
-        hovertemplate="end (%{x:.3f}, %{y:.3f})<br>loss %{customdata:.6g}<extra></extra>",
-    ))
+    data += _run_paths(run_colours, losses, coords[..., 0], coords[..., 1], widths=(3, 1.6), mode="lines")
+    data.append(
+        dict(
+            type="scatter",
+            x=coords[0, :, 0],
+            y=coords[0, :, 1],
+            mode="markers",
+            name="starts",
+            marker=dict(symbol="circle-open", size=9, color=run_colours, line=dict(width=2)),
+            hovertemplate="start (%{x:.2f}, %{y:.2f})<extra></extra>",
+        )
+    )
+    data.append(
+        dict(
+            type="scatter",
+            x=coords[-1, :, 0],
+            y=coords[-1, :, 1],
+            mode="markers+text",
+            name="endpoints (final loss)",
+            customdata=losses[-1],
+            textposition="top right",
+            text=_sparse_labels(coords[-1, :, 0], coords[-1, :, 1], losses[-1], a[-1] - a[0], b[-1] - b[0]),
+            textfont=dict(size=11),
+            marker=dict(symbol="x", size=10, color=run_colours),
+            hovertemplate="end (%{x:.3f}, %{y:.3f})<br>loss %{customdata:.6g}<extra></extra>",
+        )
+    )
     if len(stars):
         s = np.asarray(stars, dtype=float).reshape(-1, 2)
         data.append(_star(s[:, 0], s[:, 1]))
@@ -116,8 +177,9 @@ def contour_figure(
     head_index = len(data)
     data.append(_heads(coords, losses, run_colours, shown, steps))
     data.append(_picker(a, b, names))
-    frames = [dict(data=[_heads(coords, losses, run_colours, t, steps)], traces=[head_index], name=str(t))
-              for t in frames_at]
+    frames = [
+        dict(data=[_heads(coords, losses, run_colours, t, steps)], traces=[head_index], name=str(t)) for t in frames_at
+    ]
     # The legend sits at the foot of the figure, under the player, and grows with the number of valleys.
     # The figure grows with it, so the plot keeps its height and the player (placed in fractions of the
     # plot's height) keeps its distance from the axis title and from the legend.
@@ -129,8 +191,11 @@ def contour_figure(
     layout = dict(
         xaxis=dict(title=dict(text=names[0]), range=[a[0], a[-1]], zeroline=False),
         yaxis=dict(title=dict(text=names[1]), range=[b[0], b[-1]], zeroline=False),
-        annotations=_region_labels(a, b, region_index, region_labels), clickmode="event+select",
-        dragmode="pan", uirevision="landscape", margin=dict(b=bottom),
+        annotations=_region_labels(a, b, region_index, region_labels),
+        clickmode="event+select",
+        dragmode="pan",
+        uirevision="landscape",
+        margin=dict(b=bottom),
         legend=dict(orientation="h", x=0, xanchor="left", y=0, yref="container", yanchor="bottom"),
         **_player(frames_at, steps, shown),
     )
@@ -144,8 +209,7 @@ def _sparse_labels(x, y, values, x_span: float, y_span: float) -> list[str]:
     labels = []
     for xi, yi, v in zip(x, y, values):
         text = fmt(v)
-        near = any(t == text and abs(xi - kx) < 0.05 * x_span and abs(yi - ky) < 0.05 * y_span
-                   for kx, ky, t in kept)
+        near = any(t == text and abs(xi - kx) < 0.05 * x_span and abs(yi - ky) < 0.05 * y_span for kx, ky, t in kept)
         labels.append("" if near else text)
         if not near:
             kept.append((xi, yi, text))
@@ -157,11 +221,21 @@ LEGEND_ROW = 32  # pixels per legend row at the page's font size
 
 
 def _star(x, y, z=None) -> dict:
-    marker = dict(symbol="star" if z is None else "diamond", size=18 if z is None else 7, color=palette.YELLOW,
-                  line=dict(color=palette.BLACK, width=1.5 if z is None else 2))
-    trace = dict(type="scatter" if z is None else "scatter3d", x=x, y=y, mode="markers",
-                 name="global minimum (convex)", marker=marker,
-                 hovertemplate="convex optimum (%{x:.3f}, %{y:.3f})<extra></extra>")
+    marker = dict(
+        symbol="star" if z is None else "diamond",
+        size=18 if z is None else 7,
+        color=palette.YELLOW,
+        line=dict(color=palette.BLACK, width=1.5 if z is None else 2),
+    )
+    trace = dict(
+        type="scatter" if z is None else "scatter3d",
+        x=x,
+        y=y,
+        mode="markers",
+        name="global minimum (convex)",
+        marker=marker,
+        hovertemplate="convex optimum (%{x:.3f}, %{y:.3f})<extra></extra>",
+    )
     if z is not None:
         trace["z"] = z
     return trace
@@ -169,8 +243,12 @@ def _star(x, y, z=None) -> dict:
 
 def _heads(coords, losses, run_colours, t, steps) -> dict:
     return dict(
-        type="scatter", x=coords[t, :, 0], y=coords[t, :, 1], mode="markers",
-        name=f"position at step {int(steps[t])}", customdata=losses[t],
+        type="scatter",
+        x=coords[t, :, 0],
+        y=coords[t, :, 1],
+        mode="markers",
+        name=f"position at step {int(steps[t])}",
+        customdata=losses[t],
         marker=dict(size=11, color=run_colours, line=dict(color="white", width=1.5)),
         hovertemplate="step " + str(int(steps[t])) + ": loss %{customdata:.4f}<extra></extra>",
     )
@@ -181,8 +259,13 @@ def _picker(a, b, names) -> dict:
     Plotly does not select markers of opacity exactly 0."""
     A, B = np.meshgrid(np.linspace(a[0], a[-1], 41), np.linspace(b[0], b[-1], 41))
     return dict(
-        type="scatter", x=A.ravel().round(4), y=B.ravel().round(4), mode="markers", name=PICKER,
-        showlegend=False, marker=dict(size=9, opacity=0.01, color=palette.BLACK),
+        type="scatter",
+        x=A.ravel().round(4),
+        y=B.ravel().round(4),
+        mode="markers",
+        name=PICKER,
+        showlegend=False,
+        marker=dict(size=9, opacity=0.01, color=palette.BLACK),
         hovertemplate=f"click: start GD at {names[0]}=%{{x:.2f}}, {names[1]}=%{{y:.2f}}<extra></extra>",
     )
 
@@ -192,20 +275,35 @@ def _player(frames_at, steps, shown) -> dict:
     still = dict(frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate")
     play = dict(frame=dict(duration=80, redraw=False), transition=dict(duration=0), mode="immediate")
     return dict(
-        updatemenus=[dict(
-            # Below the axis title, which sits about 0.1 of the plot height under the axis.
-            type="buttons", direction="left", x=0.0, y=-0.16, xanchor="left", yanchor="top", showactive=False,
-            buttons=[
-                dict(label="▶ Play", method="animate", args=[None, dict(play, fromcurrent=True)]),
-                dict(label="⟲ From start", method="animate", args=[None, dict(play, fromcurrent=False)]),
-                dict(label="❚❚ Pause", method="animate", args=[[None], still]),
-            ],
-        )],
-        sliders=[dict(
-            active=int(np.searchsorted(frames_at, shown)), x=0.0, y=-0.27, len=1.0, xanchor="left",
-            currentvalue=dict(prefix="GD step ", font=dict(size=12)), pad=dict(t=0, b=0),
-            steps=[dict(method="animate", label=str(int(steps[t])), args=[[str(t)], still]) for t in frames_at],
-        )],
+        updatemenus=[
+            dict(
+                # Below the axis title, which sits about 0.1 of the plot height under the axis.
+                type="buttons",
+                direction="left",
+                x=0.0,
+                y=-0.16,
+                xanchor="left",
+                yanchor="top",
+                showactive=False,
+                buttons=[
+                    dict(label="▶ Play", method="animate", args=[None, dict(play, fromcurrent=True)]),
+                    dict(label="⟲ From start", method="animate", args=[None, dict(play, fromcurrent=False)]),
+                    dict(label="❚❚ Pause", method="animate", args=[[None], still]),
+                ],
+            )
+        ],
+        sliders=[
+            dict(
+                active=int(np.searchsorted(frames_at, shown)),
+                x=0.0,
+                y=-0.27,
+                len=1.0,
+                xanchor="left",
+                currentvalue=dict(prefix="GD step ", font=dict(size=12)),
+                pad=dict(t=0, b=0),
+                steps=[dict(method="animate", label=str(int(steps[t])), args=[[str(t)], still]) for t in frames_at],
+            )
+        ],
     )
 
 
@@ -213,15 +311,29 @@ def _basin_traces(bz, ba, bb, legend) -> list[dict]:
     """Colour every start by the valley GD reaches from it."""
     values = np.asarray([v for v, _ in legend])
     idx = np.abs(bz[..., None] - values[None, None, :]).argmin(-1)
-    traces = [dict(
-        type="heatmap", x=ba, y=bb, z=idx, zmin=-0.5, zmax=len(values) - 0.5,
-        colorscale=_stepped_scale([c for _, c in legend]), opacity=0.45, showscale=False,
-        name="basins of attraction", customdata=bz,
-        hovertemplate="GD from here ends at loss %{customdata:.4f}<extra></extra>",
-    )]
+    traces = [
+        _categories(
+            ba,
+            bb,
+            idx,
+            [c for _, c in legend],
+            opacity=0.45,
+            name="basins of attraction",
+            customdata=bz,
+            hovertemplate="GD from here ends at loss %{customdata:.4f}<extra></extra>",
+        )
+    ]
     for v, c in legend:
-        traces.append(dict(type="scatter", x=[None], y=[None], mode="markers", name=f"basin → loss {fmt(v)}",
-                           marker=dict(symbol="square", size=12, color=c, opacity=0.6)))
+        traces.append(
+            dict(
+                type="scatter",
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=f"basin → loss {fmt(v)}",
+                marker=dict(symbol="square", size=12, color=c, opacity=0.6),
+            )
+        )
     return traces
 
 
@@ -233,84 +345,172 @@ CAMERAS = {
 }
 
 
-def surface_figure(a, b, Z, coords, losses, colours, *, names=("w₁", "w₂"), stars=(), star_loss=None,
-                   camera="iso", title=None, height=720):
+def surface_figure(
+    a,
+    b,
+    Z,
+    coords,
+    losses,
+    colours,
+    *,
+    names=("w₁", "w₂"),
+    stars=(),
+    star_loss=None,
+    camera="iso",
+    title=None,
+    height=720,
+):
     """The loss as a 3-D surface with the GD paths lying on it."""
     finite = Z[np.isfinite(Z)]
     cap = float(np.quantile(finite, 0.95)) if finite.size else 1.0
     Zc = np.round(np.minimum(Z, cap), 6)  # tall walls would flatten the valleys to nothing
-    data = [dict(
-        type="surface", x=a, y=b, z=Zc, colorscale=palette.SURFACE_SCALE, opacity=0.92, name="loss",
-        colorbar=dict(title=dict(text="L"), thickness=14, len=0.7),
-        contours=dict(z=dict(show=True, usecolormap=True, project=dict(z=True), width=1)),
-        hovertemplate=f"{names[0]}=%{{x:.2f}}<br>{names[1]}=%{{y:.2f}}<br>L=%{{z:.4f}}<extra></extra>",
-    )]
+    data = [
+        dict(
+            type="surface",
+            x=a,
+            y=b,
+            z=Zc,
+            colorscale=palette.SURFACE_SCALE,
+            opacity=0.92,
+            name="loss",
+            colorbar=dict(title=dict(text="L"), thickness=14, len=0.7),
+            contours=dict(z=dict(show=True, usecolormap=True, project=dict(z=True), width=1)),
+            hovertemplate=f"{names[0]}=%{{x:.2f}}<br>{names[1]}=%{{y:.2f}}<br>L=%{{z:.4f}}<extra></extra>",
+        )
+    ]
     lift = 0.01 * max(cap, 1e-9)
     run_colours = _run_colours(colours)
-    for r, (label, first) in enumerate(run_names(run_colours, losses[-1])):
-        data.append(dict(
-            type="scatter3d", x=coords[:, r, 0], y=coords[:, r, 1], z=np.minimum(losses[:, r], cap) + lift,
-            mode="lines", line=dict(color=run_colours[r], width=7 if r == 0 else 4),
-            name=label, showlegend=first, legendgroup=label, hoverinfo="skip",
-        ))
-    data.append(dict(
-        type="scatter3d", x=coords[-1, :, 0], y=coords[-1, :, 1], z=np.minimum(losses[-1], cap) + lift,
-        mode="markers", marker=dict(size=4, color=run_colours), name="endpoints",
-        hovertemplate="end: loss %{z:.4f}<extra></extra>",
-    ))
+    z = np.minimum(losses, cap) + lift
+    data += _run_paths(run_colours, losses, coords[..., 0], coords[..., 1], z, widths=(7, 4), mode="lines")
+    data.append(
+        dict(
+            type="scatter3d",
+            x=coords[-1, :, 0],
+            y=coords[-1, :, 1],
+            z=np.minimum(losses[-1], cap) + lift,
+            mode="markers",
+            marker=dict(size=4, color=run_colours),
+            name="endpoints",
+            hovertemplate="end: loss %{z:.4f}<extra></extra>",
+        )
+    )
     if len(stars) and star_loss is not None:
         s = np.asarray(stars, dtype=float).reshape(-1, 2)
         data.append(_star(s[:, 0], s[:, 1], np.full(len(s), star_loss + lift)))
     layout = dict(
         # Fixed ranges: a path that runs off (a diverging step) is clipped instead of rescaling the box.
-        scene=dict(xaxis=dict(title=dict(text=names[0]), range=[a[0], a[-1]]),
-                   yaxis=dict(title=dict(text=names[1]), range=[b[0], b[-1]]),
-                   zaxis=dict(title=dict(text="L"), range=[0.0, 1.05 * cap + lift]), camera=CAMERAS[camera],
-                   aspectmode="manual",
-                   aspectratio=dict(x=1, y=1, z=0.6)),
-        legend=dict(orientation="h", x=0, y=0, xanchor="left", yanchor="top"), uirevision=camera,
+        scene=dict(
+            xaxis=dict(title=dict(text=names[0]), range=[a[0], a[-1]]),
+            yaxis=dict(title=dict(text=names[1]), range=[b[0], b[-1]]),
+            zaxis=dict(title=dict(text="L"), range=[0.0, 1.05 * cap + lift]),
+            camera=CAMERAS[camera],
+            aspectmode="manual",
+            aspectratio=dict(x=1, y=1, z=0.6),
+        ),
+        legend=dict(orientation="h", x=0, y=0, xanchor="left", yanchor="top"),
+        uirevision=camera,
     )
     if cap < float(finite.max(initial=cap)):
-        layout["annotations"] = [dict(text=f"heights above {fmt(cap)} are cut off", x=0.01, y=0.01, xref="paper",
-                                      yref="paper", showarrow=False, font=dict(size=11, color="#555555"))]
+        layout["annotations"] = [
+            dict(
+                text=f"heights above {fmt(cap)} are cut off",
+                x=0.01,
+                y=0.01,
+                xref="paper",
+                yref="paper",
+                showarrow=False,
+                font=dict(size=11, color="#555555"),
+            )
+        ]
     return build(data, layout, title=title, height=height)
 
 
-def curve_figure(a, Z, region_index, region_labels, coords, losses, colours, *, name="w", stars=(),
-                 star_loss=None, title=None, height=420):
+def curve_figure(
+    a,
+    Z,
+    region_index,
+    region_labels,
+    coords,
+    losses,
+    colours,
+    *,
+    name="w",
+    stars=(),
+    star_loss=None,
+    title=None,
+    height=420,
+):
     """One-parameter landscape L(w) with pattern intervals and the GD iterates on the curve."""
     shapes, notes = [], []
     for i, text in enumerate(region_labels):
         inside = a[region_index == i]
         if inside.size > 1:
-            shapes.append(dict(type="rect", xref="x", yref="paper", x0=inside.min(), x1=inside.max(), y0=0, y1=1,
-                               fillcolor=palette.REGIONS[i % len(palette.REGIONS)], opacity=0.7, line_width=0,
-                               layer="below"))
-            notes.append(dict(x=float(inside.mean()), y=0.98, xref="x", yref="paper", text=text, showarrow=False,
-                              font=dict(size=11), yanchor="top"))
+            shapes.append(
+                dict(
+                    type="rect",
+                    xref="x",
+                    yref="paper",
+                    x0=inside.min(),
+                    x1=inside.max(),
+                    y0=0,
+                    y1=1,
+                    fillcolor=palette.REGIONS[i % len(palette.REGIONS)],
+                    opacity=0.7,
+                    line_width=0,
+                    layer="below",
+                )
+            )
+            notes.append(
+                dict(
+                    x=float(inside.mean()),
+                    y=0.98,
+                    xref="x",
+                    yref="paper",
+                    text=text,
+                    showarrow=False,
+                    font=dict(size=11),
+                    yanchor="top",
+                )
+            )
     # Near-invisible markers make the curve clickable (Streamlit reports clicks on points only).
-    data = [dict(type="scatter", x=a, y=Z, mode="lines+markers", line=dict(color=palette.BLUE, width=2.5),
-                 marker=dict(size=8, opacity=0.01, color=palette.BLUE), name="L(w)",
-                 hovertemplate=f"click: start at {name}=%{{x:.3f}}<br>L=%{{y:.4f}}<extra></extra>")]
+    data = [
+        dict(
+            type="scatter",
+            x=a,
+            y=Z,
+            mode="lines+markers",
+            line=dict(color=palette.BLUE, width=2.5),
+            marker=dict(size=8, opacity=0.01, color=palette.BLUE),
+            name="L(w)",
+            hovertemplate=f"click: start at {name}=%{{x:.3f}}<br>L=%{{y:.4f}}<extra></extra>",
+        )
+    ]
     run_colours = _run_colours(colours)
-    for r, (label, first) in enumerate(run_names(run_colours, losses[-1])):
-        data.append(dict(
-            type="scatter", x=coords[:, r, 0], y=losses[:, r], mode="lines+markers",
-            line=dict(color=run_colours[r], width=2 if r == 0 else 1), marker=dict(size=5 if r == 0 else 3),
-            name=label, showlegend=first, legendgroup=label, hoverinfo="skip",
-        ))
-    data.append(dict(
-        type="scatter", x=coords[-1, :, 0], y=losses[-1], mode="markers+text", customdata=losses[-1],
-        text=_sparse_labels(coords[-1, :, 0], losses[-1], losses[-1], a[-1] - a[0], float(np.ptp(Z)) or 1.0),
-        textposition="top center", marker=dict(symbol="x", size=10, color=run_colours),
-        name="endpoints (final loss)", hovertemplate="end at %{x:.3f}: loss %{customdata:.6g}<extra></extra>",
-    ))
+    data += _run_paths(
+        run_colours, losses, coords[..., 0], losses, widths=(2, 1), marker_sizes=(5, 3), mode="lines+markers"
+    )
+    data.append(
+        dict(
+            type="scatter",
+            x=coords[-1, :, 0],
+            y=losses[-1],
+            mode="markers+text",
+            customdata=losses[-1],
+            text=_sparse_labels(coords[-1, :, 0], losses[-1], losses[-1], a[-1] - a[0], float(np.ptp(Z)) or 1.0),
+            textposition="top center",
+            marker=dict(symbol="x", size=10, color=run_colours),
+            name="endpoints (final loss)",
+            hovertemplate="end at %{x:.3f}: loss %{customdata:.6g}<extra></extra>",
+        )
+    )
     if len(stars) and star_loss is not None:
         s = np.asarray(stars, dtype=float).reshape(-1)
         data.append(_star(s, np.full(len(s), star_loss)))
     top = float(np.quantile(Z, 0.9))
     layout = dict(
-        shapes=shapes, annotations=notes, clickmode="event+select",
+        shapes=shapes,
+        annotations=notes,
+        clickmode="event+select",
         xaxis=dict(title=dict(text=name)),
         yaxis=dict(title=dict(text="L"), range=[min(0.0, float(Z.min())) - 0.05 * top, top]),
     )

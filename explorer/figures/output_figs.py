@@ -1,10 +1,11 @@
 """What the networks compute: outputs over the data, each neuron's ReLU, and loss against step."""
+
 from __future__ import annotations
 
 import numpy as np
 
 from .. import palette
-from .common import build, fmt, run_names
+from .common import build, data_points, fmt, run_names
 
 
 def output_figure(x, y, grid, curves, *, neurons=None, title=None, height=420):
@@ -25,25 +26,29 @@ def output_figure(x, y, grid, curves, *, neurons=None, title=None, height=420):
     shown_groups = set()
     for c in curves:
         group = c.get("group", c["name"])
-        data.append(dict(
-            type="scatter", x=grid, y=c["f"], mode="lines", name=c["name"], legendgroup=group,
-            showlegend=group not in shown_groups,
-            line=dict(color=c["colour"], width=c.get("width", 2), dash=c.get("dash", "solid")),
-            hovertemplate="x=%{x:.3f}<br>f(x)=%{y:.4f}<extra>" + c["name"] + "</extra>",
-        ))
+        data.append(
+            dict(
+                type="scatter",
+                x=grid,
+                y=c["f"],
+                mode="lines",
+                name=c["name"],
+                legendgroup=group,
+                showlegend=group not in shown_groups,
+                line=dict(color=c["colour"], width=c.get("width", 2), dash=c.get("dash", "solid")),
+                hovertemplate="x=%{x:.3f}<br>f(x)=%{y:.4f}<extra>" + c["name"] + "</extra>",
+            )
+        )
         shown_groups.add(group)
     if neurons is not None:
         _neurons(data, shapes, x, grid, neurons)
-    data.append(dict(
-        type="scatter", x=x, y=y, mode="markers", name="data",
-        marker=dict(size=11, color=palette.BLACK, line=dict(color="white", width=1.5)),
-        hovertemplate="x=%{x:.3f}<br>y=%{y:.3f}<extra>data</extra>",
-    ))
+    data.append(data_points(x, y, type="scatter"))
     lo = min(float(np.min(y)), 0.0)
     hi = max(float(np.max(y)), 0.0)
     pad = 0.35 * max(hi - lo, 1.0)
-    layout = dict(xaxis=dict(title=dict(text="x")), yaxis=dict(title=dict(text="f(x)"), range=[lo - pad, hi + pad]),
-                  shapes=shapes)
+    layout = dict(
+        xaxis=dict(title=dict(text="x")), yaxis=dict(title=dict(text="f(x)"), range=[lo - pad, hi + pad]), shapes=shapes
+    )
     return build(data, layout, title=title, height=height)
 
 
@@ -59,42 +64,96 @@ def _neurons(data, shapes, x, grid, neurons) -> None:
     for i in range(len(alpha)):
         colour = palette.SERIES[i % len(palette.SERIES)]
         if not many:
-            data.append(dict(
-                type="scatter", x=grid, y=alpha[i] * np.maximum(Xg @ W[i], 0.0), mode="lines",
-                line=dict(color=colour, width=1.3, dash="dot"), name=f"{neurons['name']}: neuron {i + 1}",
-                legendgroup="neurons", hovertemplate=f"neuron {i + 1}: α={alpha[i]:.3f}<extra></extra>",
-            ))
+            data.append(
+                dict(
+                    type="scatter",
+                    x=grid,
+                    y=alpha[i] * np.maximum(Xg @ W[i], 0.0),
+                    mode="lines",
+                    line=dict(color=colour, width=1.3, dash="dot"),
+                    name=f"{neurons['name']}: neuron {i + 1}",
+                    legendgroup="neurons",
+                    hovertemplate=f"neuron {i + 1}: α={alpha[i]:.3f}<extra></extra>",
+                )
+            )
             active = Xd @ W[i] >= 0
-            data.append(dict(
-                type="scatter", x=x[active], y=np.full(int(active.sum()), -0.06 * (i + 1)), mode="markers",
-                marker=dict(symbol="triangle-up", size=9, color=colour), showlegend=False,
-                name=f"points neuron {i + 1} activates", legendgroup="neurons",
-                hovertemplate=f"neuron {i + 1} activates x=%{{x:.3f}}<extra></extra>",
-            ))
+            data.append(
+                dict(
+                    type="scatter",
+                    x=x[active],
+                    y=np.full(int(active.sum()), -0.06 * (i + 1)),
+                    mode="markers",
+                    marker=dict(symbol="triangle-up", size=9, color=colour),
+                    showlegend=False,
+                    name=f"points neuron {i + 1} activates",
+                    legendgroup="neurons",
+                    hovertemplate=f"neuron {i + 1} activates x=%{{x:.3f}}<extra></extra>",
+                )
+            )
         if bias and matters[i] and abs(W[i, 0]) > 1e-12:
             kink = -W[i, 1] / W[i, 0]
             if grid[0] <= kink <= grid[-1]:
-                shapes.append(dict(type="line", xref="x", yref="paper", x0=kink, x1=kink, y0=0, y1=1,
-                                   line=dict(color=colour, width=1, dash="dot"), opacity=0.6))
+                shapes.append(
+                    dict(
+                        type="line",
+                        xref="x",
+                        yref="paper",
+                        x0=kink,
+                        x1=kink,
+                        y0=0,
+                        y1=1,
+                        line=dict(color=colour, width=1, dash="dot"),
+                        opacity=0.6,
+                    )
+                )
 
 
-def loss_figure(steps, losses, colours, *, optimum=None, optimum_label="global optimum (convex)", log=True,
-                title=None, height=320):
+def loss_figure(
+    steps, losses, colours, *, optimum=None, optimum_label="global optimum (convex)", log=True, title=None, height=320
+):
     """Loss against GD step for every run, with the convex optimum as a horizontal line."""
     data = []
     for r, (label, first) in enumerate(run_names(colours, losses[-1])):
-        data.append(dict(
-            type="scatter", x=steps, y=losses[:, r], mode="lines",
-            line=dict(color=palette.BLACK if r == 0 else colours[r], width=2.5 if r == 0 else 1.2),
-            name=label, legendgroup=label, showlegend=first, hovertemplate="step %{x}<br>loss %{y:.6g}<extra></extra>",
-        ))
+        data.append(
+            dict(
+                type="scatter",
+                x=steps,
+                y=losses[:, r],
+                mode="lines",
+                line=dict(color=palette.BLACK if r == 0 else colours[r], width=2.5 if r == 0 else 1.2),
+                name=label,
+                legendgroup=label,
+                showlegend=first,
+                hovertemplate="step %{x}<br>loss %{y:.6g}<extra></extra>",
+            )
+        )
     shapes, notes = [], []
     if optimum is not None:
-        shapes.append(dict(type="line", xref="paper", yref="y", x0=0, x1=1, y0=optimum, y1=optimum,
-                           line=dict(color=palette.VERMILLION, width=2, dash="dash")))
-        notes.append(dict(xref="paper", yref="y", x=1, y=optimum, xanchor="right", yanchor="bottom",
-                          text=f"{optimum_label}: {fmt(optimum)}", showarrow=False,
-                          bgcolor="rgba(255,255,255,0.85)"))
+        shapes.append(
+            dict(
+                type="line",
+                xref="paper",
+                yref="y",
+                x0=0,
+                x1=1,
+                y0=optimum,
+                y1=optimum,
+                line=dict(color=palette.VERMILLION, width=2, dash="dash"),
+            )
+        )
+        notes.append(
+            dict(
+                xref="paper",
+                yref="y",
+                x=1,
+                y=optimum,
+                xanchor="right",
+                yanchor="bottom",
+                text=f"{optimum_label}: {fmt(optimum)}",
+                showarrow=False,
+                bgcolor="rgba(255,255,255,0.85)",
+            )
+        )
     use_log = log and np.all(losses > 0) and (optimum is None or optimum > 0)
     if use_log and optimum is not None:
         notes[0]["y"] = float(np.log10(optimum))  # annotations on a log axis are placed in log10 units
@@ -104,7 +163,12 @@ def loss_figure(steps, losses, colours, *, optimum=None, optimum_label="global o
         decades = float(np.log10(shown.max() / shown.min()))
     # Over a decade or more, label only powers of ten: Plotly's labels in between are bare digits
     # ("5", "2") that read as the wrong numbers.
-    layout = dict(yaxis=dict(title=dict(text="loss (1)"), type="log" if use_log else "linear",
-                             **({"dtick": 1} if decades >= 1 else {})),
-                  xaxis=dict(title=dict(text="GD step")), shapes=shapes, annotations=notes)
+    layout = dict(
+        yaxis=dict(
+            title=dict(text="loss (1)"), type="log" if use_log else "linear", **({"dtick": 1} if decades >= 1 else {})
+        ),
+        xaxis=dict(title=dict(text="GD step")),
+        shapes=shapes,
+        annotations=notes,
+    )
     return build(data, layout, title=title, height=height)

@@ -1,33 +1,31 @@
 """The sidebar: preset, model and training settings. Every value here lives in the URL."""
+
 from __future__ import annotations
 
 import streamlit as st
 
 from .. import session
-from . import view_controls
 from ..models import MODELS
 from ..presets import PRESETS
-from ..state import CAMERAS, IMAGE_FORMATS, MAX_NEURONS, MAX_STARTS, MAX_STEPS, State, bounds, from_preset
-
-VIEW_LABELS = {
-    "explorer": "Two-neuron explorer",
-    "general": "m neurons",
-    "dynamics": "Initialisation",
-    "timing": "Convex vs GD time",
-    "patterns": "2-D patterns",
-}
+from ..state import CAMERAS, IMAGE_FORMATS, State, from_preset
+from ..views import VIEWS, view_of
+from .view_controls import SCALE_HELP, descent_settings, number
 
 
 def view_picker() -> None:
     st.segmented_control(
-        "View", list(VIEW_LABELS), format_func=VIEW_LABELS.get, key=session.WIDGETS["view"], required=True,
+        "View",
+        [v.key for v in VIEWS],
+        format_func=lambda key: view_of(key).label,
+        key=session.WIDGETS["view"],
+        required=True,
         label_visibility="collapsed",
     )
 
 
 def _changed_since_preset(state: State) -> bool:
-    spec = PRESETS[state.preset]
-    fields = [k for k in spec if k not in ("title", "blurb", "start", "view")]
+    spec = PRESETS[state.preset].settings
+    fields = [k for k in spec if k not in ("start", "view")]
     return any(getattr(state, k) != getattr(from_preset(state.preset), k) for k in fields)
 
 
@@ -38,36 +36,38 @@ def sidebar(state: State):
         st.header("Set-up")
         options = list(PRESETS) + ["custom"]
         st.selectbox(
-            "Preset", options, key=w["preset"], on_change=session.load_preset,
-            format_func=lambda k: PRESETS[k]["title"] if k in PRESETS else "Custom (defaults)",
+            "Preset",
+            options,
+            key=w["preset"],
+            on_change=session.load_preset,
+            format_func=lambda k: PRESETS[k].title if k in PRESETS else "Custom (defaults)",
             help="Each preset reproduces a figure of the poster or its blog post.",
         )
         about = st.empty()  # filled by describe_preset at the end of the run, after this run's edits
-        if state.view != "explorer":
-            view_controls.sidebar_controls(state)
-            _sharing()
-            return about
-        st.selectbox("Network", list(MODELS), key=w["model"], format_func=lambda k: MODELS[k].label)
-        st.subheader("Gradient descent")
-        st.number_input("λ (weight decay)", **bounds("lam"), key=w["lam"], format="%.4g",
-                        step=0.001, help="Objective (1) uses λ/2 Σ(‖wᵢ‖² + αᵢ²); problem (2) uses λ Σ‖uᵢ‖.")
-        st.number_input("Step size γ", **bounds("step"), key=w["step"], format="%.4g", step=0.01)
-        st.number_input("Steps", min_value=1, max_value=MAX_STEPS, key=w["steps"], step=100)
-        st.number_input("Random starts", min_value=0, max_value=MAX_STARTS, key=w["starts"],
-                        help="Extra GD runs from random points, drawn from the seed below.")
-        st.number_input("Seed", min_value=0, max_value=2**31 - 1, key=w["seed"])
-        if not MODELS[state.model].fixed_neurons:
-            st.number_input("Neurons m", min_value=1, max_value=MAX_NEURONS, key=w["neurons"])
-            st.number_input("Initialisation scale", **bounds("init_scale"), key=w["init_scale"],
-                            format="%.3g", help="Standard deviation of the initial weights of both layers.")
-        if MODELS[state.model].landscape_dims == 2:
-            st.subheader("Landscape view")
-            st.selectbox("3-D camera", list(CAMERAS), key=w["camera"], format_func=str.capitalize)
-            st.toggle("Basins of attraction", key=w["basins"],
-                      help="Colour every start of a 200 × 200 grid by the valley GD reaches from it "
-                           "(with your λ and γ, at most 1000 steps).")
+        view_of(state.view).sidebar(state)
         _sharing()
     return about
+
+
+def explorer_sidebar(state: State) -> None:
+    """Settings of the two-neuron explorer (call inside ``st.sidebar``)."""
+    w = session.WIDGETS
+    st.selectbox("Network", list(MODELS), key=w["model"], format_func=lambda k: MODELS[k].label)
+    descent_settings()
+    number("starts", "Random starts", help="Extra GD runs from random points, drawn from the seed below.")
+    number("seed", "Seed")
+    if not MODELS[state.model].fixed_neurons:
+        number("neurons", "Neurons m")
+        number("init_scale", "Initialisation scale", format="%.3g", help=SCALE_HELP)
+    if MODELS[state.model].landscape_dims == 2:
+        st.subheader("Landscape view")
+        st.selectbox("3-D camera", list(CAMERAS), key=w["camera"], format_func=str.capitalize)
+        st.toggle(
+            "Basins of attraction",
+            key=w["basins"],
+            help="Colour every start of a 200 × 200 grid by the valley GD reaches from it "
+            "(with your λ and γ, at most 1000 steps).",
+        )
 
 
 def describe_preset(about, state: State) -> None:
@@ -76,20 +76,23 @@ def describe_preset(about, state: State) -> None:
         return
     spec = PRESETS[state.preset]
     with about.container():
-        if spec.get("view", "explorer") != state.view:
-            st.caption(f"*This preset's data, shown in the {VIEW_LABELS[state.view]} view.*")
+        if (spec.view or "explorer") != state.view:
+            st.caption(f"*This preset's data, shown in the {view_of(state.view).label} view.*")
         elif _changed_since_preset(state):
-            st.caption(f"*Changed since this preset was opened; it described:* {spec['blurb']}")
+            st.caption(f"*Changed since this preset was opened; it described:* {spec.blurb}")
         else:
-            st.caption(spec["blurb"])
+            st.caption(spec.blurb)
 
 
 def _sharing() -> None:
     st.subheader("Share and export")
     st.caption("The address bar always holds a link to exactly this view: copy it to share.")
     st.segmented_control(
-        "Camera button saves", list(IMAGE_FORMATS), key=session.WIDGETS["image"], required=True,
+        "Camera button saves",
+        list(IMAGE_FORMATS),
+        key=session.WIDGETS["image"],
+        required=True,
         format_func=lambda f: {"svg": "SVG (vector)", "png": "PNG (3×)"}[f],
         help="The camera icon in each figure's toolbar saves the figure at 3× its size on screen: SVG for "
-             "posters and papers, PNG for slides. Each figure also downloads as an interactive HTML file.",
+        "posters and papers, PNG for slides. Each figure also downloads as an interactive HTML file.",
     )

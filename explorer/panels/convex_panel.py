@@ -1,20 +1,24 @@
 """The convex side: pattern choices and their convex minima, problem (2), the bowl, and the run table."""
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
+import solvers as S
 from solvers import SolverError
-from solvers.fixed_alpha import solve_fixed_patterns
+from solvers.fixed_alpha import fixed_pattern_surface, solve_fixed_patterns, solved_choice
 
-from .. import cache, compute
+from .. import compute
+from ..cache import cached, memo
 from ..figures import bowl_figure
 from ..figures.common import fmt, neurons
+from ..keys import TrainingKey
 from ..models import MODELS
 from ..state import State
-from . import show, text
-from .results import results_for, training
+from . import computed, show, text
+from .results import ExplorerResults, results_for
 
 
 def clean(values):
@@ -23,7 +27,7 @@ def clean(values):
     return np.where(np.abs(v) < 1e-10, 0.0, v) if v.ndim else (0.0 if abs(v) < 1e-10 else float(v))
 
 
-def convex_panel(state: State, res: dict) -> None:
+def convex_panel(state: State, res: ExplorerResults) -> None:
     st.subheader("4 · The convex problem behind it")
     model = MODELS[state.model]
     if model.landscape_dims:
@@ -32,50 +36,67 @@ def convex_panel(state: State, res: dict) -> None:
     _run_table(state, res)
 
 
-def _fixed_alpha(state: State, res: dict) -> None:
+def _fixed_alpha(state: State, res: ExplorerResults) -> None:
     st.markdown(text.FIXED_PATTERNS)
-    if state.model == "two":
-        st.latex(r"\mathcal L(u_1, u_2) = \big\|D_1 X u_1 + D_2 X u_2 - y\big\|_2^2 + \tfrac{\lambda}{2}"
-                 r"\big(u_1^2 + u_2^2 + 2\big),\quad u_i \in \mathcal K_i")
+    if MODELS[state.model].swappable:
+        st.latex(
+            r"\mathcal L(u_1, u_2) = \big\|D_1 X u_1 + D_2 X u_2 - y\big\|_2^2 + \tfrac{\lambda}{2}"
+            r"\big(u_1^2 + u_2^2 + 2\big),\quad u_i \in \mathcal K_i"
+        )
     else:
-        st.latex(r"\mathcal L(u) = \big\|D X u - y\big\|_2^2 + \tfrac{\lambda}{2}\big(\|u\|^2 + 1\big),"
-                 r"\quad u \in \mathcal K")
-    fixed = res["fixed"]
+        st.latex(
+            r"\mathcal L(u) = \big\|D X u - y\big\|_2^2 + \tfrac{\lambda}{2}\big(\|u\|^2 + 1\big),"
+            r"\quad u \in \mathcal K"
+        )
+    fixed = res.fixed
     model = MODELS[state.model]
     rows = []
     for c, choice in enumerate(fixed.choices):
         names = [compute.pattern_name(fixed.patterns[p], i, len(choice)) for i, p in enumerate(choice)]
         coords = model.coordinates(fixed.minimisers[c])
-        rows.append({
-            "patterns": " · ".join(names),
-            "convex minimum": clean(fixed.values[c]),
-            "minimiser": "(" + ", ".join(fmt(v) for v in np.ravel(coords)) + ")",
-            "global?": "★ global" if np.isclose(fixed.values[c], fixed.objective, rtol=1e-7, atol=1e-9) else "",
-        })
+        rows.append(
+            {
+                "patterns": " · ".join(names),
+                "convex minimum": clean(fixed.values[c]),
+                "minimiser": "(" + ", ".join(fmt(v) for v in np.ravel(coords)) + ")",
+                "global?": "★ global" if np.isclose(fixed.values[c], fixed.objective, rtol=1e-7, atol=1e-9) else "",
+            }
+        )
     table = pd.DataFrame(rows).sort_values("convex minimum", kind="stable")
-    st.metric("Global minimum of the landscape", fmt(fixed.objective),
-              help=f"Smallest of {len(rows)} convex minima, solved in {fixed.solve_seconds * 1e3:.0f} ms.")
-    st.dataframe(table, hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 320),
-                 column_config={"patterns": st.column_config.TextColumn(width="large"),
-                                "convex minimum": st.column_config.NumberColumn(format="%.6g"),
-                                "global?": st.column_config.TextColumn(width="small")})
-    st.caption("Every choice of patterns is listed, including a neuron sitting exactly on a kink (such as w = 0, "
-               "which switches every point on) and a dead neuron (all points off): gradient descent can stop at "
-               "either.")
+    st.metric(
+        "Global minimum of the landscape",
+        fmt(fixed.objective),
+        help=f"Smallest of {len(rows)} convex minima, solved in {fixed.solve_seconds * 1e3:.0f} ms.",
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        height=min(38 + 35 * len(rows), 320),
+        column_config={
+            "patterns": st.column_config.TextColumn(width="large"),
+            "convex minimum": st.column_config.NumberColumn(format="%.6g"),
+            "global?": st.column_config.TextColumn(width="small"),
+        },
+    )
+    st.caption(
+        "Every choice of patterns is listed, including a neuron sitting exactly on a kink (such as w = 0, "
+        "which switches every point on) and a dead neuron (all points off): gradient descent can stop at "
+        "either."
+    )
     if model.landscape_dims == 2:
         _, middle, _ = st.columns([1, 4, 1])
         with middle:
             _bowl(state, res)
 
 
-def _bowl(state: State, res: dict) -> None:
-    path = res["path"]
+def _bowl(state: State, res: ExplorerResults) -> None:
+    path = res.path
     labels = [f"run {r}: loss {fmt(v)}" + (" (your start)" if r == 0 else "") for r, v in enumerate(path.final_loss)]
-    r = st.selectbox("Patterns of the GD endpoint", range(len(labels)), format_func=lambda i: labels[i],
-                     key="bowl_run")
+    r = st.selectbox("Patterns of the GD endpoint", range(len(labels)), format_func=lambda i: labels[i], key="bowl_run")
     r = min(r, len(labels) - 1)
     try:
-        fig, value = bowl_for(training(state), r)
+        fig, value = bowl_for(TrainingKey.of(state), r)
     except SolverError as exc:
         st.error(str(exc))
         return
@@ -90,16 +111,16 @@ def _bowl(state: State, res: dict) -> None:
     st.caption(f"Minimum over the cones: **{fmt(value)}**; GD endpoint loss: **{fmt(path.final_loss[r])}**" + verdict)
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def bowl_for(train: State, r: int):
+@cached(size=64)
+def bowl_for(train: TrainingKey, r: int):
     """The fixed-pattern convex loss of run r's final patterns, and its minimum over the cones."""
     res = results_for(train)
-    patterns = res["path"].patterns[-1, r]  # (m, n)
+    patterns = res.path.patterns[-1, r]  # (m, n)
     x, y = compute.data_arrays(train.points)
     model = MODELS[train.model]
     X = model.design(x)
     # The fixed-alpha optimum has already solved every choice of region patterns.
-    known = compute.solved_choice(res["fixed"], patterns)
+    known = solved_choice(res.fixed, patterns)
     if known is None:
         U, values, _ = solve_fixed_patterns(X, y, train.lam, patterns[None])
         known = U[0], float(values[0])
@@ -109,37 +130,39 @@ def bowl_for(train: State, r: int):
     u1 = np.linspace(-half, half, 61)
     u2 = np.linspace(-half, half, 61)
     W = model.weights(np.stack(np.meshgrid(u1, u2), axis=-1))  # (B, A, m, d)
-    pre = W @ X.T  # (B, A, m, n)
-    resid = np.einsum("mn,bamn->ban", patterns.astype(float), pre) - y
-    Z = np.sum(resid**2, axis=-1) + 0.5 * train.lam * (np.sum(W**2, axis=(-1, -2)) + W.shape[-2])
-    feasible = np.all((2.0 * patterns - 1.0) * pre >= -1e-12, axis=(-1, -2))
-    names = ("u₁", "u₂") if train.model == "two" else ("u_w", "u_b")
-    fig = bowl_figure(u1, u2, Z, feasible, tuple(centre), value, names=names,
-                      title="Patterns of this endpoint fixed: a convex bowl")
+    Z, feasible = fixed_pattern_surface(X, y, train.lam, patterns, W)
+    names = ("u₁", "u₂") if model.swappable else ("u_w", "u_b")
+    fig = bowl_figure(
+        u1, u2, Z, feasible, tuple(centre), value, names=names, title="Patterns of this endpoint fixed: a convex bowl"
+    )
     return fig, value
 
 
-def _problem_2(state: State, res: dict) -> None:
+def _problem_2(state: State, res: ExplorerResults) -> None:
     st.markdown(text.PROBLEM_2)
     st.latex(text.OBJECTIVE_2)
     st.latex(text.CONES)
     st.latex(text.MAPPING)
     bias = MODELS[state.model].bias
     try:
-        sol = res.get("convex") or cache.convex_optimum(state.points, state.lam, bias)
+        sol = res.convex or computed.convex_optimum(state.points, state.lam, bias)
     except (ValueError, SolverError) as exc:
         st.error(f"Problem (2) could not be solved: {exc}")
         return
     W, alpha = sol.network()
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Optimal value of (2)", fmt(sol.objective))
-    c2.metric("Activation regions", f"{sol.n_patterns}", help="Patterns of open regions of weight space: "
-              "lower-dimensional faces (such as w = 0) add nothing to problem (2).")
+    c2.metric(
+        "Activation regions",
+        f"{sol.n_patterns}",
+        help="Patterns of open regions of weight space: "
+        "lower-dimensional faces (such as w = 0) add nothing to problem (2).",
+    )
     c2.caption("all of them (exact)" if sol.exact else "sampled: not certified")
     c3.metric("Neurons after mapping", f"{len(alpha)}")
     c4.metric("Solve time", f"{sol.solve_seconds * 1e3:.1f} ms")
     c4.caption(f"solver: {sol.method}")
-    if sol.method == "fast":
+    if S.SOLVERS[sol.method].certified:
         st.caption(
             f"**Certificate.** The dual check over all {sol.n_patterns} patterns gives a lower bound "
             f"{fmt(sol.lower)} on the optimum, so the value above is within {sol.gap:.1e} of the true global "
@@ -151,7 +174,7 @@ def _problem_2(state: State, res: dict) -> None:
         st.caption(
             f"Problem (2) is the global optimum over networks of **any width with a trained second layer α**; "
             f"the landscape above has {neurons(k)} with α = 1, so its minimum "
-            f"({fmt(res['optimum'])}) can only be higher or equal. Here (2) uses {neurons(len(alpha))}"
+            f"({fmt(res.optimum)}) can only be higher or equal. Here (2) uses {neurons(len(alpha))}"
             + (", some with negative α." if np.any(alpha < 0) else ".")
         )
     with st.expander(f"The {len(alpha)} optimal neurons mapped back from (2)"):
@@ -163,35 +186,50 @@ def _problem_2(state: State, res: dict) -> None:
         st.dataframe(pd.DataFrame(cols), width="stretch", hide_index=False)
 
 
-def _run_table(state: State, res: dict) -> None:
-    path = res["path"]
+def _run_table(state: State, res: ExplorerResults) -> None:
+    path = res.path
     halfway = path.loss[np.searchsorted(path.steps, path.steps[-1] // 2)]
-    gap, verdict = compute.verdicts(path.final_loss, res["optimum"], path.converged, halfway, path.diverged)
+    gap, verdict = compute.verdicts(path.final_loss, res.optimum, path.converged, halfway, path.diverged)
     model = MODELS[state.model]
     table = {"run": ["your start" if r == 0 else f"random {r}" for r in range(len(gap))]}
     if model.landscape_dims:
         coords = model.coordinates(path.W)
         table["start"] = [", ".join(f"{v:.4g}" for v in c) for c in coords[0]]
         table["end"] = [", ".join(f"{v:.4g}" for v in c) for c in coords[-1]]
-    table.update({
-        "final loss": clean(path.final_loss),
-        "gap to global optimum": clean(gap),
-        "verdict": verdict,
-        "steps taken": path.stopped_at,
-        "status": ["diverged" if d else "converged" if c else "step limit"
-                   for d, c in zip(path.diverged, path.converged)],
-    })
+    table.update(
+        {
+            "final loss": clean(path.final_loss),
+            "gap to global optimum": clean(gap),
+            "verdict": verdict,
+            "steps taken": path.stopped_at,
+            "status": [
+                "diverged" if d else "converged" if c else "step limit" for d, c in zip(path.diverged, path.converged)
+            ],
+        }
+    )
     if not model.landscape_dims:
         try:
-            lower = res["convex"].lower if res["convex"].exact else float("nan")
-            gaps = cache.certified_gaps(state.points, state.lam, path.final_W, path.final_alpha, lower)
+            lower = res.convex.lower if res.convex.exact else float("nan")
+            gaps = memo(
+                "certified_gaps",
+                (TrainingKey.of(state), lower),
+                lambda: compute.certified_gaps(state.points, state.lam, path.final_W, path.final_alpha, lower),
+            )
             table["certified gap"] = clean(gaps)
         except (ValueError, SolverError) as exc:
             st.caption(f"No certificate: {exc}")
-    st.markdown(f"**Every gradient-descent run** against the global optimum **{fmt(res['optimum'])}**")
-    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch",
-                 column_config={"final loss": st.column_config.NumberColumn(format="%.6g"),
-                                "gap to global optimum": st.column_config.NumberColumn(format="%.3g"),
-                                "certified gap": st.column_config.NumberColumn(
-                                    format="%.3g", help="Objective (1) of this network minus a certified lower "
-                                    "bound on the global optimum (solvers.optimality_gap): ≈ 0 proves it optimal.")})
+    st.markdown(f"**Every gradient-descent run** against the global optimum **{fmt(res.optimum)}**")
+    st.dataframe(
+        pd.DataFrame(table),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "final loss": st.column_config.NumberColumn(format="%.6g"),
+            "gap to global optimum": st.column_config.NumberColumn(format="%.3g"),
+            "certified gap": st.column_config.NumberColumn(
+                format="%.3g",
+                help="Objective (1) of this network minus a certified lower "
+                "bound on the global optimum (solvers.optimality_gap): ≈ 0 proves it optimal.",
+            ),
+        },
+    )

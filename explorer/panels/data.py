@@ -1,4 +1,5 @@
 """Data: a click pad (add, drag, delete) and an editable table, both writing the same points."""
+
 from __future__ import annotations
 
 import math
@@ -66,28 +67,43 @@ def pending_edit(state: State) -> State:
 def data_panel(state: State, curves=None) -> State:
     """Draw the pad and the table; returns the state with the user's edits applied."""
     st.subheader("1 · Data")
-    st.caption("Click on empty space to add a point, drag a point to move it, shift-click (or right-click) "
-               "to delete it. The table takes exact values.")
+    st.caption(
+        "Click on empty space to add a point, drag a point to move it, shift-click (or right-click) "
+        "to delete it. The table takes exact values."
+    )
     left, right = st.columns([3, 2])
     with left:
-        x_range, y_range = pad_ranges(state.points)
-        edit = click_pad(
-            [list(p) for p in state.points], x_range=x_range, y_range=y_range, key="data_pad", mode="xy",
-            height=330, curves=curves, title=None,
-        )
+        ranges = dict(zip(("x_range", "y_range"), pad_ranges(state.points)))
+        rows = [list(p) for p in state.points]
+        edit = click_pad(rows, **ranges, key="data_pad", mode="xy", height=330, curves=curves, title=None)
     if edit is not None:
         state = apply_points(state, edit)
     with right:
-        frame = pd.DataFrame(list(state.points), columns=["x", "y"], dtype=float)
-        edited = st.data_editor(
-            frame, num_rows="dynamic", key=f"data_table_{hash(state.points)}", width="stretch", height=290,
-            column_config={"x": st.column_config.NumberColumn("x (input)", format="%.4g"),
-                           "y": st.column_config.NumberColumn("y (label)", format="%.4g")},
+        columns = {"x": "x (input)", "y": "y (label)"}
+        state = points_table(
+            state, "points", columns, height=290, clear_key="clear_points", clear_help="Start from an empty canvas."
         )
-        state = apply_points(state, edited[["x", "y"]].to_numpy(dtype=float, na_value=np.nan).tolist())
-        if st.button("Clear all points", key="clear_points", help="Start from an empty canvas."):
-            state = session.update(points=())
-            st.rerun()
+    return state
+
+
+def points_table(
+    state: State, field: str, columns: dict[str, str], *, height: int, clear_key: str, clear_help: str | None = None
+) -> State:
+    """The points of ``field`` as an editable table (columns: name -> heading) and a button that clears them."""
+    points = getattr(state, field)
+    table = "data_table" if field == "points" else "plane_table"
+    edited = st.data_editor(
+        pd.DataFrame(list(points), columns=list(columns), dtype=float),
+        num_rows="dynamic",
+        key=f"{table}_{hash(points)}",  # a new table when the points change elsewhere (pad, preset)
+        width="stretch",
+        height=height,
+        column_config={c: st.column_config.NumberColumn(heading, format="%.4g") for c, heading in columns.items()},
+    )
+    state = apply_points(state, edited[list(columns)].to_numpy(dtype=float, na_value=np.nan).tolist(), field)
+    if st.button("Clear all points", key=clear_key, help=clear_help):
+        state = session.update(**{field: ()})
+        st.rerun()
     return state
 
 
@@ -106,6 +122,14 @@ def apply_points(state: State, rows, field: str = "points") -> State:
 
 def output_curves(grid, curves) -> list[dict]:
     """Overlay of network outputs for the pad (same colours as the output figure)."""
-    return [dict(x=grid.tolist(), y=np.asarray(c["f"]).tolist(), color=c["colour"], name=c["name"],
-                 dash=c.get("dash", "solid") != "solid") for c in curves if c.get("on_pad")]
-
+    return [
+        dict(
+            x=grid.tolist(),
+            y=np.asarray(c["f"]).tolist(),
+            color=c["colour"],
+            name=c["name"],
+            dash=c.get("dash", "solid") != "solid",
+        )
+        for c in curves
+        if c.get("on_pad")
+    ]

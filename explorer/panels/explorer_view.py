@@ -1,8 +1,8 @@
 """The explorer: data, the non-convex landscape with GD, network outputs and the convex problem."""
+
 from __future__ import annotations
 
 from contextlib import nullcontext
-
 
 import numpy as np
 import streamlit as st
@@ -10,15 +10,17 @@ import streamlit as st
 import landscape as L
 from solvers import SolverError
 
-from .. import cache, compute, session
+from .. import compute, session
+from ..cache import cached
 from ..figures import contour_figure, curve_figure, loss_figure, output_figure, surface_figure
 from ..figures.common import outcome_colours
 from ..figures.landscape_figs import frame_indices
+from ..keys import TrainingKey
 from ..models import MODELS
 from ..state import State
-from . import convex_panel, show, text
-from .results import results_for, training
+from . import computed, convex_panel, show, text
 from .data import data_panel, output_curves, pending_edit, rerun_if_edited
+from .results import ExplorerResults, results_for
 
 
 def explorer_view(state: State) -> None:
@@ -34,13 +36,13 @@ def explorer_view(state: State) -> None:
         return
     try:
         with st.spinner("Training and solving…"):
-            results = results_for(training(state))
+            results = results_for(TrainingKey.of(state))
     except (ValueError, SolverError) as exc:
         _data_only(state)
         st.error(f"Cannot train on these settings: {exc}")
         return
-    rerun_if_edited(state, data_panel(state, curves=output_curves(results["grid"], results["curves"])))
-    _warn_divergence(results["path"], state)
+    rerun_if_edited(state, data_panel(state, curves=output_curves(results.grid, results.curves)))
+    _warn_divergence(results.path, state)
     if model.landscape_dims == 2:
         _landscape_2d(state, results)
     elif model.landscape_dims == 1:
@@ -68,36 +70,58 @@ def _warn_divergence(path: L.DescentPath, state: State) -> None:
         )
 
 
-def _landscape_2d(state: State, res: dict) -> None:
+def _landscape_2d(state: State, res: ExplorerResults) -> None:
     st.subheader("2 · The non-convex landscape")
     st.markdown(text.LANDSCAPE)
-    st.latex(text.TWO_NEURON_LOSS if state.model == "two" else text.BIAS_NEURON_LOSS)
+    st.latex(text.TWO_NEURON_LOSS if MODELS[state.model].swappable else text.BIAS_NEURON_LOSS)
     with st.spinner("Running gradient descent from 40 000 starts…") if state.basins else nullcontext():
-        contour, surf = landscape_figures(training(state), state.frame, state.camera, state.basins)
+        contour, surf = landscape_figures(TrainingKey.of(state), state.frame, state.camera, state.basins)
     left, right = st.columns(2)
     with left:
         show.figure(contour, "contour", "landscape-contour", on_select="rerun")
-        _frame_buttons(state, res["path"])
+        _frame_buttons(state, res.path)
     with right:
         show.figure(surf, "surface", "landscape-surface")
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def landscape_figures(train: State, frame: int, camera: str, basins: bool):
+@cached()
+def landscape_figures(train: TrainingKey, frame: int, camera: str, basins: bool):
     res = results_for(train)
-    model = res["model"]
-    a, b, Z = cache.surface(train.model, train.points, train.lam, res["box"])
-    index, labels = cache.pattern_regions(train.model, train.points, a, b)
-    path = res["path"]
+    model = res.model
+    a, b, Z = computed.surface(train.model, train.points, train.lam, res.box)
+    index, labels = computed.pattern_regions(train.model, train.points, res.box)
+    path = res.path
     coords = model.coordinates(path.W)
-    layer = _basins(train, res) if basins and train.model == "two" else None
+    layer = _basins(train, res) if basins and model.swappable else None
     contour = contour_figure(
-        a, b, Z, index, labels, coords, path.loss, res["colours"], path.steps, names=model.param_names,
-        stars=res["stars"], frame=frame, basins=layer, title="Contour: click to start gradient descent there",
+        a,
+        b,
+        Z,
+        index,
+        labels,
+        coords,
+        path.loss,
+        res.colours,
+        path.steps,
+        names=model.param_names,
+        stars=res.stars,
+        frame=frame,
+        basins=layer,
+        title="Contour: click to start gradient descent there",
     )
-    surf = surface_figure(a, b, Z, coords, path.loss, res["colours"], names=model.param_names,
-                          stars=res["stars"], star_loss=res["optimum"], camera=camera,
-                          title="Surface L" + ("(w₁, w₂)" if train.model == "two" else "(w, b)"))
+    surf = surface_figure(
+        a,
+        b,
+        Z,
+        coords,
+        path.loss,
+        res.colours,
+        names=model.param_names,
+        stars=res.stars,
+        star_loss=res.optimum,
+        camera=camera,
+        title=f"Surface L({', '.join(model.param_names)})",
+    )
     return contour, surf
 
 
@@ -128,62 +152,84 @@ def _frame_buttons(state: State, path) -> None:
     cols[4].caption(f"showing step {int(path.steps[frames[at]])} of {int(path.steps[-1])}")
 
 
-def _basins(state: State, res: dict):
-    ba, bb, bz = cache.basins(state.points, state.lam, state.step, min(state.steps, 1000), res["box"])
+def _basins(state: State, res: ExplorerResults):
+    ba, bb, bz = computed.basins(state.points, state.lam, state.step, min(state.steps, 1000), res.box)
     # The valleys are the most common final losses; rare values (starts still moving) join the nearest.
     values, counts = np.unique(np.round(bz, 3), return_counts=True)
     kept = np.sort(values[np.argsort(counts)[::-1][:6]])
-    _, colours = outcome_colours(kept, res["optimum"], decimals=3)
+    _, colours = outcome_colours(kept, res.optimum, decimals=3)
     return bz, ba, bb, list(zip(kept.tolist(), colours))
 
 
-def _landscape_1d(state: State, res: dict) -> None:
+def _landscape_1d(state: State, res: ExplorerResults) -> None:
     st.subheader("2 · The non-convex loss curve")
     st.markdown(text.CURVE)
     st.latex(text.ONE_NEURON_LOSS)
-    show.figure(curve_for(training(state)), "curve", "loss-curve", on_select="rerun")
-    start = st.slider("Start w", float(res["box"][0][0]), float(res["box"][0][1]), float(state.start[0]),
-                      step=0.01, key=f"start_slider_{state.start[0]}")
+    show.figure(curve_for(TrainingKey.of(state)), "curve", "loss-curve", on_select="rerun")
+    start = st.slider(
+        "Start w",
+        float(res.box[0][0]),
+        float(res.box[0][1]),
+        float(state.start[0]),
+        step=0.01,
+        key=f"start_slider_{state.start[0]}",
+    )
     if start != state.start[0]:
         session.update(start=(start, 0.0), frame=-1)
         st.rerun()
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def curve_for(train: State):
+@cached()
+def curve_for(train: TrainingKey):
     res = results_for(train)
-    a, _, Z = cache.surface(train.model, train.points, train.lam, res["box"])
-    index, labels = cache.pattern_regions(train.model, train.points, a, None)
-    path = res["path"]
-    coords = res["model"].coordinates(path.W)
-    return curve_figure(a, Z, index, labels, coords, path.loss, res["colours"], name="w", stars=res["stars"],
-                        star_loss=res["optimum"], title="L(w) with the gradient-descent iterates")
+    a, _, Z = computed.surface(train.model, train.points, train.lam, res.box)
+    index, labels = computed.pattern_regions(train.model, train.points, res.box)
+    path = res.path
+    coords = res.model.coordinates(path.W)
+    return curve_figure(
+        a,
+        Z,
+        index,
+        labels,
+        coords,
+        path.loss,
+        res.colours,
+        name="w",
+        stars=res.stars,
+        star_loss=res.optimum,
+        title="L(w) with the gradient-descent iterates",
+    )
 
 
-def _loss_chart(state: State, res: dict) -> None:
-    show.figure(loss_for(training(state)), "loss", "loss-vs-step")
+def _loss_chart(state: State, res: ExplorerResults) -> None:
+    show.figure(loss_for(TrainingKey.of(state)), "loss", "loss-vs-step")
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def loss_for(train: State):
+@cached()
+def loss_for(train: TrainingKey):
     res = results_for(train)
-    path = res["path"]
-    return loss_figure(path.steps, path.loss, res["colours"], optimum=res["optimum"],
-                       log=train.model == "many", title="Loss (1) against gradient-descent step")
+    path = res.path
+    return loss_figure(
+        path.steps,
+        path.loss,
+        res.colours,
+        optimum=res.optimum,
+        log=res.model.log_loss,
+        title="Loss (1) against gradient-descent step",
+    )
 
 
-def _output(state: State, res: dict) -> None:
+def _output(state: State, res: ExplorerResults) -> None:
     st.subheader("3 · What the networks compute")
     st.markdown(text.OUTPUT)
     st.latex(text.NETWORK_BIAS if MODELS[state.model].bias else text.NETWORK)
-    show.figure(output_for(training(state)), "output", "network-output")
+    show.figure(output_for(TrainingKey.of(state)), "output", "network-output")
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def output_for(train: State):
+@cached()
+def output_for(train: TrainingKey):
     res = results_for(train)
-    path = res["path"]
+    path = res.path
     x, y = compute.data_arrays(train.points)
-    neurons = dict(W=path.final_W[0], alpha=path.final_alpha[0], bias=res["model"].bias, name="your run")
-    return output_figure(x, y, res["grid"], res["curves"], neurons=neurons,
-                         title="Data, GD endpoints and the convex optimum")
+    neurons = dict(W=path.final_W[0], alpha=path.final_alpha[0], bias=res.model.bias, name="your run")
+    return output_figure(x, y, res.grid, res.curves, neurons=neurons, title="Data, GD endpoints and the convex optimum")

@@ -1,52 +1,23 @@
-"""Results of the m-neuron views, computed once per setting and shared read-only across reruns and users.
+"""Results of the m-neuron views, computed once per key in the page's one cache (:mod:`explorer.cache`).
 
-Training reports progress while it runs, which ``st.cache_resource`` cannot replay, so the expensive
-results live in a small least-recently-used store held by ``st.cache_resource``: a hit returns at
-once, a miss computes with a progress bar and stores the result.
+A miss trains with a progress bar; a hit returns at once.
 """
+
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from dataclasses import replace
-from typing import Callable
+from dataclasses import dataclass, replace
 
+import numpy as np
 import streamlit as st
+
+import landscape as L
+from landscape import plane
+from solvers import plane_regions as PP
 
 from .. import dynamics as D
 from .. import general as G
-from .. import plane_patterns as PP
-from .. import window
-from ..state import State
-
-STORE_SIZE = 12
-_LOCK = threading.Lock()
-
-
-@st.cache_resource(show_spinner=False)
-def _stores() -> dict:
-    return {}
-
-
-def memo(name: str, key, compute: Callable[[], object]):
-    """``compute()`` once per ``key`` (kept for the last STORE_SIZE keys of this ``name``)."""
-    stores = _stores()
-    with _LOCK:
-        store = stores.setdefault(name, OrderedDict())
-        if key in store:
-            store.move_to_end(key)
-            return store[key]
-    value = compute()
-    with _LOCK:
-        store[key] = value
-        while len(store) > STORE_SIZE:
-            store.popitem(last=False)
-    return value
-
-
-def cached(name: str, key) -> bool:
-    with _LOCK:
-        return key in _stores().get(name, {})
+from ..cache import SIZE, has, memo
+from ..keys import DynamicsKey, GeneralKey, OptimumKey
 
 
 class Progress:
@@ -66,112 +37,174 @@ class Progress:
 # --- general case -------------------------------------------------------------------------------------
 
 
-def general_key(state: State) -> State:
-    """The part of the state that decides GD and the optimum in the general and timing views."""
-    return replace(State(), view="general", dims=state.dims,
-                   points=state.points if state.dims == 1 else (),
-                   points2d=state.points2d if state.dims == 2 else (),
-                   lam=state.lam, step=state.step, steps=state.steps, seed=state.seed, neurons=state.neurons,
-                   init_scale=state.init_scale, train_alpha=state.train_alpha)
-
-
-def data_of(key: State):
+def data_of(key: GeneralKey | OptimumKey):
     return G.data(key.points, key.points2d, key.dims)
 
 
-def optimum(key: State) -> G.Optimum:
+def optimum(key: OptimumKey) -> G.Optimum:
     """The convex optimum depends only on the data and λ."""
-    sub = (key.dims, key.points, key.points2d, key.lam)
 
     def compute():
         _, X, y = data_of(key)
         return G.convex_optimum(X, y, key.lam)
 
-    return memo("optimum", sub, compute)
+    return memo("optimum", key, compute, size=SIZE)
 
 
-def run(key: State, progress=None):
+def run(key: GeneralKey, progress=None):
     def compute():
         _, X, y = data_of(key)
-        return G.descend(X, y, key.neurons, key.init_scale, key.seed, key.lam, key.step, key.steps,
-                         key.train_alpha, progress=progress)
+        return G.descend(
+            X,
+            y,
+            key.neurons,
+            key.init_scale,
+            key.seed,
+            key.lam,
+            key.step,
+            key.steps,
+            key.train_alpha,
+            progress=progress,
+        )
 
-    return memo("run", key, compute)
+    return memo("run", key, compute, size=SIZE)
 
 
-def results(key: State) -> dict:
+@dataclass(frozen=True)
+class GeneralResults:
+    """One GD run of the m-neuron views against the convex optimum of its data.
+
+    Attributes
+    ----------
+    inputs : ndarray (n, dims)
+    X : ndarray (n, dims + 1)
+        The design matrix with its bias column.
+    y : ndarray (n,)
+    run : DescentPath
+        One run (batch of one), loss and time kept at every step.
+    opt : Optimum
+    W, alpha : ndarray (m, dims + 1), (m,)
+        GD's final network.
+    loss : float
+        Its objective (1).
+    stable_step : float
+        A step size that does not blow up from the start.
+    gap, rel_gap : float or None
+        GD's loss minus the optimum, absolute and relative (None without an optimum).
+    certified : float or None
+        Objective (1) of GD's network minus a certified lower bound.
+    hit : int or None
+        First step within ``landscape.REACHED`` of the optimum.
+    """
+
+    inputs: np.ndarray
+    X: np.ndarray
+    y: np.ndarray
+    run: L.DescentPath
+    opt: G.Optimum
+    W: np.ndarray
+    alpha: np.ndarray
+    loss: float
+    stable_step: float
+    gap: float | None = None
+    rel_gap: float | None = None
+    certified: float | None = None
+    hit: int | None = None
+
+
+def results(key: GeneralKey) -> GeneralResults:
     """GD run, optimum and their comparison; trains with a progress bar when not yet known."""
-    if not cached("optimum", (key.dims, key.points, key.points2d, key.lam)):
+    if not has("optimum", key.optimum):
         with st.spinner("Solving the convex problem (2) over every activation region…"):
-            opt = optimum(key)
+            opt = optimum(key.optimum)
     else:
-        opt = optimum(key)
-    bar = None if cached("run", key) else Progress(f"Gradient descent, {key.neurons} neurons")
+        opt = optimum(key.optimum)
+    bar = None if has("run", key) else Progress(f"Gradient descent, {key.neurons} neurons")
     try:
         r = run(key, bar)
     finally:
         if bar is not None:
             bar.close()
-    return memo("compare", key, lambda: _compare(key, r, opt))
+    return memo("compare", key, lambda: _compare(key, r, opt), size=SIZE)
 
 
-def _compare(key: State, r, opt: G.Optimum) -> dict:
+def _compare(key: GeneralKey, r: L.DescentPath, opt: G.Optimum) -> GeneralResults:
     inputs, X, y = data_of(key)
     W, a = r.final_W[0], r.final_alpha[0]
-    out = dict(inputs=inputs, X=X, y=y, run=r, opt=opt, W=W, alpha=a, loss=float(r.final_loss[0]))
-    if opt.ok:
-        out["gap"] = out["loss"] - opt.objective
-        out["rel_gap"] = float(G.relative_gap(out["loss"], opt.objective))
-        out["certified"] = G.certified_gap(W, a, X, y, key.lam)
-        out["hit"] = G.first_within(r.loss[:, 0], opt.objective)
+    loss = float(r.final_loss[0])
     W0, a0 = G.initial_network(key.neurons, X.shape[1], key.init_scale, key.seed)
-    out["stable_step"] = G.stable_step(X, W0[0], a0[0], key.lam)
-    return out
+    out = GeneralResults(inputs, X, y, r, opt, W, a, loss, L.stable_step(X, W0[0], a0[0], key.lam))
+    if not opt.ok:
+        return out
+    return replace(
+        out,
+        gap=loss - opt.objective,
+        rel_gap=float(L.relative_gap(loss, opt.objective)),
+        certified=G.certified_gap(W, a, X, y, key.lam),
+        hit=L.first_within(r.history[:, 0], opt.objective),
+    )
 
 
-def landscape_slice(key: State):
+def landscape_slice(key: GeneralKey):
     def compute():
         res = results(key)
-        W0, a0 = G.initial_network(key.neurons, res["X"].shape[1], key.init_scale, key.seed)
-        opt = res["opt"]
-        return window.landscape_slice(res["X"], res["y"], key.lam, (W0[0], a0[0]), (res["W"], res["alpha"]),
-                                      (opt.W, opt.alpha))
+        W0, a0 = G.initial_network(key.neurons, res.X.shape[1], key.init_scale, key.seed)
+        opt = res.opt
+        return plane.landscape_slice(res.X, res.y, key.lam, (W0[0], a0[0]), (res.W, res.alpha), (opt.W, opt.alpha))
 
-    return memo("slice", key, compute)
+    return memo("slice", key, compute, size=SIZE)
 
 
 # --- initialisation dynamics --------------------------------------------------------------------------
 
 
-def dynamics_key(state: State) -> State:
-    return replace(State(), view="dynamics", points=state.points, neurons=state.neurons, lam=state.lam,
-                   step=state.step, steps=state.steps, seed=state.seed, small_scale=state.small_scale,
-                   large_scale=state.large_scale)
+@dataclass(frozen=True)
+class DynamicsResults:
+    """The small and the large start of the initialisation view on 1-D data, and the convex optimum."""
+
+    inputs: np.ndarray
+    X: np.ndarray
+    y: np.ndarray
+    small: D.Regime
+    large: D.Regime
+    opt: G.Optimum
+
+    def regime(self, name: str) -> D.Regime:
+        return self.small if name == "small" else self.large
 
 
-def dynamics(key: State) -> dict:
+def dynamics(key: DynamicsKey) -> DynamicsResults:
     def compute():
         inputs, X, y = D.data_1d(key.points)
         bar = Progress(f"Training both starts, {key.neurons} neurons")
         try:
-            small, large = D.pair(X, y, key.neurons, key.small_scale, key.large_scale, key.step, key.steps,
-                                  key.lam, key.seed, progress=bar)
+            small, large = D.pair(
+                X,
+                y,
+                key.neurons,
+                key.small_scale,
+                key.large_scale,
+                key.step,
+                key.steps,
+                key.lam,
+                key.seed,
+                progress=bar,
+            )
         finally:
             bar.close()
-        return dict(inputs=inputs, X=X, y=y, small=small, large=large)
+        return inputs, X, y, small, large
 
-    res = memo("dynamics", key, compute)
-    opt_key = replace(State(), dims=1, points=key.points, points2d=(), lam=key.lam)
-    if not cached("optimum", (1, key.points, (), key.lam)):
+    res = memo("dynamics", key, compute, size=SIZE)
+    if not has("optimum", key.optimum):
         with st.spinner("Solving the convex problem (2)…"):
-            opt = optimum(opt_key)
+            opt = optimum(key.optimum)
     else:
-        opt = optimum(opt_key)
-    return dict(res, opt=opt)
+        opt = optimum(key.optimum)
+    return DynamicsResults(*res, opt=opt)
 
 
 # --- 2-D patterns ---------------------------------------------------------------------------------------
 
 
 def regions(points2d) -> PP.Regions:
-    return memo("regions", points2d, lambda: PP.regions(G.data((), points2d, 2)[0]))
+    return memo("regions", points2d, lambda: PP.regions(G.data((), points2d, 2)[0]), size=SIZE)

@@ -1,15 +1,16 @@
 """Data for the m-neuron views: 1-D points on the curve pad, or 2-D points with labels on the plane pad."""
+
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
-from .. import general as G
+import landscape as L
+
 from .. import session
 from ..click_pad import click_pad
 from ..state import MAX_ABS, State
-from .data import apply_points, data_panel
+from .data import apply_points, data_panel, points_table
 
 RANDOM_POINTS = 20
 
@@ -21,9 +22,11 @@ def data_section(state: State, curves=None) -> State:
     else:
         st.subheader("1 · Data")
         state = plane_panel(state)
-    if st.button("Replace by random points", key=f"random_points_{state.dims}",
-                 help=f"{RANDOM_POINTS} random points drawn from the seed: a smooth bump in 1-D, XOR-like "
-                      "labels in 2-D."):
+    if st.button(
+        "Replace by random points",
+        key=f"random_points_{state.dims}",
+        help=f"{RANDOM_POINTS} random points drawn from the seed: a smooth bump in 1-D, XOR-like labels in 2-D.",
+    ):
         state = session.update(**random_points(state.dims, state.seed))
     return state
 
@@ -52,31 +55,29 @@ def plane_ranges(points2d) -> tuple[tuple[float, float], tuple[float, float]]:
 
 def plane_panel(state: State) -> State:
     """Click pad in plane mode and a table of (x₁, x₂, y)."""
-    st.caption("Click to add a point with the label chosen on the right, drag to move, shift-click (or "
-               "right-click) to delete. Blue: negative label, orange: positive, fainter for smaller |y|.")
+    st.caption(
+        "Click to add a point with the label chosen on the right, drag to move, shift-click (or "
+        "right-click) to delete. Blue: negative label, orange: positive, fainter for smaller |y|."
+    )
     left, right = st.columns([3, 2])
     with right:
-        st.number_input("Label of new points", min_value=-MAX_ABS, max_value=MAX_ABS, step=0.5, format="%.3g",
-                        key=session.WIDGETS["new_label"])
+        st.number_input(
+            "Label of new points",
+            min_value=-MAX_ABS,
+            max_value=MAX_ABS,
+            step=0.5,
+            format="%.3g",
+            key=session.WIDGETS["new_label"],
+        )
     with left:
-        x_range, y_range = plane_ranges(state.points2d)
-        edit = click_pad([list(p) for p in state.points2d], x_range=x_range, y_range=y_range, key="plane_pad",
-                         mode="plane", height=380, new_label=float(state.new_label))
+        ranges = dict(zip(("x_range", "y_range"), plane_ranges(state.points2d)))
+        rows = [list(p) for p in state.points2d]
+        edit = click_pad(rows, **ranges, key="plane_pad", mode="plane", height=380, new_label=float(state.new_label))
     if edit is not None:
         state = apply_points(state, edit, "points2d")
     with right:
-        frame = pd.DataFrame(list(state.points2d), columns=["x1", "x2", "y"], dtype=float)
-        edited = st.data_editor(
-            frame, num_rows="dynamic", key=f"plane_table_{hash(state.points2d)}", width="stretch", height=250,
-            column_config={"x1": st.column_config.NumberColumn("x₁", format="%.4g"),
-                           "x2": st.column_config.NumberColumn("x₂", format="%.4g"),
-                           "y": st.column_config.NumberColumn("y (label)", format="%.4g")},
-        )
-        state = apply_points(state, edited[["x1", "x2", "y"]].to_numpy(dtype=float, na_value=np.nan).tolist(),
-                             "points2d")
-        if st.button("Clear all points", key="clear_points2d"):
-            state = session.update(points2d=())
-            st.rerun()
+        columns = {"x1": "x₁", "x2": "x₂", "y": "y (label)"}
+        state = points_table(state, "points2d", columns, height=250, clear_key="clear_points2d")
     if state.points2d:
         _degeneracy_note(state.points2d)
     return state
@@ -84,16 +85,21 @@ def plane_panel(state: State) -> State:
 
 def _degeneracy_note(points2d) -> None:
     inputs = np.asarray(points2d, dtype=float)[:, :2]
-    deg = G.degeneracies(inputs)
+    deg = L.degeneracies(inputs)
     notes = []
-    if deg["duplicates"]:
-        notes.append(f"{deg['duplicates']} point(s) repeat an earlier input: no neuron can tell them apart, "
-                     "so with different labels neither network can fit both.")
-    if deg["all_collinear"] and len(inputs) >= 3:
-        notes.append("All inputs lie on one line: the data are effectively 1-D and there are far fewer "
-                     "activation patterns.")
-    elif deg["collinear"]:
-        notes.append(f"{deg['collinear']} triple(s) of inputs lie on one line: some splits by a line are "
-                     "impossible, so there are fewer activation patterns than Cover's bound.")
+    if deg.duplicates:
+        notes.append(
+            f"{deg.duplicates} point(s) repeat an earlier input: no neuron can tell them apart, "
+            "so with different labels neither network can fit both."
+        )
+    if deg.all_collinear and len(inputs) >= 3:
+        notes.append(
+            "All inputs lie on one line: the data are effectively 1-D and there are far fewer activation patterns."
+        )
+    elif deg.collinear:
+        notes.append(
+            f"{deg.collinear} triple(s) of inputs lie on one line: some splits by a line are "
+            "impossible, so there are fewer activation patterns than Cover's bound."
+        )
     for n in notes:
         st.info(n)

@@ -1,4 +1,5 @@
 """Showing a figure the same way everywhere: own colours, poster export, offline HTML download."""
+
 from __future__ import annotations
 
 import plotly.graph_objects as go
@@ -17,9 +18,13 @@ def figure(fig: go.Figure, key: str, filename: str, *, on_select=None, selection
         kwargs.update(on_select=on_select, selection_mode=selection_mode)
     event = st.plotly_chart(fig, **kwargs)
     st.download_button(
-        "⬇ HTML (interactive, works offline)", data=lambda: fig.to_html(include_plotlyjs=True, config=config),
-        file_name=f"{filename}.html", mime="text/html", key=f"{key}_html", on_click="ignore",
+        "⬇ HTML (interactive, works offline)",
+        data=lambda: fig.to_html(include_plotlyjs=True, config=config),
+        file_name=f"{filename}.html",
+        mime="text/html",
+        key=f"{key}_html",
+        on_click="ignore",
         help="A self-contained file with plotly.js inlined. For SVG or PNG at 3× resolution use the camera "
-             "button in the figure's toolbar.",
+        "button in the figure's toolbar.",
     )
     return event

@@ -7,23 +7,37 @@ neurons follow from that solution by a simple mapping. **Convex problems are eas
 a solver can certify the answer.
 """
 
-OBJECTIVE_1 = (r"\min_{W,\alpha}\;\Big\|\sum_{i=1}^m \max(0, X w_i)\,\alpha_i - y\Big\|_2^2"
-               r" + \frac{\lambda}{2}\sum_{i=1}^m \big(\|w_i\|_2^2 + \alpha_i^2\big)\qquad(1)")
-OBJECTIVE_2 = (r"\min_{u_i, v_i \in \mathcal K_i}\;\Big\|\sum_{i=1}^P D_i X (u_i - v_i) - y\Big\|_2^2"
-               r" + \lambda \sum_{i=1}^P \big(\|u_i\|_2 + \|v_i\|_2\big)\qquad(2)")
+OBJECTIVE_1 = (
+    r"\min_{W,\alpha}\;\Big\|\sum_{i=1}^m \max(0, X w_i)\,\alpha_i - y\Big\|_2^2"
+    r" + \frac{\lambda}{2}\sum_{i=1}^m \big(\|w_i\|_2^2 + \alpha_i^2\big)\qquad(1)"
+)
+OBJECTIVE_2 = (
+    r"\min_{u_i, v_i \in \mathcal K_i}\;\Big\|\sum_{i=1}^P D_i X (u_i - v_i) - y\Big\|_2^2"
+    r" + \lambda \sum_{i=1}^P \big(\|u_i\|_2 + \|v_i\|_2\big)\qquad(2)"
+)
 CONES = r"\mathcal K_i = \{u : (2D_i - I)\,X u \ge 0\},\qquad D_i = \mathrm{diag}(\mathbb 1[X g_i \ge 0])"
-MAPPING = (r"(w_i, \alpha_i) = \Big(\tfrac{u_i}{\sqrt{\|u_i\|}}, \sqrt{\|u_i\|}\Big)\ \text{or}\ "
-           r"\Big(\tfrac{v_i}{\sqrt{\|v_i\|}}, -\sqrt{\|v_i\|}\Big)")
-LAMBDA_NOTE = ("The poster writes λ in front of the weight decay of (1); with **λ/2**, as here, (1) and (2) have "
-               "exactly the same optimal value (at an optimum ‖wᵢ‖² = αᵢ² = ‖uᵢ‖).")
-ONE_NEURON_LOSS = (r"\mathcal L(w) = \sum_{j}\big(\max(0, x_j w) - y_j\big)^2"
-                   r" + \tfrac{\lambda}{2}\big(w^2 + 1\big)")
-BIAS_NEURON_LOSS = (r"\mathcal L(w, b) = \sum_{j}\big(\max(0, w x_j + b) - y_j\big)^2"
-                    r" + \tfrac{\lambda}{2}\big(w^2 + b^2 + 1\big)")
+MAPPING = (
+    r"(w_i, \alpha_i) = \Big(\tfrac{u_i}{\sqrt{\|u_i\|}}, \sqrt{\|u_i\|}\Big)\ \text{or}\ "
+    r"\Big(\tfrac{v_i}{\sqrt{\|v_i\|}}, -\sqrt{\|v_i\|}\Big)"
+)
+LAMBDA_NOTE = (
+    "The poster writes λ in front of the weight decay of (1); with **λ/2**, as here, (1) and (2) have "
+    "exactly the same optimal value (at an optimum ‖wᵢ‖² = αᵢ² = ‖uᵢ‖)."
+)
+ONE_NEURON_LOSS = (
+    r"\mathcal L(w) = \sum_{j}\big(\max(0, x_j w) - y_j\big)^2"
+    r" + \tfrac{\lambda}{2}\big(w^2 + 1\big)"
+)
+BIAS_NEURON_LOSS = (
+    r"\mathcal L(w, b) = \sum_{j}\big(\max(0, w x_j + b) - y_j\big)^2"
+    r" + \tfrac{\lambda}{2}\big(w^2 + b^2 + 1\big)"
+)
 NETWORK = r"f(x) = \sum_{i=1}^m \alpha_i \max\big(0,\ w_i x\big)"
 NETWORK_BIAS = r"f(x) = \sum_{i=1}^m \alpha_i \max\big(0,\ w_i x + b_i\big)"
-TWO_NEURON_LOSS = (r"\mathcal L(w_1, w_2) = \sum_{j}\big(\max(0, x_j w_1) + \max(0, x_j w_2) - y_j\big)^2"
-                   r" + \tfrac{\lambda}{2}\big(w_1^2 + w_2^2 + 2\big)")
+TWO_NEURON_LOSS = (
+    r"\mathcal L(w_1, w_2) = \sum_{j}\big(\max(0, x_j w_1) + \max(0, x_j w_2) - y_j\big)^2"
+    r" + \tfrac{\lambda}{2}\big(w_1^2 + w_2^2 + 2\big)"
+)
 
 LANDSCAPE = """
 Each shaded region is a set of weights where every neuron keeps the same **activation pattern** Dᵢ (which points
@@ -46,10 +60,10 @@ and the output chart show where gradient descent ends; the convex panel gives th
 
 OUTPUT = """
 The data, the function computed by each gradient-descent endpoint (black: your start) and the network mapped back
-from the convex solution (dashed). With up to eight neurons, dotted curves show the neurons of your run,
-αᵢ·max(0, wᵢx + bᵢ) (without a bias, αᵢ·max(0, wᵢx)), and small triangles under the axis mark the points each neuron activates — its pattern Dᵢ; with a
-bias, thin vertical lines mark each neuron's kink −b/w (with more than eight neurons, those of the neurons that
-matter: |αᵢ|·‖wᵢ‖ at least 1 % of the largest).
+from the convex solution (dashed). With up to eight neurons, dotted curves show the neurons of your run, αᵢ·max(0,
+wᵢx + bᵢ) (without a bias, αᵢ·max(0, wᵢx)), and small triangles under the axis mark the points each neuron
+activates — its pattern Dᵢ; with a bias, thin vertical lines mark each neuron's kink −b/w (with more than eight
+neurons, those of the neurons that matter: |αᵢ|·‖wᵢ‖ at least 1 % of the largest).
 """
 
 FIXED_PATTERNS = """

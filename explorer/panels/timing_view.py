@@ -1,10 +1,14 @@
 """'Solving the convex problem can be faster': wall time of problem (2) against gradient descent."""
+
 from __future__ import annotations
 
 import streamlit as st
 
-from .. import general as G
+import landscape as L
+
+from ..cache import cached
 from ..figures.timing_figs import bars_figure, gap_time_figure, seconds
+from ..keys import GeneralKey
 from ..state import State
 from . import general_runs as R
 from . import show
@@ -38,40 +42,51 @@ def timing_view(state: State) -> None:
         st.info("The dataset is empty: add points under “Data”.")
         rerun_if_edited(state, data_section(state))
         return
-    key = R.general_key(state)
+    key = GeneralKey.of(state)
     res = R.results(key)
-    opt = res["opt"]
+    opt = res.opt
     if not opt.ok:
         st.error(f"The convex problem (2) could not be solved: {opt.error}")
         return
-    r = res["run"]
+    r = res.run
     if r.diverged.any():
         st.warning(f"Gradient descent diverged (γ = {state.step:g}): lower the step size in the sidebar.")
-    hit = res.get("hit")
+    hit = res.hit
     gd_seconds = float(r.seconds[hit]) if hit is not None else None
     cols = st.columns(4)
-    cols[0].metric("Convex solve (2)", seconds(opt.seconds),
-                   help=f"{opt.n_patterns} activation regions, {opt.neurons} optimal neurons, method '{opt.method}'.")
+    cols[0].metric(
+        "Convex solve (2)",
+        seconds(opt.seconds),
+        help=f"{opt.n_patterns} activation regions, {opt.neurons} optimal neurons, method '{opt.method}'.",
+    )
     if gd_seconds is not None:
-        cols[1].metric("GD to within 1e-3", seconds(gd_seconds), delta=f"{hit} steps", delta_color="off",
-                       delta_arrow="off")
+        cols[1].metric(
+            "GD to within 1e-3", seconds(gd_seconds), delta=f"{hit} steps", delta_color="off", delta_arrow="off"
+        )
         ratio = gd_seconds / max(opt.seconds, 1e-9)
-        cols[2].metric("GD time / convex time", f"{ratio:.3g}×",
-                       help="Above 1: the convex solver was faster.")
+        cols[2].metric("GD time / convex time", f"{ratio:.3g}×", help="Above 1: the convex solver was faster.")
     else:
-        cols[1].metric("GD to within 1e-3", "not reached", delta=f"in {state.steps} steps", delta_color="off",
-                       delta_arrow="off")
-        cols[2].metric("GD time / convex time", f"> {r.total_seconds / max(opt.seconds, 1e-9):.3g}×",
-                       help=f"GD ran {seconds(r.total_seconds)} without getting within 1e-3.")
-    cols[3].metric("GD's final relative gap", f"{res['rel_gap']:.2e}")
+        cols[1].metric(
+            "GD to within 1e-3", "not reached", delta=f"in {state.steps} steps", delta_color="off", delta_arrow="off"
+        )
+        cols[2].metric(
+            "GD time / convex time",
+            f"> {r.total_seconds / max(opt.seconds, 1e-9):.3g}×",
+            help=f"GD ran {seconds(r.total_seconds)} without getting within 1e-3.",
+        )
+    cols[3].metric("GD's final relative gap", f"{res.rel_gap:.2e}")
     if gd_seconds is None:
-        st.caption(f"Gradient descent was **not within 1e-3 of the optimum after {state.steps} steps** "
-                   f"({seconds(r.total_seconds)}); the convex solver certified the optimum in {seconds(opt.seconds)}.")
+        st.caption(
+            f"Gradient descent was **not within 1e-3 of the optimum after {state.steps} steps** "
+            f"({seconds(r.total_seconds)}); the convex solver certified the optimum in {seconds(opt.seconds)}."
+        )
     elif gd_seconds > opt.seconds:
         st.caption(f"Here the convex solver is **{gd_seconds / opt.seconds:.3g}× faster** than gradient descent.")
     else:
-        st.caption(f"Here gradient descent got there first ({opt.seconds / max(gd_seconds, 1e-9):.3g}× faster): "
-                   "easy data, a good step size and width. Try the zig-zag preset, or more points.")
+        st.caption(
+            f"Here gradient descent got there first ({opt.seconds / max(gd_seconds, 1e-9):.3g}× faster): "
+            "easy data, a good step size and width. Try the zig-zag preset, or more points."
+        )
     left, right = st.columns([2, 3])
     with left:
         show.figure(bars_plot(key), "timing_bars", "convex-vs-gd-time")
@@ -80,19 +95,28 @@ def timing_view(state: State) -> None:
     st.caption(CAVEATS)
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def bars_plot(key: State):
+@cached()
+def bars_plot(key: GeneralKey):
     res = R.results(key)
-    r, hit = res["run"], res.get("hit")
-    return bars_figure(res["opt"].seconds, float(r.seconds[hit]) if hit is not None else None, r.total_seconds,
-                       key.steps, title="Wall-clock time")
+    r, hit = res.run, res.hit
+    return bars_figure(
+        res.opt.seconds,
+        float(r.seconds[hit]) if hit is not None else None,
+        r.total_seconds,
+        key.steps,
+        title="Wall-clock time",
+    )
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def gap_plot(key: State):
+@cached()
+def gap_plot(key: GeneralKey):
     res = R.results(key)
-    r = res["run"]
-    optimum = res["opt"].objective
-    return gap_time_figure(r.seconds, G.relative_gap(r.loss[:, 0], optimum), res["opt"].seconds,
-                           absolute=abs(optimum) <= 1e-12,
-                           title="Gradient descent's distance to the optimum against time")
+    r = res.run
+    optimum = res.opt.objective
+    return gap_time_figure(
+        r.seconds,
+        L.relative_gap(r.history[:, 0], optimum),
+        res.opt.seconds,
+        absolute=abs(optimum) <= L.gaps.ZERO,
+        title="Gradient descent's distance to the optimum against time",
+    )

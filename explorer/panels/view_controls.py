@@ -1,53 +1,75 @@
-"""Sidebar settings of the m-neuron views (general case, timing, initialisation, 2-D patterns)."""
+"""Sidebar settings of each view: one function per view, named in :data:`explorer.views.VIEWS`.
+
+Every widget's key and bounds come from its State field (:func:`number`), so a setting is one line.
+"""
+
 from __future__ import annotations
 
 import streamlit as st
 
 from .. import session
-from ..state import MAX_GATES, MAX_NEURONS, MAX_STEPS, State, bounds
+from ..state import State, bounds
+
+LAMBDA_HELP = "Objective (1) uses λ/2 Σ(‖wᵢ‖² + αᵢ²); problem (2) uses λ Σ‖uᵢ‖."
+SCALE_HELP = "Standard deviation of the initial weights of both layers."
 
 
-def sidebar_controls(state: State) -> None:
-    """Draw the settings of ``state.view`` (call inside ``st.sidebar``)."""
-    w = session.WIDGETS
-    if state.view in ("general", "timing"):
-        st.segmented_control(
-            "Inputs", [1, 2], key=w["dims"], required=True,
-            format_func=lambda d: "1-D + bias" if d == 1 else "2-D + bias",
-            help="1-D: points (x, y) and the output is a curve. 2-D: points (x₁, x₂) with a label y, and the "
-                 "output is a surface over the plane. A bias is appended to every input.",
-        )
-        st.subheader("Network")
-        st.number_input("Neurons m", min_value=1, max_value=MAX_NEURONS, key=w["neurons"],
-                        help="Width of the hidden layer (1 to 1000). Each neuron has a bias.")
-        st.number_input("Initialisation scale", **bounds("init_scale"), key=w["init_scale"],
-                        format="%.3g", help="Standard deviation of the initial weights of both layers.")
-        st.toggle("Train the second layer α", key=w["train_alpha"],
-                  help="Off: α stays at its random initial value and only the first layer W is trained. "
-                       "The convex optimum of (2) is then a lower bound GD need not reach.")
-        _descent(w)
-    elif state.view == "dynamics":
-        st.subheader("Network")
-        st.number_input("Neurons m", min_value=1, max_value=MAX_NEURONS, key=w["neurons"])
-        st.number_input("Small initialisation scale", **bounds("small_scale"), key=w["small_scale"],
-                        format="%.2g", help="Standard deviation of the initial weights, small start.")
-        st.number_input("Large initialisation scale", **bounds("large_scale"), key=w["large_scale"],
-                        format="%.2g", help="Standard deviation of the initial weights, large start.")
-        _descent(w, note="The large start uses a smaller step if γ would make it diverge.")
-    elif state.view == "patterns":
-        st.subheader("Sampling")
-        st.number_input("Random neurons (gates)", min_value=1, max_value=MAX_GATES, key=w["gates"], step=100,
-                        help="Solvers for higher-dimensional data sample patterns from random Gaussian neurons; "
-                             "this many are drawn to see how many regions sampling finds.")
-        st.number_input("Seed", min_value=0, max_value=2**31 - 1, key=w["seed"])
+def number(field: str, label: str, **kw) -> None:
+    """A number input for State field ``field``, with its widget key and bounds."""
+    st.number_input(label, **bounds(field), key=session.WIDGETS[field], **kw)
 
 
-def _descent(w: dict, note: str | None = None) -> None:
+def descent_settings(step_help: str | None = None) -> None:
+    """λ, the step size and the number of steps, shared by every view that trains."""
     st.subheader("Gradient descent")
-    st.number_input("λ (weight decay)", **bounds("lam"), key=w["lam"], format="%.4g", step=0.001,
-                    help="Objective (1) uses λ/2 Σ(‖wᵢ‖² + αᵢ²); problem (2) uses λ Σ‖uᵢ‖.")
-    st.number_input("Step size γ", **bounds("step"), key=w["step"], format="%.4g", step=0.01,
-                    help=note)
-    st.number_input("Steps", min_value=1, max_value=MAX_STEPS, key=w["steps"], step=100)
-    st.number_input("Seed", min_value=0, max_value=2**31 - 1, key=w["seed"],
-                    help="Seed of the Gaussian initialisation.")
+    number("lam", "λ (weight decay)", format="%.4g", step=0.001, help=LAMBDA_HELP)
+    number("step", "Step size γ", format="%.4g", step=0.01, help=step_help)
+    number("steps", "Steps", step=100)
+
+
+def general_sidebar(state: State) -> None:
+    """Settings of the m-neuron and timing views (call inside ``st.sidebar``)."""
+    st.segmented_control(
+        "Inputs",
+        [1, 2],
+        key=session.WIDGETS["dims"],
+        required=True,
+        format_func=lambda d: "1-D + bias" if d == 1 else "2-D + bias",
+        help="1-D: points (x, y) and the output is a curve. 2-D: points (x₁, x₂) with a label y, and the "
+        "output is a surface over the plane. A bias is appended to every input.",
+    )
+    st.subheader("Network")
+    number("neurons", "Neurons m", help="Width of the hidden layer (1 to 1000). Each neuron has a bias.")
+    number("init_scale", "Initialisation scale", format="%.3g", help=SCALE_HELP)
+    st.toggle(
+        "Train the second layer α",
+        key=session.WIDGETS["train_alpha"],
+        help="Off: α stays at its random initial value and only the first layer W is trained. "
+        "The convex optimum of (2) is then a lower bound GD need not reach.",
+    )
+    descent_settings()
+    number("seed", "Seed", help="Seed of the Gaussian initialisation.")
+
+
+def dynamics_sidebar(state: State) -> None:
+    """Settings of the initialisation view (call inside ``st.sidebar``)."""
+    st.subheader("Network")
+    number("neurons", "Neurons m")
+    for size in ("small", "large"):
+        help_ = f"Standard deviation of the initial weights, {size} start."
+        number(f"{size}_scale", f"{size.capitalize()} initialisation scale", format="%.2g", help=help_)
+    descent_settings(step_help="The large start uses a smaller step if γ would make it diverge.")
+    number("seed", "Seed", help="Seed of the Gaussian initialisation.")
+
+
+def patterns_sidebar(state: State) -> None:
+    """Settings of the 2-D patterns view (call inside ``st.sidebar``)."""
+    st.subheader("Sampling")
+    number(
+        "gates",
+        "Random neurons (gates)",
+        step=100,
+        help="Solvers for higher-dimensional data sample patterns from random Gaussian neurons; "
+        "this many are drawn to see how many regions sampling finds.",
+    )
+    number("seed", "Seed")

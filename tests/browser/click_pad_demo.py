@@ -1,7 +1,7 @@
 """Minimal page around the click pad, for tests and for trying it by hand.
 
-    streamlit run tests/browser/click_pad_demo.py            # 1-D data: [x, y]
-    open http://localhost:8501/?mode=plane                   # 2-D data: [x1, x2, label]
+streamlit run tests/browser/click_pad_demo.py            # 1-D data: [x, y]
+open http://localhost:8501/?mode=plane                   # 2-D data: [x1, x2, label]
 """
 
 import json

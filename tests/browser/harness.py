@@ -60,12 +60,21 @@ def start_server(script: str | os.PathLike, log_path: Path) -> tuple[subprocess.
     with Path(log_path).open("wb") as log:
         proc = subprocess.Popen(
             [
-                sys.executable, "-m", "streamlit", "run", str(script),
-                "--server.headless", "true",
-                "--global.developmentMode", "false",
-                "--server.port", str(port),
-                "--server.fileWatcherType", "none",
-                "--browser.gatherUsageStats", "false",
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(script),
+                "--server.headless",
+                "true",
+                "--global.developmentMode",
+                "false",
+                "--server.port",
+                str(port),
+                "--server.fileWatcherType",
+                "none",
+                "--browser.gatherUsageStats",
+                "false",
             ],
             cwd=REPO_ROOT,
             env=env,
@@ -186,7 +195,10 @@ const name = el => el.classList.contains('js-plotly-plot')
 """
 
 # Tags every chart; the pads live in closed shadow roots, so Playwright hands them over.
-_TAG_JS = "(pads) => {" + _NAME_JS + r"""
+_TAG_JS = (
+    "(pads) => {"
+    + _NAME_JS
+    + r"""
   const b = window.__probe;
   b.tracked = [];
   for (const el of [...document.querySelectorAll('.js-plotly-plot'), ...pads]) {
@@ -200,8 +212,12 @@ _TAG_JS = "(pads) => {" + _NAME_JS + r"""
   }
 }
 """
+)
 
-_CENSUS_JS = "(pads) => {" + _NAME_JS + r"""
+_CENSUS_JS = (
+    "(pads) => {"
+    + _NAME_JS
+    + r"""
   const b = window.__probe;
   const out = [];
   for (const {el, name: was} of b.tracked) {
@@ -214,6 +230,7 @@ _CENSUS_JS = "(pads) => {" + _NAME_JS + r"""
   return out;
 }
 """
+)
 
 
 def install_probe(context) -> None:

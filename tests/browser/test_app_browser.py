@@ -1,4 +1,5 @@
 """The explorer in a real Chromium: load, click the data canvas, click the contour, play, share a link."""
+
 from __future__ import annotations
 
 import time

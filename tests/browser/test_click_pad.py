@@ -225,9 +225,7 @@ def test_plane_mode_click_uses_new_label_and_colours(open_app, wait_for_edits):
     assert label == -0.5
     assert circles.nth(2).get_attribute("fill") == "#0072B2"
     # Half the largest |label| is drawn fainter than a full-strength point.
-    assert float(circles.nth(2).get_attribute("fill-opacity")) < float(
-        circles.nth(0).get_attribute("fill-opacity")
-    )
+    assert float(circles.nth(2).get_attribute("fill-opacity")) < float(circles.nth(0).get_attribute("fill-opacity"))
 
 
 def test_rapid_clicks_lose_nothing(pad, wait_for_app_idle):
@@ -236,8 +234,7 @@ def test_rapid_clicks_lose_nothing(pad, wait_for_app_idle):
         pad.mouse.click(*to_pixel(pad, x, y))
     # Reruns may coalesce, but every edit carries the whole list.
     pad.wait_for_function(
-        "n => JSON.parse(document.querySelector(\"[data-testid='stCode']\").innerText)"
-        ".points.length === n",
+        "n => JSON.parse(document.querySelector(\"[data-testid='stCode']\").innerText).points.length === n",
         arg=5,
     )
     wait_for_app_idle(pad)

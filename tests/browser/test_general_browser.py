@@ -1,4 +1,5 @@
 """The general case in a real Chromium: place 2-D points on the plane pad and train on them."""
+
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlparse
@@ -10,7 +11,7 @@ from explorer.presets import PRESETS
 from explorer.state import State
 
 APP = "app.py"
-START = PRESETS["xor_plane"]["points2d"]
+START = PRESETS["xor_plane"].settings["points2d"]
 
 
 def to_pixel(page, ranges, x: float, y: float) -> tuple[float, float]:
@@ -53,13 +54,16 @@ def test_place_2d_points_and_run_the_general_case(open_app, wait_for_app_idle):
     for k, (x, y) in enumerate(targets, start=1):
         page.mouse.click(*to_pixel(page, ranges, x, y))
         expect(pad.locator("g.points circle")).to_have_count(len(START) + k)
-        page.wait_for_function("n => new URL(location.href).searchParams.get('points2d')?.split(';').length === n",
-                               arg=len(START) + k, timeout=30_000)
+        page.wait_for_function(
+            "n => new URL(location.href).searchParams.get('points2d')?.split(';').length === n",
+            arg=len(START) + k,
+            timeout=30_000,
+        )
         wait_for_app_idle(page)
 
     points = url_points(page)
     assert len(points) == len(START) + 2
-    for (x, y), (px, py, lab) in zip(targets, points[len(START):]):
+    for (x, y), (px, py, lab) in zip(targets, points[len(START) :]):
         assert (px, py) == pytest.approx((x, y), abs=0.05)
         assert lab == -1.0
 
@@ -72,5 +76,6 @@ def test_place_2d_points_and_run_the_general_case(open_app, wait_for_app_idle):
     assert page.get_by_test_id("stException").count() == 0
     n_data = page.evaluate(  # the drawn trace, after Plotly decoded it
         "() => { const g = document.querySelector('.js-plotly-plot');"
-        " const t = g._fullData.find(d => d.name === 'data (colour = label)'); return t.x.length; }")
+        " const t = g._fullData.find(d => d.name === 'data (colour = label)'); return t.x.length; }"
+    )
     assert n_data == len(START) + 2

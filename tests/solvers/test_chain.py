@@ -1,4 +1,5 @@
 """Rank-2 data in chain form: O(n) products against dense features, regions against the arrangement."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,4 +1,5 @@
 """Activation patterns: exact counts, realisability and completeness against LP feasibility."""
+
 from itertools import product
 from math import comb
 

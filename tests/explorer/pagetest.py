@@ -1,4 +1,5 @@
 """Helpers for AppTest page tests: open the app, read its Plotly charts, messages and URL."""
+
 from __future__ import annotations
 
 import base64
@@ -8,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 def open_page(**query) -> AppTest:

@@ -1,4 +1,5 @@
 """The poster's fixed-alpha convex route: every choice of patterns is a convex bowl, the best is global."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -7,8 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import landscape as L
-from explorer.compute import solved_choice
-from solvers.fixed_alpha import fixed_pattern_objective, solve_fixed_alpha, solve_fixed_patterns
+from solvers.fixed_alpha import fixed_pattern_objective, solve_fixed_alpha, solve_fixed_patterns, solved_choice
 from solvers.patterns import enumerate_patterns
 
 POSTER_X = np.array([[-1.0], [1.0]])
@@ -60,8 +60,9 @@ def test_every_choice_is_feasible_and_no_gd_endpoint_beats_the_best(seed, n, bia
     assert L.objective(sol.W, np.ones(k), X, y, lam) == pytest.approx(sol.objective, rel=1e-6, abs=tol)
     rng = np.random.default_rng(seed)
     starts = rng.uniform(-3, 3, size=(40, k, X.shape[1]))
-    path = L.gradient_descent(X, y, starts, None, lam=lam, step=0.02, steps=400, train_alpha=False,
-                              gradient="closed_form")
+    path = L.gradient_descent(
+        X, y, starts, None, lam=lam, step=0.02, steps=400, train_alpha=False, gradient="closed_form"
+    )
     assert np.all(path.loss >= sol.objective - tol)
 
 
@@ -99,8 +100,7 @@ def _plane_data(seed: int, n: int, kind: int):
     return X, np.round(rng.normal(size=n), 2)
 
 
-@given(seed=st.integers(0, 10_000), n=st.integers(1, 7), kind=st.integers(0, 2),
-       lam=st.sampled_from([0.0, 0.01, 0.5]))
+@given(seed=st.integers(0, 10_000), n=st.integers(1, 7), kind=st.integers(0, 2), lam=st.sampled_from([0.0, 0.01, 0.5]))
 @settings(max_examples=60, deadline=None)
 def test_one_neuron_in_the_plane_in_closed_form_matches_the_conic_solver(seed, n, kind, lam):
     X, y = _plane_data(seed, n, kind)
@@ -124,8 +124,9 @@ def test_one_neuron_with_bias_on_300_points_covers_every_pattern_and_beats_gd():
     assert len(sol.choices) == 2 * 300
     # The best single neuron beats every GD endpoint from 64 starts.
     starts = rng.uniform(-3, 3, size=(64, 1, 2))
-    path = L.gradient_descent(X, y, starts, None, lam=0.01, step=0.002, steps=500, train_alpha=False,
-                              gradient="closed_form")
+    path = L.gradient_descent(
+        X, y, starts, None, lam=0.01, step=0.002, steps=500, train_alpha=False, gradient="closed_form"
+    )
     assert path.final_loss.min() >= sol.objective - 1e-9
 
 

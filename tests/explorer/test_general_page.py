@@ -1,4 +1,5 @@
 """The m-neuron views through Streamlit's AppTest: every panel and preset, 2-D clicks, bad input, the URL."""
+
 from __future__ import annotations
 
 from urllib.parse import parse_qs, urlencode
@@ -9,14 +10,18 @@ from streamlit.testing.v1 import AppTest
 
 import landscape as L
 from explorer import general as G
+from explorer.figures.ranges import OUTPUT_GRID_1D
 from explorer.presets import PRESETS
 from explorer.state import State
-from tests.pagetest import chart_with, metric, open_page, texts, traces
+from tests.explorer.pagetest import chart_with, metric, open_page, texts, traces
 
 
 def url_state(at: AppTest) -> State:
-    state, messages = State.from_query(at.query_params.to_dict() if hasattr(at.query_params, "to_dict")
-                                       else {k: at.query_params[k] for k in at.query_params})
+    state, messages = State.from_query(
+        at.query_params.to_dict()
+        if hasattr(at.query_params, "to_dict")
+        else {k: at.query_params[k] for k in at.query_params}
+    )
     assert not messages
     return state
 
@@ -29,7 +34,7 @@ def test_general_view_default_draws_gd_optimum_loss_and_slice():
     out = chart_with(at, "Output of GD")
     gd = traces(out, "gradient descent")[0]
     opt = traces(out, "global optimum (convex)")[0]
-    assert len(gd["x"]) == len(opt["x"]) == G.OUTPUT_GRID_1D
+    assert len(gd["x"]) == len(opt["x"]) == OUTPUT_GRID_1D
     data = traces(out, "data")[0]
     assert sorted(zip(data["x"], data["y"])) == sorted(State().points)
     kinks = sum(len(t["x"]) for t in out["data"] if str(t.get("name", "")).startswith("GD kinks"))
@@ -48,7 +53,7 @@ def test_general_view_default_draws_gd_optimum_loss_and_slice():
 
 
 def test_ten_neurons_preset_gd_is_stuck_above_the_optimum():
-    spec = PRESETS["ten_neurons"]
+    spec = PRESETS["ten_neurons"].settings
     at = open_page(p="ten_neurons")
     assert metric(at, "Did GD reach it?").value == "no"
     inputs, X, y = G.data(spec["points"], (), 1)
@@ -78,11 +83,11 @@ def test_xor_preset_draws_two_surfaces_with_neuron_lines():
     out = chart_with(at, "Outputs over the input plane")
     heat = [t for t in out["data"] if t["type"] == "heatmap"]
     assert len(heat) == 2
-    assert np.asarray(heat[0]["z"]).shape == (G.OUTPUT_GRID_2D, G.OUTPUT_GRID_2D)
+    assert np.asarray(heat[0]["z"]).shape == (L.neurons.OUTPUT_GRID_2D, L.neurons.OUTPUT_GRID_2D)
     lines = traces(out, "neuron lines w·[x, 1] = 0")
     assert len(lines) == 2 and all(len(t["x"]) >= 3 for t in lines)
     data = traces(out, "data (colour = label)")[0]
-    assert len(data["x"]) == len(PRESETS["xor_plane"]["points2d"])
+    assert len(data["x"]) == len(PRESETS["xor_plane"].settings["points2d"])
     # The convex panel is the network of the optimum: its surface matches its outputs at the data.
     opt_heat = heat[1]
     assert "global optimum" in opt_heat["name"]
@@ -90,7 +95,7 @@ def test_xor_preset_draws_two_surfaces_with_neuron_lines():
 
 def test_clicking_a_2d_point_retrains_with_it():
     at = open_page(p="xor_plane")
-    points = [list(p) for p in PRESETS["xor_plane"]["points2d"]] + [[0.0, 0.9, -1.0]]
+    points = [list(p) for p in PRESETS["xor_plane"].settings["points2d"]] + [[0.0, 0.9, -1.0]]
     at.session_state["plane_pad"] = {"edit": {"points": points, "nonce": 1}}
     at.run()
     assert not at.exception
@@ -152,7 +157,7 @@ def test_timing_view_when_gd_does_not_get_there():
 
 def test_timing_view_when_gd_gets_there():
     # Linear data, small start: GD reaches the one-neuron optimum within a few hundred steps.
-    pts = ";".join(f"{x},{y}" for x, y in PRESETS["init_dynamics"]["points"])
+    pts = ";".join(f"{x},{y}" for x, y in PRESETS["init_dynamics"].settings["points"])
     at = open_page(view="timing", points=pts, neurons=50, init_scale=1e-4, step=0.02, steps=3000, lam=0.001)
     value = metric(at, "GD to within 1e-3").value
     assert value != "not reached"
@@ -171,7 +176,7 @@ def test_dynamics_preset_animates_both_starts_and_shows_the_contrast():
         assert len(spec["frames"]) >= 20
         assert spec["layout"]["updatemenus"][0]["buttons"][0]["label"] == "▶ Play"
         first, last = spec["frames"][0], spec["frames"][-1]
-        assert first["name"] == "0" and last["name"] == str(PRESETS["init_dynamics"]["steps"])
+        assert first["name"] == "0" and last["name"] == str(PRESETS["init_dynamics"].settings["steps"])
         assert len(first["data"]) == 3
     plateau = {m.label: m for m in at.metric if m.label == "Plateau"}
     values = [m.value for m in at.metric if m.label == "Plateau"]
@@ -207,8 +212,8 @@ def test_patterns_preset_meets_covers_bound_and_selects_a_region():
     assert len(line["x"]) == 2
     assert url_state(at).pattern == 5
     # The activated points drawn are exactly the pattern of the region's neuron.
-    pts = np.array(PRESETS["plane_patterns"]["points2d"])
-    from explorer import plane_patterns as PP
+    pts = np.array(PRESETS["plane_patterns"].settings["points2d"])
+    from solvers import plane_regions as PP
 
     reg = PP.regions(pts[:, :2])
     on = reg.neurons[5] @ L.with_bias(pts[:, :2]).T > 0
@@ -231,19 +236,22 @@ def test_pattern_index_beyond_the_count_is_clamped():
 # --- links and bad input ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("params, field", [
-    ({"dims": "3"}, "dims"),
-    ({"train_alpha": "maybe"}, "train_alpha"),
-    ({"neurons": "5000"}, "neurons"),
-    ({"lam": "-1"}, "lam"),
-    ({"step": "inf"}, "step"),
-    ({"points2d": "0,0,nan"}, "points2d"),
-    ({"points2d": ";".join("0.1,0.2,1" for _ in range(501))}, "points2d"),
-    ({"gates": "0"}, "gates"),
-    ({"pattern": "-3"}, "pattern"),
-    ({"new_label": "1e9"}, "new_label"),
-    ({"small_scale": "0"}, "small_scale"),
-])
+@pytest.mark.parametrize(
+    "params, field",
+    [
+        ({"dims": "3"}, "dims"),
+        ({"train_alpha": "maybe"}, "train_alpha"),
+        ({"neurons": "5000"}, "neurons"),
+        ({"lam": "-1"}, "lam"),
+        ({"step": "inf"}, "step"),
+        ({"points2d": "0,0,nan"}, "points2d"),
+        ({"points2d": ";".join("0.1,0.2,1" for _ in range(501))}, "points2d"),
+        ({"gates": "0"}, "gates"),
+        ({"pattern": "-3"}, "pattern"),
+        ({"new_label": "1e9"}, "new_label"),
+        ({"small_scale": "0"}, "small_scale"),
+    ],
+)
 def test_tampered_links_give_a_message_and_a_usable_page(params, field):
     for view in ("general", "patterns"):
         at = open_page(view=view, **params)
@@ -253,8 +261,15 @@ def test_tampered_links_give_a_message_and_a_usable_page(params, field):
 
 
 def test_links_round_trip_the_new_fields():
-    state = State(view="general", dims=2, train_alpha=False, new_label=-0.5, gates=321, pattern=7,
-                  points2d=((0.0, 1.0, -1.0), (2.5, -1.0, 0.25)))
+    state = State(
+        view="general",
+        dims=2,
+        train_alpha=False,
+        new_label=-0.5,
+        gates=321,
+        pattern=7,
+        points2d=((0.0, 1.0, -1.0), (2.5, -1.0, 0.25)),
+    )
     back, messages = State.from_query(state.to_query())
     assert not messages and back == state
     query = parse_qs(urlencode(state.to_query()))
@@ -272,7 +287,7 @@ def test_presets_open_their_view_from_any_view():
     # An explorer preset chosen in an m-neuron view keeps the view and brings its data.
     at.selectbox(key="w_preset").set_value("zigzag").run()
     state = url_state(at)
-    assert state.view == "patterns" and state.points == PRESETS["zigzag"]["points"]
+    assert state.view == "patterns" and state.points == PRESETS["zigzag"].settings["points"]
     assert "*This preset's data, shown in the 2-D patterns view.*" in [c.value for c in at.sidebar.caption]
     assert not at.exception
 

@@ -1,4 +1,5 @@
 """Objective (1), the poster's two-neuron landscape and boundary validation."""
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -117,5 +118,6 @@ def test_patterns_input_is_validated():
 
 def test_loss_grid_accepts_reversed_axes():
     w = np.linspace(-2, 2, 9)
-    np.testing.assert_array_equal(L.loss_grid(POSTER_X, POSTER_Y, w[::-1], w[::-1]),
-                                  L.loss_grid(POSTER_X, POSTER_Y, w, w)[::-1, ::-1])
+    np.testing.assert_array_equal(
+        L.loss_grid(POSTER_X, POSTER_Y, w[::-1], w[::-1]), L.loss_grid(POSTER_X, POSTER_Y, w, w)[::-1, ::-1]
+    )

@@ -1,4 +1,5 @@
-"""The maths behind the m-neuron views: the trainer, the landscape slice, matching, patterns and dynamics."""
+"""The maths behind the m-neuron views: the landscape slice, matching, patterns and dynamics."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -9,87 +10,38 @@ from hypothesis import strategies as st
 import landscape as L
 from explorer import dynamics as D
 from explorer import general as G
-from explorer import plane_patterns as PP
-from explorer import window
+from explorer.figures.ranges import axis_1d
 from explorer.presets import PRESETS
-from explorer.trainer import snapshot_schedule, train
+from landscape import plane
+from solvers import plane_regions as PP
 
-BLOG = PRESETS["init_dynamics"]
-
-
-# --- the trainer ----------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("train_alpha", [True, False])
-def test_trainer_matches_the_library_descent(train_alpha):
-    rng = np.random.default_rng(3)
-    X = L.with_bias(rng.uniform(-1, 1, (12, 2)))
-    y = rng.normal(size=12)
-    W0, a0 = L.initial_weights(2, 7, 3, scale=0.7, seed=5)
-    ours = train(X, y, W0, a0, lam=0.03, step=0.01, steps=60, train_alpha=train_alpha, snapshots=60)
-    ref = L.gradient_descent(X, y, W0, a0, lam=0.03, step=0.01, steps=60, train_alpha=train_alpha,
-                             record_every=1, grad_tol=0.0)
-    np.testing.assert_allclose(ours.loss, ref.loss, rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(ours.W, ref.W, rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(ours.alpha, ref.alpha, rtol=1e-12, atol=1e-12)
-    if not train_alpha:
-        assert np.all(ours.alpha == a0)
-    assert np.all(np.diff(ours.seconds) >= 0)
-
-
-def test_trainer_loss_rows_are_objective_one():
-    X = L.with_bias(np.array([-0.5, 0.2, 0.9]))
-    y = np.array([0.3, -0.1, 0.8])
-    W0, a0 = L.initial_weights(1, 4, 2, scale=0.5, seed=1)
-    run = train(X, y, W0, a0, lam=0.1, step=0.05, steps=30, snapshots=10)
-    for k, t in enumerate(run.snap_steps):
-        assert run.loss[t, 0] == pytest.approx(L.objective(run.W[k, 0], run.alpha[k, 0], X, y, 0.1), rel=1e-12)
-    assert run.snap_steps[0] == 0 and run.snap_steps[-1] == 30
-
-
-def test_diverging_step_is_flagged_and_frozen_finite():
-    X = L.with_bias(np.linspace(-1, 1, 6))
-    y = np.sin(3 * X[:, 0])
-    W0, a0 = L.initial_weights(2, 20, 2, scale=1.0, seed=0)
-    run = train(X, y, W0, a0, lam=0.0, step=5.0, steps=400)
-    assert run.diverged.all()
-    assert np.all(np.isfinite(run.loss)) and np.all(np.isfinite(run.W)) and np.all(np.isfinite(run.alpha))
-    assert run.snap_steps[-1] == 400 and len(run.loss) == 401
-    # A stable step for this start, as the page suggests, does not diverge.
-    safe = G.stable_step(X, W0[0], a0[0], 0.0)
-    assert not train(X, y, W0[:1], a0[:1], lam=0.0, step=safe, steps=400).diverged.any()
-
-
-def test_snapshot_schedule_keeps_both_ends():
-    for steps in (1, 7, 200, 2001):
-        s = snapshot_schedule(steps, 50)
-        assert s[0] == 0 and s[-1] == steps and np.all(np.diff(s) > 0) and len(s) <= 52
+BLOG = PRESETS["init_dynamics"].settings
 
 
 # --- comparing with the optimum -------------------------------------------------------------------
 
 
 def test_optimum_is_a_lower_bound_and_first_within():
-    inputs, X, y = G.data(PRESETS["ten_neurons"]["points"], (), 1)
+    inputs, X, y = G.data(PRESETS["ten_neurons"].settings["points"], (), 1)
     opt = G.convex_optimum(X, y, 0.01)
     assert opt.ok and opt.exact and opt.neurons >= 1
     assert opt.objective == pytest.approx(L.objective(opt.W, opt.alpha, X, y, 0.01), rel=1e-9)
     run = G.descend(X, y, 10, 0.5, 0, 0.01, 0.02, 2000)
-    assert np.all(run.loss[:, 0] >= opt.objective * (1 - 1e-9))
+    assert np.all(run.history[:, 0] >= opt.objective * (1 - 1e-9))
     loss = np.array([5.0, 1.0, 0.1001, 0.10001, 0.1])
-    assert G.first_within(loss, 0.1, 1e-3) == 2
-    assert G.first_within(loss, 0.01, 1e-3) is None
-    assert G.relative_gap([0.0], 0.0)[0] == 0.0  # absolute gap when the optimum is 0
+    assert L.first_within(loss, 0.1, 1e-3) == 2
+    assert L.first_within(loss, 0.01, 1e-3) is None
+    assert L.relative_gap([0.0], 0.0)[0] == 0.0  # absolute gap when the optimum is 0
 
 
 def test_kinks_and_lines():
     W = np.array([[2.0, -1.0], [0.0, 1.0], [-1.0, -0.5]])
-    k = G.kinks(W)
+    k = L.kinks(W)
     assert k[0] == 0.5 and np.isnan(k[1]) and k[2] == -0.5
     box = ((-1.0, 1.0), (-2.0, 2.0))
     W2 = np.array([[1.0, 1.0, 0.5], [0.0, 1.0, -1.0], [1.0, 0.0, 5.0]])  # the last misses the box
-    xs, ys = G.lines_2d(W2, box)
-    segs = [(xs[i:i + 2], ys[i:i + 2]) for i in range(0, len(xs), 3)]
+    xs, ys = L.lines_2d(W2, box)
+    segs = [(xs[i : i + 2], ys[i : i + 2]) for i in range(0, len(xs), 3)]
     assert len(segs) == 2
     for (sx, sy), w in zip(segs, W2):
         assert np.allclose(w[0] * sx + w[1] * sy + w[2], 0.0)
@@ -97,11 +49,10 @@ def test_kinks_and_lines():
 
 
 def test_degeneracies():
-    assert G.degeneracies(np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])) == {
-        "duplicates": 0, "collinear": 0, "all_collinear": False}
-    d = G.degeneracies(np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0], [0.0, 1.0], [0.0, 0.0]]))
-    assert d["duplicates"] == 1 and d["collinear"] == 1 and not d["all_collinear"]
-    assert G.degeneracies(np.array([[0.0, 0.0], [1.0, 1.0], [3.0, 3.0]]))["all_collinear"]
+    assert L.degeneracies(np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])) == L.Degeneracies(0, 0, False)
+    d = L.degeneracies(np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0], [0.0, 1.0], [0.0, 0.0]]))
+    assert d.duplicates == 1 and d.collinear == 1 and not d.all_collinear
+    assert L.degeneracies(np.array([[0.0, 0.0], [1.0, 1.0], [3.0, 3.0]])).all_collinear
 
 
 # --- the window onto the landscape ----------------------------------------------------------------
@@ -116,8 +67,9 @@ def _slice(m=30, dims=1, seed=0, steps=400):
     W0, a0 = G.initial_network(m, X.shape[1], 0.5, seed)
     run = G.descend(X, y, m, 0.5, seed, lam, 0.02, steps)
     opt = G.convex_optimum(X, y, lam)
-    sl = window.landscape_slice(X, y, lam, (W0[0], a0[0]), (run.final_W[0], run.final_alpha[0]),
-                                (opt.W, opt.alpha), resolution=21)
+    sl = plane.landscape_slice(
+        X, y, lam, (W0[0], a0[0]), (run.final_W[0], run.final_alpha[0]), (opt.W, opt.alpha), resolution=21
+    )
     return sl, X, y, lam, (W0[0], a0[0]), (run.final_W[0], run.final_alpha[0]), opt
 
 
@@ -129,7 +81,7 @@ def test_slice_passes_through_the_three_networks(m, dims):
         expected = L.objective(*networks[name], X, y, lam)
         a, b = sl.coords[k]
         # The plane's own evaluation at the claimed coordinates ...
-        got = window.plane_losses(X, y, lam, sl.origin, sl.e1, sl.e2, sl.m, sl.d, np.array([a]), np.array([b]))[0]
+        got = plane.plane_losses(X, y, lam, sl.origin, sl.e1, sl.e2, sl.m, sl.d, np.array([a]), np.array([b]))[0]
         assert got == pytest.approx(expected, rel=1e-9, abs=1e-12)
         assert sl.losses[k] == pytest.approx(expected, rel=1e-12)
         # ... the drawn grid, which contains those coordinates ...
@@ -150,7 +102,7 @@ def test_slice_when_gd_reached_the_optimum_exactly():
     y = np.array([0.0, 0.0, 1.0])
     W = np.array([[1.0, 0.0]])
     a = np.array([1.0])
-    sl = window.landscape_slice(X, y, 0.0, (W * 0.3, a * 0.3), (W, a), (W, a), resolution=11)
+    sl = plane.landscape_slice(X, y, 0.0, (W * 0.3, a * 0.3), (W, a), (W, a), resolution=11)
     assert np.all(np.isfinite(sl.Z))
     assert sl.losses[1] == sl.losses[2] == 0.0
 
@@ -160,14 +112,14 @@ def test_padding_and_matching_keep_the_network():
     X = L.with_bias(rng.uniform(-1, 1, (8, 2)))
     y = rng.normal(size=8)
     W, a = rng.normal(size=(5, 3)), rng.normal(size=5)
-    Wp, ap = window.pad(W, a, 9)
+    Wp, ap = plane.pad(W, a, 9)
     assert L.objective(Wp, ap, X, y, 0.3) == pytest.approx(L.objective(W, a, X, y, 0.3), rel=1e-14)
     perm = rng.permutation(9)
-    Wm, am = window.match(Wp[perm], ap[perm], Wp, ap)
+    Wm, am = plane.match(Wp[perm], ap[perm], Wp, ap)
     np.testing.assert_array_equal(Wm, Wp[perm])
     np.testing.assert_array_equal(am, ap[perm])
     with pytest.raises(ValueError):
-        window.pad(W, a, 3)
+        plane.pad(W, a, 3)
 
 
 # --- 2-D activation patterns ----------------------------------------------------------------------
@@ -195,14 +147,14 @@ def test_collinear_and_duplicated_points_make_fewer_regions():
 
 
 def test_sampling_finds_at_most_every_region():
-    inputs = np.array(PRESETS["plane_patterns"]["points2d"])[:, :2]
+    inputs = np.array(PRESETS["plane_patterns"].settings["points2d"])[:, :2]
     exact = PP.regions(inputs).count
     few, many = PP.sampled_count(inputs, 50, 0), PP.sampled_count(inputs, 100_000, 0)
     assert few < exact and many <= exact
 
 
 def test_hemispheres_colour_every_pixel_by_a_true_region():
-    inputs = np.array(PRESETS["plane_patterns"]["points2d"])[:, :2]
+    inputs = np.array(PRESETS["plane_patterns"].settings["points2d"])[:, :2]
     reg = PP.regions(inputs)
     axis, index = PP.hemispheres(inputs, reg.patterns, resolution=121)
     X = L.with_bias(inputs)
@@ -226,35 +178,35 @@ def blog_pair():
 
 def test_small_start_plateau_precedes_a_fast_drop(blog_pair):
     _, _, _, small, large = blog_pair
-    ph = D.phases(small.run.loss[:, 0])
+    ph = L.dynamics.phases(small.run.history[:, 0])
     assert ph.plateau >= 30, "the loss should stay flat while the neurons align"
     assert ph.drop is not None and ph.drop_steps < ph.plateau, "then fall a hundredfold faster than it waited"
-    assert small.run.loss[-1, 0] < 1e-3 * small.run.loss[0, 0]
-    assert D.phases(large.run.loss[:, 0]).plateau == 0  # a large start fits from the first step
+    assert small.run.history[-1, 0] < 1e-3 * small.run.history[0, 0]
+    assert L.dynamics.phases(large.run.history[:, 0]).plateau == 0  # a large start fits from the first step
 
 
 def test_small_start_ends_with_few_patterns(blog_pair):
     _, X, _, small, large = blog_pair
     W, a = small.run.W[:, 0], small.run.alpha[:, 0]
-    counts = D.distinct_patterns(W, a, X, share=G.STRONG_SHARE)
+    counts = L.dynamics.distinct_patterns(W, a, X, share=L.STRONG_SHARE)
     assert counts[0] >= 6 and counts[-1] <= 2 and counts[-1] < counts[0]
-    everyone = D.distinct_patterns(W, a, X)
+    everyone = L.dynamics.distinct_patterns(W, a, X)
     assert everyone[-1] < everyone[0]
-    big = D.distinct_patterns(large.run.W[:, 0], large.run.alpha[:, 0], X, share=G.STRONG_SHARE)
+    big = L.dynamics.distinct_patterns(large.run.W[:, 0], large.run.alpha[:, 0], X, share=L.STRONG_SHARE)
     assert big[-1] >= 5
 
 
 def test_large_start_kinks_move_less(blog_pair):
     inputs, _, _, small, large = blog_pair
-    grid = G.axis_1d(inputs, pad=0.5)
+    grid = axis_1d(inputs, pad=0.5)
     box = (float(grid[0]), float(grid[-1]))
-    moved_small = D.kink_movement(small.run.W[:, 0], small.run.alpha[:, 0], box)
-    moved_large = D.kink_movement(large.run.W[:, 0], large.run.alpha[:, 0], box)
+    moved_small = L.dynamics.kink_movement(small.run.W[:, 0], small.run.alpha[:, 0], box)
+    moved_large = L.dynamics.kink_movement(large.run.W[:, 0], large.run.alpha[:, 0], box)
     assert moved_large < 0.1 * moved_small
     assert large.capped and large.step < small.step and not large.run.diverged.any()
     # Lazy: the large start's fit is far from the straight line through the (linear) data.
-    f = G.outputs(large.run.final_W[0], large.run.final_alpha[0], grid[:, None])
-    g = G.outputs(small.run.final_W[0], small.run.final_alpha[0], grid[:, None])
+    f = L.outputs(large.run.final_W[0], large.run.final_alpha[0], L.with_bias(grid))
+    g = L.outputs(small.run.final_W[0], small.run.final_alpha[0], L.with_bias(grid))
     line = np.polyval(np.polyfit(inputs[:, 0], BLOG_Y, 1), grid)
     assert np.max(np.abs(f - line)) > 10 * np.max(np.abs(g - line))
 

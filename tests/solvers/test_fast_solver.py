@@ -1,4 +1,5 @@
 """The certified fast solver of problem (2), its certificate, and optimality_gap."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -101,8 +102,9 @@ def test_merging_repeated_inputs_shifts_objective_2_by_a_constant(seed, n, lam):
         assert len(np.unique(X, axis=0)) == n
         return
     Xm, ym, inverse, constant = merged
-    np.testing.assert_allclose(Xm[inverse] / np.linalg.norm(Xm[inverse], axis=1, keepdims=True),
-                               X / np.linalg.norm(X, axis=1, keepdims=True))  # same directions: same cones
+    np.testing.assert_allclose(
+        Xm[inverse] / np.linalg.norm(Xm[inverse], axis=1, keepdims=True), X / np.linalg.norm(X, axis=1, keepdims=True)
+    )  # same directions: same cones
     patterns = enumerate_patterns(Xm)
     U, V = rng.normal(size=(len(patterns), 2)), rng.normal(size=(len(patterns), 2))
     full = convex_objective(U, V, patterns[:, inverse], X, y, lam)

@@ -1,4 +1,5 @@
 """Problem (2) against problem (1): equal optima, the mapping back, and GD never beating it."""
+
 import numpy as np
 import pytest
 from hypothesis import example, given, settings
@@ -72,8 +73,9 @@ def _wide_descent(seed, n, lam, steps=40000):
     y = rng.uniform(-1, 1, n)
     W0, a0 = L.initial_weights(4, 50, 2, scale=0.1, seed=seed)  # m = 50 >= n + 1
     # A small step (larger ones make GD hover above the optimum near the kinks) and many of them.
-    path = L.gradient_descent(X, y, W0, a0, lam=lam, step=0.005, steps=steps, record_every=steps,
-                              gradient="closed_form")
+    path = L.gradient_descent(
+        X, y, W0, a0, lam=lam, step=0.005, steps=steps, record_every=steps, gradient="closed_form"
+    )
     return X, y, path
 
 
@@ -129,3 +131,57 @@ def test_all_zero_labels_give_the_empty_network():
 def test_unknown_method_is_rejected():
     with pytest.raises(ValueError, match="method"):
         S.solve_convex([[1.0]], [1.0], 0.1, method="magic")
+
+
+# --- the registry of methods and the one fallback ---------------------------------------------------
+
+
+def _data():
+    x = np.array([-1.0, -0.3, 0.4, 1.0])
+    return L.with_bias(x), np.array([0.5, -0.2, 0.3, 1.0])
+
+
+def test_every_method_is_registered_with_its_certificate_flag():
+    from solvers.convex import METHODS, SOLVERS
+
+    assert METHODS == ("fast", "cvxpy") and SOLVERS["fast"].certified and not SOLVERS["cvxpy"].certified
+    X, y = _data()
+    for name, solver in SOLVERS.items():
+        sol = S.solve_convex(X, y, 0.1, method=name)
+        assert sol.method == name
+        assert np.isfinite(sol.lower) == solver.certified
+
+
+def test_fallback_answers_with_the_next_method_when_one_gives_up(monkeypatch):
+    from solvers import convex
+
+    def gives_up(problem, **options):
+        raise S.SolverError("stalled")
+
+    X, y = _data()
+    want = S.solve_convex(X, y, 0.1, method="cvxpy")
+    monkeypatch.setitem(convex.SOLVERS, "fast", gives_up)
+    sol = S.solve_with_fallback(X, y, 0.1)
+    assert sol.method == "cvxpy" and sol.objective == pytest.approx(want.objective, rel=1e-6)
+    monkeypatch.setitem(convex.SOLVERS, "cvxpy", gives_up)
+    with pytest.raises(S.SolverError, match="fast: stalled; cvxpy: stalled"):
+        S.solve_with_fallback(X, y, 0.1)
+    with pytest.raises(ValueError, match="lam"):
+        S.solve_with_fallback(X, y, -1.0)
+
+
+def test_options_reach_the_method(monkeypatch):
+    from solvers import convex
+
+    seen = {}
+
+    def records(problem, **options):
+        seen.update(options)
+        return convex.SOLVERS["cvxpy"](problem)
+
+    monkeypatch.setitem(convex.SOLVERS, "recording", records)
+    X, y = _data()
+    S.solve_convex(X, y, 0.1, method="recording", warm_start=3, budget=1.5)
+    assert seen == {"device": None, "warm_start": 3, "budget": 1.5}
+    with pytest.raises(ValueError, match="Unknown method"):
+        S.solve_convex(X, y, 0.1, method="nope")

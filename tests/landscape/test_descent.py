@@ -1,4 +1,5 @@
 """Full-batch gradient descent: gradients, the poster's valleys, divergence, recording."""
+
 import numpy as np
 import pytest
 import torch
@@ -43,8 +44,14 @@ def test_autograd_gradient_matches_finite_differences(seed, m, n, lam):
         assert ga[0, k].item() == pytest.approx(fd, rel=1e-5, abs=1e-6)
 
 
-@given(seed=st.integers(0, 10_000), B=st.integers(1, 3), m=st.integers(1, 5), n=st.integers(1, 8),
-       lam=st.sampled_from([0.0, 1e-3, 0.7]), train_alpha=st.booleans())
+@given(
+    seed=st.integers(0, 10_000),
+    B=st.integers(1, 3),
+    m=st.integers(1, 5),
+    n=st.integers(1, 8),
+    lam=st.sampled_from([0.0, 1e-3, 0.7]),
+    train_alpha=st.booleans(),
+)
 def test_closed_form_gradient_equals_autograd(seed, B, m, n, lam, train_alpha):
     rng = np.random.default_rng(seed)
     X = torch.tensor(L.with_bias(np.round(rng.uniform(-1, 1, n), 1)))  # rounding puts some points on kinks
@@ -64,8 +71,13 @@ def test_closed_form_gradient_equals_autograd(seed, B, m, n, lam, train_alpha):
 
 
 @settings(max_examples=200, deadline=None)
-@given(seed=st.integers(0, 10_000), m=st.integers(1, 4), n=st.integers(1, 6), lam=st.sampled_from([0.0, 0.01]),
-       train_alpha=st.booleans())
+@given(
+    seed=st.integers(0, 10_000),
+    m=st.integers(1, 4),
+    n=st.integers(1, 6),
+    lam=st.sampled_from([0.0, 0.01]),
+    train_alpha=st.booleans(),
+)
 def test_closed_form_descent_follows_the_autograd_path(seed, m, n, lam, train_alpha):
     """Same iterates, stopping steps and flags (runs on one or two points often converge and stop early).
 
@@ -96,8 +108,9 @@ def test_closed_form_descent_follows_the_autograd_path(seed, m, n, lam, train_al
 def test_closed_form_descent_stops_and_freezes_like_autograd():
     starts = [[[0.5], [0.3]], [[0.1], [0.2]], [[-1.0], [2.0]]]  # two blow up at this step, one sits at 0
     for gradient in ("autograd", "closed_form"):
-        path = L.gradient_descent(POSTER_X, POSTER_Y, starts, step=10.0, steps=100, train_alpha=False,
-                                  gradient=gradient)
+        path = L.gradient_descent(
+            POSTER_X, POSTER_Y, starts, step=10.0, steps=100, train_alpha=False, gradient=gradient
+        )
         assert path.diverged.tolist() == [True, True, False]
         assert path.converged.tolist() == [False, False, True]
         assert path.stopped_at[2] == 0
@@ -120,9 +133,7 @@ def test_poster_gd_ends_only_in_the_three_flat_valleys():
     assert np.all(path.alpha == 1.0)
     # A start in the global basin ends at one of the two global minima.
     at_zero = path.final_W[finals == 0.0][:, :, 0]
-    near = np.minimum(
-        np.linalg.norm(at_zero - [-1.0, 2.0], axis=1), np.linalg.norm(at_zero - [2.0, -1.0], axis=1)
-    )
+    near = np.minimum(np.linalg.norm(at_zero - [-1.0, 2.0], axis=1), np.linalg.norm(at_zero - [2.0, -1.0], axis=1))
     assert near.max() < 1e-4
 
 
@@ -196,3 +207,91 @@ def test_bad_descent_arguments(kwargs, message):
     W0 = args.pop("W0")
     with pytest.raises(ValueError, match=message):
         L.gradient_descent(POSTER_X, POSTER_Y, W0, **args)
+
+
+# --- every step kept: the m-neuron views' runs ------------------------------------------------------
+
+
+@pytest.mark.parametrize("train_alpha", [True, False])
+@pytest.mark.parametrize("gradient", ["closed_form", "autograd"])
+def test_history_is_the_loss_of_every_step(train_alpha, gradient):
+    rng = np.random.default_rng(3)
+    X = L.with_bias(rng.uniform(-1, 1, (12, 2)))
+    y = rng.normal(size=12)
+    W0, a0 = L.initial_weights(2, 7, 3, scale=0.7, seed=5)
+    kw = dict(lam=0.03, step=0.01, steps=60, train_alpha=train_alpha, grad_tol=0.0, gradient=gradient)
+    every = L.gradient_descent(X, y, W0, a0, record_every=1, **kw)
+    sparse = L.gradient_descent(X, y, W0, a0, record_every=7, history=True, record_patterns=False, **kw)
+    np.testing.assert_allclose(sparse.history, every.loss, rtol=1e-12, atol=1e-12)
+    assert list(sparse.steps) == [*range(0, 61, 7), 60]
+    np.testing.assert_allclose(sparse.W, every.W[sparse.steps], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(sparse.loss, every.loss[sparse.steps], rtol=1e-12, atol=1e-12)
+    assert sparse.patterns is None and every.history is None and every.seconds is None
+    if not train_alpha:
+        assert np.all(sparse.alpha == a0)
+    assert sparse.seconds.shape == (61,) and np.all(np.diff(sparse.seconds) >= 0)
+    assert sparse.total_seconds == sparse.seconds[-1]
+
+
+def test_history_rows_are_objective_one():
+    X = L.with_bias(np.array([-0.5, 0.2, 0.9]))
+    y = np.array([0.3, -0.1, 0.8])
+    W0, a0 = L.initial_weights(1, 4, 2, scale=0.5, seed=1)
+    run = L.gradient_descent(X, y, W0, a0, lam=0.1, step=0.05, steps=30, record_every=3, history=True)
+    for k, t in enumerate(run.steps):
+        assert run.history[t, 0] == pytest.approx(L.objective(run.W[k, 0], run.alpha[k, 0], X, y, 0.1), rel=1e-12)
+    assert run.steps[0] == 0 and run.steps[-1] == 30
+
+
+def test_diverged_runs_keep_a_finite_history_to_the_last_step():
+    X = L.with_bias(np.linspace(-1, 1, 6))
+    y = np.sin(3 * X[:, 0])
+    W0, a0 = L.initial_weights(2, 20, 2, scale=1.0, seed=0)
+    run = L.gradient_descent(X, y, W0, a0, lam=0.0, step=5.0, steps=400, grad_tol=0.0, history=True)
+    assert run.diverged.all() and np.all(run.diverged_at >= 1)
+    assert np.all(run.diverged_at == run.stopped_at + 1)
+    assert np.all(np.isfinite(run.history)) and np.all(np.isfinite(run.W)) and np.all(np.isfinite(run.alpha))
+    assert run.steps[-1] == 400 and run.history.shape == (401, 2) and run.seconds.shape == (401,)
+    # The history after the blow-up repeats the frozen loss.
+    last = int(run.stopped_at.max()) + 1
+    assert np.all(run.history[last:] == run.history[last])
+    calm = L.gradient_descent(X, y, W0[:1], a0[:1], lam=0.0, step=1e-3, steps=50, history=True)
+    assert np.all(calm.diverged_at == -1)
+
+
+def test_progress_is_reported_and_left_out_of_the_timing():
+    import time
+
+    X = L.with_bias(np.linspace(-1, 1, 5))
+    y = X[:, 0] ** 2
+    W0, a0 = L.initial_weights(1, 3, 2, scale=0.5, seed=0)
+    calls = []
+
+    def slow(done, total):
+        calls.append((done, total))
+        time.sleep(0.3)
+
+    start = time.perf_counter()
+    run = L.gradient_descent(
+        X,
+        y,
+        W0,
+        a0,
+        lam=0.0,
+        step=0.01,
+        steps=200,
+        grad_tol=0.0,
+        history=True,
+        progress=slow,
+        progress_every=50,
+        gradient="closed_form",
+    )
+    wall = time.perf_counter() - start
+    assert calls == [(50, 200), (100, 200), (150, 200), (200, 200)]
+    assert wall >= 1.2 and run.total_seconds < wall - 1.1
+
+
+def test_history_timing_needs_history():
+    run = L.gradient_descent(np.ones((2, 1)), np.ones(2), np.ones((1, 1)), steps=3)
+    with pytest.raises(ValueError, match="history=True"):
+        run.total_seconds

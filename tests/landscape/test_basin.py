@@ -1,4 +1,5 @@
 """The batched basin-of-attraction map of the two-neuron landscape."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -18,7 +19,13 @@ def one_at_a_time(x, y, w1, w2, lam, step, steps):
     for i, b in enumerate(w2):
         for j, a in enumerate(w1):
             path = gradient_descent(
-                np.asarray(x)[:, None], y, np.array([[a], [b]]), np.ones(2), lam=lam, step=step, steps=steps,
+                np.asarray(x)[:, None],
+                y,
+                np.array([[a], [b]]),
+                np.ones(2),
+                lam=lam,
+                step=step,
+                steps=steps,
                 train_alpha=False,
             )
             out[i, j] = path.final_loss[0]

@@ -9,6 +9,7 @@ where every data point cuts a great circle. Cover (1965): n planes through the o
 general position make exactly ``2 * sum_{k=0}^{2} C(n - 1, k)`` regions; coincident or collinear
 inputs make fewer.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,8 +17,10 @@ from math import comb
 
 import numpy as np
 
-import landscape as L
-from solvers.cones import arrangement
+from landscape.network import with_bias
+
+from .cones import arrangement
+from .patterns import sample_patterns
 
 
 def cover_bound(n: int, rank: int = 3) -> int:
@@ -50,14 +53,14 @@ class Regions:
 
 def regions(inputs: np.ndarray) -> Regions:
     """The activation regions of ``[inputs, 1]`` with a representative neuron in each."""
-    X = L.with_bias(inputs)
+    X = with_bias(inputs)
     n = X.shape[0]
     arr = arrangement(X)
-    reps = []
+    inside = []
     for members in arr.members:
         rays = arr.rays[members[members >= 0]]
-        reps.append(rays.sum(axis=0) @ arr.basis)  # inside the cone: a positive mix of its extreme rays
-    reps = np.asarray(reps, dtype=np.float64).reshape(-1, X.shape[1])
+        inside.append(rays.sum(axis=0) @ arr.basis)  # inside the cone: a positive mix of its extreme rays
+    reps = np.asarray(inside, dtype=np.float64).reshape(-1, X.shape[1])
     off = np.array([[0.0, 0.0, -1.0]])
     neurons = np.vstack([reps, off])
     neurons /= np.linalg.norm(neurons, axis=1, keepdims=True)
@@ -68,11 +71,10 @@ def regions(inputs: np.ndarray) -> Regions:
 def sampled_count(inputs: np.ndarray, gates: int, seed: int = 0) -> int:
     """Regions hit by ``gates`` random Gaussian neurons (how sampling-based solvers pick patterns).
 
-    Counted like :func:`regions`, the all-off region included.
+    Counted like :func:`regions`, the all-off region included; the gates are those of
+    :func:`solvers.sample_patterns` with the same seed.
     """
-    X = L.with_bias(inputs)
-    G = np.random.default_rng(seed).standard_normal((int(gates), X.shape[1]))
-    return int(len(np.unique(G @ X.T > 0, axis=0)))
+    return len(sample_patterns(with_bias(inputs), gates, seed, keep_off=True))
 
 
 def hemispheres(inputs: np.ndarray, patterns: np.ndarray, resolution: int = 181):
@@ -88,7 +90,7 @@ def hemispheres(inputs: np.ndarray, patterns: np.ndarray, resolution: int = 181)
         Region of each pixel for b > 0 (index 0) and b < 0 (index 1); -1 outside the disk or on a
         boundary (a pattern that belongs to no open region).
     """
-    X = L.with_bias(inputs)
+    X = with_bias(inputs)
     axis = np.linspace(-1.0, 1.0, resolution)
     P, Q = np.meshgrid(axis, axis)
     R2 = P * P + Q * Q
@@ -112,7 +114,7 @@ def great_circles(inputs: np.ndarray, samples: int = 361) -> list[tuple[np.ndarr
 
     Returns one ``(p, q, upper)`` per point: disk coordinates and whether each sample has b >= 0.
     """
-    X = L.with_bias(inputs)
+    X = with_bias(inputs)
     out = []
     theta = np.linspace(0.0, 2.0 * np.pi, samples)
     for x in X:

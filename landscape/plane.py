@@ -8,6 +8,7 @@ change neither the output nor the weight decay) and its neurons are put in the o
 matches the GD endpoint (a linear assignment on the weights), so that the straight segment between
 the two moves each neuron to its nearest counterpart rather than to an arbitrary one.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-import landscape as L
+from .network import objective
 
 
 def pad(W: np.ndarray, alpha: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
@@ -45,7 +46,7 @@ def flatten(W: np.ndarray, alpha: np.ndarray) -> np.ndarray:
 
 
 def unflatten(theta: np.ndarray, m: int, d: int) -> tuple[np.ndarray, np.ndarray]:
-    return theta[: m * d].reshape(m, d), theta[m * d:]
+    return theta[: m * d].reshape(m, d), theta[m * d :]
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def _basis(origin, towards, third, rng) -> tuple[np.ndarray, np.ndarray]:
     """Orthonormal e1 (towards ``towards``) and e2 (towards ``third``); any direction when degenerate."""
     dim = len(origin)
     u = towards - origin
-    scale = max(np.linalg.norm(towards), np.linalg.norm(origin), np.linalg.norm(third), 1.0)
+    scale = max(float(np.linalg.norm(towards)), float(np.linalg.norm(origin)), float(np.linalg.norm(third)), 1.0)
     if np.linalg.norm(u) <= 1e-12 * scale:
         u = third - origin
     if np.linalg.norm(u) <= 1e-12 * scale:
@@ -129,13 +130,13 @@ def plane_losses(X, y, lam, origin, e1, e2, m, d, A, B) -> np.ndarray:
     out = np.empty(flat_a.shape)
     chunk = max(1, 2_000_000 // max(1, P0.size))  # keeps each (k, n, m) block near 16 MB
     for s in range(0, len(flat_a), chunk):
-        ca = flat_a[s: s + chunk, None, None]
-        cb = flat_b[s: s + chunk, None, None]
+        ca = flat_a[s : s + chunk, None, None]
+        cb = flat_b[s : s + chunk, None, None]
         H = np.maximum(P0 + ca * P1 + cb * P2, 0.0)  # (k, n, m)
         alpha = a0 + ca[:, 0] * a1 + cb[:, 0] * a2  # (k, m)
         r = np.einsum("knm,km->kn", H, alpha) - y
         theta = origin + ca[:, 0] * e1 + cb[:, 0] * e2  # (k, P)
-        out[s: s + chunk] = np.sum(r * r, axis=1) + 0.5 * lam * np.sum(theta * theta, axis=1)
+        out[s : s + chunk] = np.sum(r * r, axis=1) + 0.5 * lam * np.sum(theta * theta, axis=1)
     return out.reshape(A.shape)
 
 
@@ -144,8 +145,9 @@ def resolution_for(n: int, m: int, budget: float = 1.2e8) -> int:
     return int(np.clip(np.sqrt(budget / max(1, n * m)), 31, 81))
 
 
-def landscape_slice(X, y, lam, start, end, optimum, resolution: int | None = None, margin: float = 0.35,
-                    path_points: int = 201) -> Slice:
+def landscape_slice(
+    X, y, lam, start, end, optimum, resolution: int | None = None, margin: float = 0.35, path_points: int = 201
+) -> Slice:
     """The plane through the GD start, the GD endpoint and the (matched) convex optimum.
 
     Parameters
@@ -171,7 +173,7 @@ def landscape_slice(X, y, lam, start, end, optimum, resolution: int | None = Non
     coords = np.stack([(thetas - t_end) @ e1, (thetas - t_end) @ e2], axis=1)
     coords[1] = 0.0  # the endpoint is the origin, and the optimum lies on the a-axis, exactly
     coords[2, 1] = 0.0
-    losses = np.array([L.objective(*unflatten(th, m, d), X, y, lam) for th in thetas])
+    losses = np.array([objective(*unflatten(th, m, d), X, y, lam) for th in thetas])
 
     lo, hi = coords.min(axis=0), coords.max(axis=0)
     span = np.maximum(hi - lo, 1e-3 * max(1.0, float(np.abs(coords).max())))
@@ -184,5 +186,18 @@ def landscape_slice(X, y, lam, start, end, optimum, resolution: int | None = Non
 
     t = np.linspace(0.0, 1.0, path_points)
     path = plane_losses(X, y, lam, t_end, e1, e2, m, d, t * coords[2, 0], t * coords[2, 1])
-    return Slice(origin=t_end, e1=e1, e2=e2, m=m, d=d, names=("start", "end", "optimum"), coords=coords,
-                 losses=losses, a=a, b=b, Z=Z, t=t, path=path)
+    return Slice(
+        origin=t_end,
+        e1=e1,
+        e2=e2,
+        m=m,
+        d=d,
+        names=("start", "end", "optimum"),
+        coords=coords,
+        losses=losses,
+        a=a,
+        b=b,
+        Z=Z,
+        t=t,
+        path=path,
+    )

@@ -1,4 +1,5 @@
 """The explorer's own verdicts on gradient-descent runs."""
+
 from __future__ import annotations
 
 import numpy as np

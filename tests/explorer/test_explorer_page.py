@@ -1,4 +1,5 @@
 """The explorer page through Streamlit's AppTest: presets, edits, clicks, URL state and bad input."""
+
 from __future__ import annotations
 
 import json
@@ -8,7 +9,7 @@ import pytest
 
 from explorer.presets import PRESETS, ZIGZAG_X, ZIGZAG_Y
 from explorer.state import State, from_preset
-from tests.pagetest import chart_with, charts, open_page, query, texts, trace
+from tests.explorer.pagetest import chart_with, charts, open_page, query, texts, trace
 
 EXPLORER_PRESETS = [p for p in PRESETS if from_preset(p).view == "explorer"]
 
@@ -20,7 +21,7 @@ def test_every_preset_renders_its_figures(preset):
     model = from_preset(preset).model
     out = chart_with(at, "Data, GD endpoints")
     data = trace(out, "data")
-    np.testing.assert_allclose(np.c_[data["x"], data["y"]], np.asarray(PRESETS[preset]["points"]))
+    np.testing.assert_allclose(np.c_[data["x"], data["y"]], np.asarray(PRESETS[preset].settings["points"]))
     assert trace(out, "global optimum (convex)")["line"]["dash"] == "dash"
     loss = chart_with(at, "Loss (1)")
     runs = [t for t in loss["data"] if t["name"] == "GD from your start" or t["name"].startswith("random starts")]
@@ -59,8 +60,14 @@ def test_poster_preset_shows_the_three_valleys_and_the_global_minimum():
 
 def test_click_on_the_contour_starts_gd_there():
     at = open_page(p="poster")
-    at.session_state["contour"] = {"selection": {"points": [{"x": -0.5, "y": 2.5, "curve_number": 0}],
-                                                 "point_indices": [0], "box": [], "lasso": []}}
+    at.session_state["contour"] = {
+        "selection": {
+            "points": [{"x": -0.5, "y": 2.5, "curve_number": 0}],
+            "point_indices": [0],
+            "box": [],
+            "lasso": [],
+        }
+    }
     at.run()
     assert not at.exception
     contour = chart_with(at, "Contour")
@@ -73,7 +80,7 @@ def test_click_on_the_contour_starts_gd_there():
 
 def test_adding_a_point_on_the_pad_updates_every_figure():
     at = open_page(p="poster")
-    blurb = PRESETS["poster"]["blurb"]
+    blurb = PRESETS["poster"].blurb
     assert blurb in [c.value for c in at.sidebar.caption]
     at.session_state["data_pad"] = {"edit": {"points": [[-1.0, 1.0], [1.0, 2.0], [0.5, 0.2]], "nonce": 1}}
     at.run()
@@ -117,8 +124,9 @@ def test_url_state_round_trips():
     at = open_page(p="poster")
     at.number_input(key="w_lam").set_value(0.25).run()
     at.number_input(key="w_starts").set_value(3).run()
-    at.session_state["contour"] = {"selection": {"points": [{"x": 1.5, "y": 0.5}], "point_indices": [0],
-                                                 "box": [], "lasso": []}}
+    at.session_state["contour"] = {
+        "selection": {"points": [{"x": 1.5, "y": 0.5}], "point_indices": [0], "box": [], "lasso": []}
+    }
     at.run()
     link = query(at)
     again = open_page(**link)
@@ -219,7 +227,7 @@ def test_presets_reset_the_controls():
     at.number_input(key="w_lam").set_value(0.3).run()
     at.selectbox(key="w_preset").set_value("zigzag").run()
     assert not at.exception
-    assert at.number_input(key="w_lam").value == PRESETS["zigzag"]["lam"]
+    assert at.number_input(key="w_lam").value == PRESETS["zigzag"].settings["lam"]
     assert query(at)["p"] == "zigzag"
 
 
