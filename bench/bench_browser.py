@@ -35,7 +35,7 @@ from urllib.parse import parse_qs, urlparse
 
 from bench.timing import print_table
 from explorer.presets import PRESETS
-from explorer.state import VIEWS
+from explorer.views import VIEWS
 from tests.browser.harness import (
     CHROMIUM,
     chart_census,
@@ -455,7 +455,7 @@ def main() -> None:
         f"{os.getloadavg()[0]:.1f} at start; viewport {VIEWPORT['width']}x{VIEWPORT['height']}."
     )
     pages = [(f"preset {k}", f"p={k}") for k in PRESETS] + [
-        (f"view {v}", f"p=poster&view={v}") for v in VIEWS if v != "explorer"
+        (f"view {v.key}", f"p=poster&view={v.key}") for v in VIEWS if v.key != "explorer"
     ]
     logs = Path(tempfile.mkdtemp(prefix="bench-browser-"))
     procs = []
