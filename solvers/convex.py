@@ -137,7 +137,9 @@ class FastSolver:
             status = f"optimal within a certified gap of {gap:.3g} over {scope}"
         if not problem.exact:
             status += "; not certified as the global optimum of (1)"
-        return _solution(problem, U, V, patterns, seconds, status, self.name, gap=gap, prune=0.0, lower=lower)
+        return _solution(
+            problem, U, V, patterns, seconds, status, self.name, gap=gap, prune=0.0, lower=lower, stopped=stopped
+        )
 
 
 @dataclass(frozen=True)
@@ -147,8 +149,10 @@ class CvxpySolver:
     name: str = "cvxpy"
     certified: bool = False
 
-    def __call__(self, problem: Problem, *, device=None, **options) -> ConvexSolution:
-        del device  # the conic solver runs where cvxpy runs
+    def __call__(self, problem: Problem, *, device=None, warm=None, progress=None, budget=None, **options):
+        # The conic solver runs where cvxpy runs, from its own start, to the end: those options are the
+        # fast method's.
+        del device, warm, progress, budget
         patterns = problem.every_pattern()
         U, V, status, seconds = solve_with_cvxpy(problem.X, problem.y, problem.lam, patterns, **options)
         # Clarabel's tolerance is the only bound: gap 0, lower NaN (the defaults).
@@ -242,7 +246,9 @@ def solve_with_fallback(X, y, lam, patterns=None, methods=FALLBACK, **options) -
     """Solve (2) with the first method of ``methods`` that reaches an optimum.
 
     Nearly coincident inputs with a tiny lambda can stall the fast solver's certificate; Clarabel
-    still solves them. ``solution.method`` says which method answered.
+    still solves them. ``solution.method`` says which method answered. With a ``budget`` or a
+    ``progress`` callback the fast method does not give up: it returns its best point with a certified
+    gap and ``stopped`` set, and that answer is kept (the reference would only take longer).
 
     Raises
     ------

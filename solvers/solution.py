@@ -78,6 +78,10 @@ class ConvexSolution:
         are exactly zero, so the network's objective (1) equals ``objective``).
     lower : float
         The certified lower bound on the optimum (NaN for ``method="cvxpy"``).
+    stopped : str
+        Empty when the solver met its stopping rule. Otherwise why it ended early (a time budget, the
+        caller's progress callback, a stall): the point is then within the certified ``gap`` of the
+        optimum, but not claimed optimal.
     """
 
     objective: float
@@ -91,6 +95,13 @@ class ConvexSolution:
     gap: float = 0.0
     prune: float = field(default=1e-6)
     lower: float = float("nan")
+    stopped: str = ""
+
+    @property
+    def optimal(self) -> bool:
+        """Whether the solver met its stopping rule (for ``method="fast"``: a gap of at most 1e-8
+        relative, or the rounding floor of float64); ``gap`` bounds the distance either way."""
+        return not self.stopped
 
     def network(self) -> tuple[np.ndarray, np.ndarray]:
         """The optimal ReLU network ``(W (k, d), alpha (k,))``, zero neurons pruned."""

@@ -110,6 +110,11 @@ def _messages(state: State, res: R.GeneralResults) -> None:
     opt = res.opt
     if not opt.ok:
         st.error(f"The convex problem (2) could not be solved: {opt.error}")
+    elif opt.stopped:
+        st.warning(
+            f"The convex solve stopped early ({opt.stopped}): the optimum shown is within {opt.certified_gap:.1e} "
+            "of the global optimum — certified, but not proven optimal. Fewer points or a larger λ solve faster."
+        )
 
 
 def _metrics(state: State, res: R.GeneralResults) -> None:
@@ -119,6 +124,8 @@ def _metrics(state: State, res: R.GeneralResults) -> None:
     if not opt.ok:
         return
     certificate = f" Certified by duality to within {opt.certified_gap:.1e}." if opt.certified_gap is not None else ""
+    if opt.stopped:
+        certificate += " Not proven optimal: the solve stopped early."
     cols[1].metric(
         "Global optimum (convex)",
         fmt(opt.objective),
