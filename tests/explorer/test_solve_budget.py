@@ -6,7 +6,6 @@ import pytest
 
 import explorer.cache as cache
 import explorer.solving as solving
-
 from tests.explorer.pagetest import open_page
 
 
