@@ -63,6 +63,7 @@ working precision), or all inputs within ~1e-6 of each other (the cone of the li
 nearly a half-plane and its neurons need huge ray coefficients), may not be certified: the solver then
 raises rather than report an uncertified optimum.
 """
+
 from __future__ import annotations
 
 import time
@@ -135,6 +136,9 @@ class ChainResult:
     seconds : float
     warm : WarmStart or None
         Pass as ``warm=`` to a solve on the same chain at a nearby lambda.
+    dual : ndarray, shape (k,), or None
+        The dual point (a residual on the chain's merged positions, original units) whose dual check
+        gives ``lower``: anyone can recompute the bound from it (:func:`solvers.chain.lower_bound`).
     """
 
     U: np.ndarray
@@ -144,6 +148,7 @@ class ChainResult:
     iterations: int
     seconds: float
     warm: WarmStart | None = None
+    dual: np.ndarray | None = None
 
     @property
     def gap(self) -> float:
@@ -264,10 +269,13 @@ class _Problem:
         """``||W F e_c||^2`` for every ray (normalised units; at least a tiny positive number)."""
         c = self.chain
         x, w2 = c.x.astype(np.longdouble), c.w.astype(np.longdouble) ** 2
+
         def suffix(v):  # sum over j > m
             return np.concatenate([np.cumsum(v[::-1])[::-1][1:], [0.0]])
+
         def prefix(v):  # sum over j < m
             return np.concatenate([[0.0], np.cumsum(v)[:-1]])
+
         n2 = 1.0 + x * x
         right = (suffix(w2 * x * x) - 2 * x * suffix(w2 * x) + x * x * suffix(w2)) / n2
         left = (prefix(w2 * x * x) - 2 * x * prefix(w2 * x) + x * x * prefix(w2)) / n2
@@ -331,8 +339,12 @@ def _ratios(pr: _Problem, al, ga, sa, sb):
     the same)."""
     f2 = np.log(pr.feature_norms2)
     tiny = 1e-300
-    return np.stack([np.log(np.maximum(0.5 * al, tiny)) + f2[:-1] - np.log(np.maximum(sa, tiny)),
-                     np.log(np.maximum(0.5 * ga, tiny)) + f2[1:] - np.log(np.maximum(sb, tiny))])
+    return np.stack(
+        [
+            np.log(np.maximum(0.5 * al, tiny)) + f2[:-1] - np.log(np.maximum(sa, tiny)),
+            np.log(np.maximum(0.5 * ga, tiny)) + f2[1:] - np.log(np.maximum(sb, tiny)),
+        ]
+    )
 
 
 def _pruned(al, ga, keep):
@@ -370,9 +382,14 @@ def _vertex(A, f, free):
         m = len(free) // 3
         tri = free[: 3 * m].reshape(m, 3)
         a0, a1 = A[0][tri], A[1][tri]
-        d = np.stack([a0[:, 1] * a1[:, 2] - a0[:, 2] * a1[:, 1],
-                      a0[:, 2] * a1[:, 0] - a0[:, 0] * a1[:, 2],
-                      a0[:, 0] * a1[:, 1] - a0[:, 1] * a1[:, 0]], axis=1)
+        d = np.stack(
+            [
+                a0[:, 1] * a1[:, 2] - a0[:, 2] * a1[:, 1],
+                a0[:, 2] * a1[:, 0] - a0[:, 0] * a1[:, 2],
+                a0[:, 0] * a1[:, 1] - a0[:, 1] * a1[:, 0],
+            ],
+            axis=1,
+        )
         ft = f[tri]
         # distance to the bound along +d and along -d, entry by entry
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -422,19 +439,20 @@ def _purify(pr: _Problem, a, g, tol: float = 1e-12):
         return None
     E = pr.chain.rays
     right = np.arange(k - 1)
-    A, G, f0, cols = [], [], [], []
+    As, Gs, f0s, colss = [], [], [], []
     for j, sign in enumerate((1.0, -1.0)):
         aR, gR, aL, gL = a[j, right], g[j, right], a[j, right + k], g[j, right + k]
         tot_a, tot_g = aR + aL, gR + gL
         mass = tot_a + tot_g
         parallel = np.abs(aR * gL - aL * gR) <= tol * (aR + gR) * (aL + gL)
         use = (mass > 0) & parallel
-        A.append(np.where(use, tot_a, 0.0)), G.append(np.where(use, tot_g, 0.0))
-        f0.append(np.where(use, (aR + gR) / np.where(use, mass, 1.0), 1.0))
+        As.append(np.where(use, tot_a, 0.0))
+        Gs.append(np.where(use, tot_g, 0.0))
+        f0s.append(np.where(use, (aR + gR) / np.where(use, mass, 1.0), 1.0))
         U = tot_a[:, None] * E[right] + tot_g[:, None] * E[right + 1]
-        cols.append(np.where(use[:, None], sign * U, 0.0))
-    A, G, f0 = np.concatenate(A), np.concatenate(G), np.concatenate(f0)
-    cols = np.concatenate(cols).T  # (2, 2 (k - 1))
+        colss.append(np.where(use[:, None], sign * U, 0.0))
+    A, G, f0 = np.concatenate(As), np.concatenate(Gs), np.concatenate(f0s)
+    cols = np.concatenate(colss).T  # (2, 2 (k - 1))
     live = (A + G) > 0
     split = live & (f0 > 0) & (f0 < 1)
     if np.count_nonzero(split) <= 2:
@@ -445,9 +463,9 @@ def _purify(pr: _Problem, a, g, tol: float = 1e-12):
     a2, g2 = a.copy(), g.copy()
     n = k - 1
     for j in range(2):
-        fj = f[j * n:(j + 1) * n]
-        lv = live[j * n:(j + 1) * n]
-        Aj, Gj = A[j * n:(j + 1) * n], G[j * n:(j + 1) * n]
+        fj = f[j * n : (j + 1) * n]
+        lv = live[j * n : (j + 1) * n]
+        Aj, Gj = A[j * n : (j + 1) * n], G[j * n : (j + 1) * n]
         a2[j, right] = np.where(lv, fj * Aj, a[j, right])
         g2[j, right] = np.where(lv, fj * Gj, g[j, right])
         a2[j, right + k] = np.where(lv, (1.0 - fj) * Aj, a[j, right + k])
@@ -521,8 +539,13 @@ def _sparsest(pr: _Problem, al, ga, sa, sb, low, cap):
 
 
 def _usable(pr: _Problem, warm) -> bool:
-    return (isinstance(warm, WarmStart) and warm.nu.shape == (pr.k,) and warm.b.shape == (2, pr.P, 2)
-            and warm.lam > 0 and bool(np.all(np.isfinite(warm.nu))))
+    return (
+        isinstance(warm, WarmStart)
+        and warm.nu.shape == (pr.k,)
+        and warm.b.shape == (2, pr.P, 2)
+        and warm.lam > 0
+        and bool(np.all(np.isfinite(warm.nu)))
+    )
 
 
 def _cold_start(pr: _Problem):
@@ -549,8 +572,9 @@ def _warm_start(pr: _Problem, warm: WarmStart):
     return warm.nu * t, warm.b * t, warm.alpha.copy(), warm.gamma.copy(), warm.theta / t
 
 
-def solve_chain(chain: Chain, lam: float, *, warm: WarmStart | None = None, rtol: float = RTOL,
-                progress=None) -> ChainResult:
+def solve_chain(
+    chain: Chain, lam: float, *, warm: WarmStart | None = None, rtol: float = RTOL, progress=None
+) -> ChainResult:
     """Certified optimum of problem (2) for rank-2 data in chain form.
 
     Parameters
@@ -600,7 +624,9 @@ def _solve(chain, lam, warm, rtol, progress):
         # The residual y passes every dual check (y = 0 included): no neuron, and the bound is exact.
         z = np.zeros((P, 2))
         yy = float(chain.y @ chain.y)
-        return ChainResult(z, z.copy(), yy + chain.constant, yy + chain.constant, 0, time.perf_counter() - start)
+        return ChainResult(
+            z, z.copy(), yy + chain.constant, yy + chain.constant, 0, time.perf_counter() - start, None, chain.y.copy()
+        )
     pr = _Problem(chain, lam)
     s2 = pr.scale**2
     const = chain.constant / s2 if s2 > 0 else (np.inf if chain.constant > 0 else 0.0)
@@ -617,6 +643,10 @@ def _solve(chain, lam, warm, rtol, progress):
     if run.best is None:
         raise SolverError("the chain solver found no finite objective; no optimum is reported.")
     obj, low, a, g = run.best
+    # Any dual iterate bounds the optimum: report the best one met, and the residual that gives it.
+    dual_nu = None
+    if run.dual is not None and run.dual[0] >= low:
+        low, dual_nu = run.dual
     low = min(low, obj)  # equal up to rounding at an exact optimum: the optimum is at most obj anyway
     if obj - low > rtol * (obj + const) and obj - low > STALL_RTOL * (obj + const) and progress is None:
         raise SolverError(
@@ -626,8 +656,17 @@ def _solve(chain, lam, warm, rtol, progress):
     E = chain.rays
     U = (a[0][:, None] * E[:-1] + g[0][:, None] * E[1:]) * pr.scale
     V = (a[1][:, None] * E[:-1] + g[1][:, None] * E[1:]) * pr.scale
-    return ChainResult(U, V, obj * s2 + chain.constant, low * s2 + chain.constant, run.steps,
-                       time.perf_counter() - start, run.kept)
+    dual = None if dual_nu is None else pr.rho(dual_nu) * pr.scale
+    return ChainResult(
+        U,
+        V,
+        obj * s2 + chain.constant,
+        low * s2 + chain.constant,
+        run.steps,
+        time.perf_counter() - start,
+        run.kept,
+        dual,
+    )
 
 
 class _Run:
@@ -645,6 +684,7 @@ class _Run:
 
     def __init__(self, pr: _Problem, point, rtol, const, report, trial=False, offset=0):
         self.best, self.kept, self.stopped, self.abandoned = None, None, False, False
+        self.dual: tuple[float, np.ndarray] | None = None  # the best lower bound seen and the nu giving it
         self.sparse = None  # the sparsest network certified within the target
         nu, b, al, ga, th = point
 
@@ -659,6 +699,8 @@ class _Run:
             h, pa, pb, sa, sb, q, nb = pr.slacks(nu, b)
             mu = float((al * sa + ga * sb + th * q).sum()) / (6 * pr.P)
             low = pr.lower(nu)
+            if np.isfinite(low) and (self.dual is None or low > self.dual[0]):
+                self.dual = (low, nu.copy())
             a, g = 0.5 * al, 0.5 * ga
             obj = pr.objective(a, g)
             sparse, room = None, False
@@ -667,7 +709,7 @@ class _Run:
                 if sparse is not None and sparse[0] <= obj:
                     obj, a, g = sparse[0], sparse[2], sparse[3]
                 if sparse is not None:
-                    before = None if self.sparse is None else _count(*self.sparse[2:])
+                    before: int | None = None if self.sparse is None else _count(*self.sparse[2:])
                     if before is None or _count(*sparse[2:]) < before:
                         self.sparse = sparse
                     # One more step usually leaves more room to drop what is nearly unused: go on
@@ -685,7 +727,7 @@ class _Run:
                 self.kept = WarmStart(pr.lam, nu.copy(), b.copy(), al.copy(), ga.copy(), th.copy())
             if fits(self.best[0], self.best[1]):
                 reached = step if reached is None else reached
-            if sparse is not None and (not room or step - reached >= PRUNE_STEPS):
+            if sparse is not None and (not room or (reached is not None and step - reached >= PRUNE_STEPS)):
                 break  # certified and sparse
             if trial and step == WARM_TRIAL and gap > WARM_DROP * first:
                 self.abandoned = True
@@ -693,8 +735,13 @@ class _Run:
             if report(self.steps, self.best if self.sparse is None else self.sparse):
                 self.stopped = True
                 break
-            if (reached is not None and step - reached >= PRUNE_STEPS) or step == MAX_ITER \
-                    or not np.isfinite(mu) or mu <= 0 or step - improved > STALL_STEPS:
+            if (
+                (reached is not None and step - reached >= PRUNE_STEPS)
+                or step == MAX_ITER
+                or not np.isfinite(mu)
+                or mu <= 0
+                or step - improved > STALL_STEPS
+            ):
                 break
             try:
                 nu, b, al, ga, th = _step(pr, nu, b, al, ga, th, h, pa, pb, sa, sb, q, nb, mu)
@@ -759,8 +806,7 @@ def _step(pr: _Problem, nu, b, al, ga, th, h, pa, pb, sa, sb, q, nb, mu):
     def longest(d):
         """Largest step keeping every slack and multiplier positive (q is quadratic along the step)."""
         _, _, dsa, dsb, dq, dbb, dal, dga, dth = d
-        t = min(_max_step(sa, dsa), _max_step(sb, dsb), _max_step(al, dal), _max_step(ga, dga),
-                _max_step(th, dth))
+        t = min(_max_step(sa, dsa), _max_step(sb, dsb), _max_step(al, dal), _max_step(ga, dga), _max_step(th, dth))
         # q + t dq - t^2 |db|^2 > 0 up to the positive root
         root = (dq + np.sqrt(dq * dq + 4.0 * dbb * q)) / np.maximum(2.0 * dbb, 1e-300)
         root = np.where(dbb > 0, root, np.where(dq < 0, -q / np.minimum(dq, -1e-300), np.inf))
@@ -770,8 +816,13 @@ def _step(pr: _Problem, nu, b, al, ga, th, h, pa, pb, sa, sb, q, nb, mu):
     aff = direction(zero, zero, zero)
     t = min(1.0, longest(aff))
     _, _, dsa, dsb, dq, dbb, dal, dga, dth = aff
-    mu_aff = float(((al + t * dal) * (sa + t * dsa) + (ga + t * dga) * (sb + t * dsb)
-                    + (th + t * dth) * (q + t * dq - t * t * dbb)).sum()) / (6 * P)
+    mu_aff = float(
+        (
+            (al + t * dal) * (sa + t * dsa)
+            + (ga + t * dga) * (sb + t * dsb)
+            + (th + t * dth) * (q + t * dq - t * t * dbb)
+        ).sum()
+    ) / (6 * P)
     smu = min(1.0, (mu_aff / mu) ** 3) * mu
     # Mehrotra's corrector: the second-order terms of the affine step (q's own curvature included).
     cor = direction(smu - dal * dsa, smu - dga * dsb, smu - dth * dq + th * dbb)

@@ -211,6 +211,29 @@ class Chain:
         full[:, live] = on[:, self.group[live]]
         return full
 
+    def expand_dual(self, rho: np.ndarray, Z: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """A dual point on the original rows from one on the merged positions, with the same bound.
+
+        Row j at position g gets ``(s_j / w_g) rho_g`` -- the dual checks see ``sum_j s_j rho_j z_j``, the
+        merged row's -- plus its label's deviation from what the merge kept, ``y_j - s_j ybar_g / w_g``,
+        which no check sees and which adds the merge's constant to the dual objective. Zero rows keep
+        their label (their prediction is always zero).
+
+        Parameters
+        ----------
+        rho : ndarray, shape (k,)
+        Z : ndarray, shape (n, 2)
+            The rows this chain was made from.
+        y : ndarray, shape (n,)
+        """
+        s = Z @ self.frame[1]
+        out = np.asarray(y, dtype=np.float64).copy()
+        live = self.group >= 0
+        g = self.group[live]
+        scale = s[live] / self.w[g]
+        out[live] = (y[live] - scale * self.y[g]) + scale * rho[g]
+        return out
+
     def to_z(self, u: np.ndarray) -> np.ndarray:
         """Weights from the ``(w, b)`` frame back to Z-coordinates: rows of u, shape (..., 2)."""
         return u @ self.frame
@@ -257,8 +280,9 @@ def chain_of(Z: np.ndarray, y: np.ndarray) -> Chain | None:
     return Chain(xs, w, ym, max(constant, 0.0), frame, group)
 
 
-def projection_norms(h: np.ndarray, cos: np.ndarray, vers: np.ndarray | None = None,
-                     sin: np.ndarray | None = None) -> np.ndarray:
+def projection_norms(
+    h: np.ndarray, cos: np.ndarray, vers: np.ndarray | None = None, sin: np.ndarray | None = None
+) -> np.ndarray:
     """``||P_K(g)||`` for the cone K of each region, from ``g`` on its two rays: h[i], h[i + 1].
 
     With ``g = l_a e_a + l_b e_b`` (``l = G^-1 (g.e_a, g.e_b)``, ``G`` the rays' Gram matrix), g is in K

@@ -4,6 +4,7 @@ Only what a certificate promises is asserted (a valid bound, a reported gap that
 the optimum, a network whose objective is the reported one); never how many steps a run takes or that
 it reaches a particular tolerance.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -113,8 +113,10 @@ def test_projection_norms_of_narrow_and_nearly_flat_cones(x):
         for t in (-0.5, 0.0, 1e-3, 0.5, 1.0 - 1e-3, 1.0, 1.5, 3.0):
             # g between the rays (0 <= t <= 1), on them or outside, with a random length
             length = Decimal(float(rng.uniform(0.5, 2.0)))
-            g = (length * ((1 - Decimal(t)) * ea[0] + Decimal(t) * eb[0]),
-                 length * ((1 - Decimal(t)) * ea[1] + Decimal(t) * eb[1]))
+            g = (
+                length * ((1 - Decimal(t)) * ea[0] + Decimal(t) * eb[0]),
+                length * ((1 - Decimal(t)) * ea[1] + Decimal(t) * eb[1]),
+            )
             h = np.zeros(2 * chain.k, dtype=np.longdouble)
             h[i] = np.longdouble(str(ea[0] * g[0] + ea[1] * g[1]))
             h[i + 1] = np.longdouble(str(eb[0] * g[0] + eb[1] * g[1]))
