@@ -21,14 +21,14 @@ def dense_features(chain):
 
 
 coords = st.floats(-3.0, 3.0, allow_nan=False, allow_infinity=False)
+# Inputs on a 0.1 grid repeat often; at least two distinct ones make the data rank 2.
+inputs = st.lists(coords, min_size=2, max_size=12).map(lambda v: np.round(np.asarray(v), 1))
+inputs = inputs.filter(lambda x: len(np.unique(x)) >= 2)
 
 
 @settings(max_examples=40, deadline=None)
-@given(x=st.lists(coords, min_size=2, max_size=12), seed=st.integers(0, 1000))
+@given(x=inputs, seed=st.integers(0, 1000))
 def test_products_match_dense_features(x, seed):
-    x = np.round(np.asarray(x), 1)
-    if len(np.unique(x)) < 2:
-        return
     rng = np.random.default_rng(seed)
     y = rng.normal(size=len(x))
     chain = chain_of(with_bias(x), y)
@@ -41,11 +41,8 @@ def test_products_match_dense_features(x, seed):
 
 
 @settings(max_examples=40, deadline=None)
-@given(x=st.lists(coords, min_size=2, max_size=12), seed=st.integers(0, 1000))
+@given(x=inputs, seed=st.integers(0, 1000))
 def test_regions_are_the_arrangements_and_the_dual_check_agrees(x, seed):
-    x = np.round(np.asarray(x), 1)
-    if len(np.unique(x)) < 2:
-        return
     X = with_bias(x)
     rho = np.random.default_rng(seed).normal(size=len(x))
     chain = chain_of(X, rho)
