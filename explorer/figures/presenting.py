@@ -1,0 +1,37 @@
+"""Figures for a screen or a slide: a copy with another height and larger type, the original left untouched."""
+
+from __future__ import annotations
+
+import copy
+
+import plotly.graph_objects as go
+
+from .common import PlainFigure
+
+LARGER = 1.3  # type scale of presentation mode
+
+
+def _scaled(font: dict | None, scale: float, default: float) -> dict:
+    font = dict(font or {})
+    font["size"] = round(float(font.get("size") or default) * scale, 1)
+    return font
+
+
+def for_screen(fig: go.Figure, height: int | None, *, larger: bool = True) -> go.Figure:
+    """A read-only copy of ``fig`` ``height`` pixels tall (None keeps its height), with its type scaled by
+    :data:`LARGER` when ``larger``. Cached figures are shared: this never changes ``fig``."""
+    if height is None and not larger:
+        return fig
+    spec = fig.to_dict()
+    layout = copy.deepcopy(spec.get("layout", {}))
+    if height is not None:
+        layout["height"] = int(height)
+    if larger:
+        layout["font"] = _scaled(layout.get("font"), LARGER, 14)
+        title = layout.get("title")
+        if isinstance(title, dict):
+            layout["title"] = dict(title, font=_scaled(title.get("font"), LARGER, 16))
+        for note in layout.get("annotations") or []:
+            if isinstance(note, dict) and note.get("font", {}).get("size"):
+                note["font"] = _scaled(note["font"], LARGER, 12)
+    return PlainFigure({**spec, "layout": layout})
