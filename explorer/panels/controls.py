@@ -9,6 +9,7 @@ from ..models import MODELS
 from ..presets import PRESETS
 from ..state import CAMERAS, IMAGE_FORMATS, State, from_preset
 from ..views import VIEWS, view_of
+from . import keyboard
 from .view_controls import SCALE_HELP, descent_settings, number
 
 
@@ -61,6 +62,7 @@ def explorer_sidebar(state: State) -> None:
         number("init_scale", "Initialisation scale", format="%.3g", help=SCALE_HELP)
     if MODELS[state.model].landscape_dims == 2:
         st.subheader("Landscape view")
+        keyboard.start_form(state)
         st.selectbox("3-D camera", list(CAMERAS), key=w["camera"], format_func=str.capitalize)
         st.toggle(
             "Basins of attraction",

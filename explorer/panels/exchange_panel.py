@@ -56,6 +56,8 @@ def _apply_upload(view: str) -> None:
 
 def data_io(state: State, networks=None) -> None:
     """Upload and download the points of the current view; ``networks()`` gives the JSON files to download."""
+    if state.present:
+        return  # presentation mode offers nothing to download
     view = state.view
     with st.expander("Your data in and out: CSV upload, points, networks", expanded=UPLOAD_NOTE in st.session_state):
         left, right = st.columns(2)
