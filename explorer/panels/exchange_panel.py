@@ -59,8 +59,10 @@ def data_io(state: State, networks=None) -> None:
     if state.present:
         return  # presentation mode offers nothing to download
     view = state.view
-    with st.expander("Your data in and out: CSV upload, points, networks", expanded=UPLOAD_NOTE in st.session_state):
-        left, right = st.columns(2)
+    # Always open: an expander would be drawn anew, closed, when an upload changes the panels above it.
+    with st.container(border=True, key="data_io"):
+        st.markdown("**Your data in and out**: a CSV of points in, the points and the networks out.")
+        left, right = st.columns([3, 2])
         columns = "x,y" if view == "explorer" else "x,y (1-D inputs) or x1,x2,y (2-D inputs)"
         left.file_uploader(
             "Upload points (CSV)",

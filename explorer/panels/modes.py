@@ -20,8 +20,8 @@ STYLE = f"""
 :focus-visible {{ outline: 3px solid {palette.BLUE} !important; outline-offset: 2px; }}
 .modebar-btn {{ min-width: 24px; min-height: 24px; padding: 4px !important; box-sizing: border-box; }}
 .modebar-group {{ padding-left: 4px !important; }}
-[data-testid="stTooltipHoverTarget"] {{ min-width: 24px; min-height: 24px; display: inline-flex;
-  align-items: center; justify-content: center; }}
+[data-testid="stTooltipHoverTarget"] button {{ min-width: 24px !important; min-height: 24px !important;
+  display: inline-flex; align-items: center; justify-content: center; }}
 [data-testid="stBaseButton-headerNoPadding"], [data-testid="stExpandSidebarButton"] {{ min-width: 28px;
   min-height: 28px; }}
 [data-testid="stHeaderActionElements"] a {{ min-width: 24px; min-height: 24px; display: inline-flex;
