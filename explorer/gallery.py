@@ -5,11 +5,13 @@ One :class:`Figure` per chart, in the order of its view. ``make(state)`` returns
 caption that says what it shows in numbers, or None when the figure is not drawn for that state (a contour
 for a one-parameter model, a slice without an optimum). The key is the chart's key on the page
 (``explorer.panels.show.figure(fig, key, ...)``), so the page, the links and the export agree. Entries name
-their function as ``"module:function"`` and import it on first use, as :mod:`explorer.views` does.
+their function as ``"module:function"`` and import it on first use, as :mod:`explorer.views` does: every
+figure is made by ``explorer.panels.figure_notes.make(key, state)``.
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -49,7 +51,8 @@ COVER = r"\#\{\text{regions}\} \le 2\sum_{k=0}^{2}\binom{n-1}{k}\quad\text{(Cove
 
 
 def figure(key: str, view: str, label: str, filename: str, *formulas: str) -> Figure:
-    return Figure(key, view, label, filename, _lazy(f"explorer.panels.figure_notes:{key}"), tuple(formulas))
+    make = _lazy("explorer.panels.figure_notes:make")
+    return Figure(key, view, label, filename, functools.partial(make, key), tuple(formulas))
 
 
 FIGURES: tuple[Figure, ...] = (

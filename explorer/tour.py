@@ -18,23 +18,9 @@ from .state import State, codec, from_preset
 
 @dataclass(frozen=True)
 class Step:
-    """One step of the tour.
-
-    Attributes
-    ----------
-    title : str
-    preset : str
-        The preset it opens (a key of :data:`explorer.presets.PRESETS`).
-    view : str
-        The view it shows.
-    story : str
-        What to see, in a few sentences (Markdown).
-    formula : str
-        The formula that matters here (LaTeX).
-    figures : tuple of str
-        Keys of the figures to look at (:data:`explorer.gallery.FIGURES`): outlined on the page.
-    settings : dict
-        State fields set on top of the preset.
+    """One step of the tour: a ``title``; the ``preset`` it opens and the ``view`` it shows, with ``settings``
+    (State fields) on top; its ``story`` (Markdown, a few sentences) and the ``formula`` that matters (LaTeX);
+    and the keys of the ``figures`` to look at (:data:`explorer.gallery.FIGURES`), outlined on the page.
     """
 
     title: str

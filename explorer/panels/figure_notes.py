@@ -3,12 +3,15 @@
 ``name(state) -> (figure, caption) or None``: the figure is the one the page draws (from the one cache), the
 caption its text alternative, drawn under it, given to screen readers and written into the view's export.
 None when the figure is not drawn for that state.
+
+A caption is a template (:data:`CAPTIONS`) filled from the facts of its source: the results the figure is drawn
+from (a source returns None when there is nothing to draw), so that the words and the figure agree.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import streamlit as st
@@ -22,9 +25,18 @@ from ..figures.common import fmt, neurons
 from ..figures.timing_figs import seconds
 from ..keys import DynamicsKey, GeneralKey, TrainingKey
 from ..state import State
+from . import computed
 from . import general_runs as R
+from .convex_panel import bowl_for
+from .dynamics_view import animation, loss_plot, patterns_plot, summary
+from .explorer_view import curve_for, landscape_figures, loss_for, output_for
+from .general_view import loss_figure, output_figure, path_plot, slice_plot
+from .patterns_view import count_plot, plane_plot, sphere_plot
+from .results import results_for
+from .timing_view import bars_plot, gap_plot
 
 Shown = tuple[Any, str] | None
+Facts = dict[str, Any]
 
 
 def _span(values) -> str:
@@ -42,248 +54,133 @@ def _valleys(final_loss) -> str:
     return "loss " + ", ".join(parts)
 
 
-# --- the two-neuron explorer ----------------------------------------------------------------------------
+# --- sources: what a figure is drawn from, as facts for its caption --------------------------------------
 
 
-def _explorer(state: State):
+def _explorer(state: State) -> Facts | None:
     if not state.points:
         return None
-    from .results import results_for
-
     key = TrainingKey.of(state)
     try:
-        return key, results_for(key)
+        res = results_for(key)
     except (ValueError, SolverError):
         return None
-
-
-def _runs(res) -> str:
     path = res.path
     others = len(path.final_loss) - 1
     runs = f"{1 + others} gradient-descent runs (yours and {others} random)" if others else "1 gradient-descent run"
-    return f"{runs} end at {_valleys(path.final_loss)}; yours at loss {fmt(float(path.final_loss[0]))}"
-
-
-def _stars(res) -> str:
-    if not res.stars:
-        return ""
-    at = " and ".join(_point(s) for s in res.stars[:4])
-    return f" The global minimum {fmt(res.optimum)} (star) lies at {at}."
-
-
-def contour(state: State) -> Shown:
-    found = _explorer(state)
-    if found is None or found[1].model.landscape_dims != 2:
-        return None
-    key, res = found
-    from .explorer_view import landscape_figures
-
-    fig = landscape_figures(key, state.frame, state.camera, state.basins)[0]
-    names = res.model.param_names
-    (a0, a1), (b0, b1) = res.box
-    caption = (
-        f"Contour of the loss L({', '.join(names)}) for {names[0]} from {fmt(a0)} to {fmt(a1)} and {names[1]} "
-        f"from {fmt(b0)} to {fmt(b1)}, shaded by activation region. {_runs(res)}.{_stars(res)}"
+    stars = " and ".join(_point(s) for s in (res.stars or [])[:4])
+    facts = dict(
+        key=key,
+        res=res,
+        dims=res.model.landscape_dims,
+        runs=f"{runs} end at {_valleys(path.final_loss)}; yours at loss {fmt(float(path.final_loss[0]))}",
+        stars=f" The global minimum {fmt(res.optimum)} (star) lies at {stars}." if stars else "",
+        optimum=fmt(res.optimum),
+        steps=int(path.steps[-1]),
+        n=len(state.points),
+        x=_span(np.asarray(state.points)[:, 0]),
+        names=", ".join(res.model.param_names),
     )
-    return fig, caption
+    if res.box is not None:
+        facts.update(a0=fmt(res.box[0][0]), a1=fmt(res.box[0][1]), b0=fmt(res.box[1][0]), b1=fmt(res.box[1][1]))
+        facts["ends"] = ", ".join(sorted({fmt(v) for v in res.model.coordinates(path.W)[-1, :, 0]}, key=float))
+    if facts["dims"] == 2:
+        _, _, Z = computed.surface(key.model, key.points, key.lam, res.box)
+        facts.update(heights=_span(Z[np.isfinite(Z)]), n0=res.model.param_names[0], n1=res.model.param_names[1])
+    return facts
 
 
-def surface(state: State) -> Shown:
-    found = _explorer(state)
-    if found is None or found[1].model.landscape_dims != 2:
+def _landscape(dims: int) -> Callable[[State], Facts | None]:
+    """The explorer's facts, for models whose landscape has ``dims`` parameters only."""
+
+    def source(state: State) -> Facts | None:
+        facts = _explorer(state)
+        return facts if facts is not None and facts["dims"] == dims else None
+
+    return source
+
+
+def _bowl(state: State) -> Facts | None:
+    facts = _landscape(2)(state)
+    if facts is None:
         return None
-    key, res = found
-    from . import computed
-    from .explorer_view import landscape_figures
-
-    fig = landscape_figures(key, state.frame, state.camera, state.basins)[1]
-    _, _, Z = computed.surface(key.model, key.points, key.lam, res.box)
-    names = res.model.param_names
-    caption = (
-        f"The same loss as a 3-D surface over ({', '.join(names)}): heights from {_span(Z[np.isfinite(Z)])} "
-        f"on the grid, with the paths of the {len(res.path.final_loss)} runs lying on it.{_stars(res)}"
-    )
-    return fig, caption
-
-
-def curve(state: State) -> Shown:
-    found = _explorer(state)
-    if found is None or found[1].model.landscape_dims != 1:
-        return None
-    key, res = found
-    from .explorer_view import curve_for
-
-    ends = res.model.coordinates(res.path.W)[-1, :, 0]
-    caption = (
-        f"The loss L(w) of one neuron for w from {fmt(res.box[0][0])} to {fmt(res.box[0][1])}, one shaded "
-        f"interval per activation pattern. {_runs(res)}, at w = {', '.join(sorted({fmt(v) for v in ends}, key=float))}."
-        + _stars(res).replace("lies at (", "lies at w = (")
-    )
-    return curve_for(key), caption
-
-
-def loss(state: State) -> Shown:
-    found = _explorer(state)
-    if found is None:
-        return None
-    key, res = found
-    from .explorer_view import loss_for
-
-    path = res.path
-    caption = (
-        f"Loss (1) against gradient-descent step, {int(path.steps[-1])} steps: "
-        f"{_runs(res)}. The global optimum (convex) is {fmt(res.optimum)} (dashed line)."
-    )
-    return loss_for(key), caption
-
-
-def output(state: State) -> Shown:
-    found = _explorer(state)
-    if found is None:
-        return None
-    key, res = found
-    from .explorer_view import output_for
-
-    x = np.asarray(state.points)[:, 0]
-    caption = (
-        f"The {len(x)} data points (x from {_span(x)}) and the function of each gradient-descent endpoint: "
-        f"{_runs(res)}. The network of the global optimum (dashed) reaches loss {fmt(res.optimum)}."
-    )
-    return output_for(key), caption
-
-
-def bowl(state: State) -> Shown:
-    found = _explorer(state)
-    if found is None or found[1].model.landscape_dims != 2:
-        return None
-    key, res = found
-    from .convex_panel import bowl_for
-
-    r = min(int(st.session_state.get("bowl_run") or 0), len(res.path.final_loss) - 1)
+    path = facts["res"].path
+    r = min(int(st.session_state.get("bowl_run") or 0), len(path.final_loss) - 1)
     try:
-        fig, value = bowl_for(key, r)
+        fig, value = bowl_for(facts["key"], r)
     except SolverError:
         return None
     run = "your start" if r == 0 else f"random start {r}"
-    caption = (
-        f"The loss with the activation patterns of the endpoint of {run} fixed: a convex bowl over the weights, "
-        f"coloured where the weights keep those patterns. Its minimum over the cones is {fmt(value)}; "
-        f"gradient descent ended at loss {fmt(float(res.path.final_loss[r]))}."
-    )
-    return fig, caption
+    return dict(facts, bowl=fig, run=run, value=fmt(value), end=fmt(float(path.final_loss[r])))
 
 
-# --- m neurons ----------------------------------------------------------------------------------------
-
-
-def _general(state: State):
+def _general(state: State) -> Facts | None:
     if not (state.points if state.dims == 1 else state.points2d):
         return None
     key = GeneralKey.of(state)
-    return key, R.results(key)
-
-
-def _optimum(res) -> str:
+    res = R.results(key)
     opt = res.opt
-    if not opt.ok:
-        return "The convex problem (2) could not be solved here."
-    gap = f", certified to within {opt.certified_gap:.1e}" if opt.certified_gap is not None else ""
-    return f"The global optimum of (2) is {fmt(opt.objective)} with {neurons(opt.neurons)}{gap}."
-
-
-def general_output(state: State) -> Shown:
-    found = _general(state)
-    if found is None:
-        return None
-    key, res = found
-    from .general_view import output_figure
-
-    kind = "curve" if key.dims == 1 else "surface over the input plane"
-    cert = f" (certified gap {fmt(res.certified)})" if res.certified is not None else ""
-    caption = (
-        f"The {len(res.y)} data points and the output {kind} of gradient descent on {neurons(key.neurons)} "
-        f"after {key.steps} steps, loss {fmt(res.loss)}{cert}, against the global optimum. {_optimum(res)}"
-    )
-    return output_figure(key), caption
-
-
-def general_loss(state: State) -> Shown:
-    found = _general(state)
-    if found is None:
-        return None
-    key, res = found
-    from .general_view import loss_figure
-
     history = res.run.history[:, 0]
-    reached = (
-        f"It comes within 1e-3 of the optimum at step {res.hit}."
+    if opt.ok:
+        gap = f", certified to within {opt.certified_gap:.1e}" if opt.certified_gap is not None else ""
+        optimum = f"The global optimum of (2) is {fmt(opt.objective)} with {neurons(opt.neurons)}{gap}."
+        reached = (
+            f" It comes within 1e-3 of the optimum at step {res.hit}."
+            if res.hit is not None
+            else " It does not come within 1e-3 of the optimum."
+        )
+    else:
+        optimum, reached = "The convex problem (2) could not be solved here.", ""
+    took = seconds(float(res.run.seconds[res.hit])) if res.hit is not None else ""
+    return dict(
+        key=key,
+        res=res,
+        n=len(res.y),
+        kind="curve" if key.dims == 1 else "surface over the input plane",
+        m=neurons(key.neurons),
+        steps=key.steps,
+        loss=fmt(res.loss),
+        cert=f" (certified gap {fmt(res.certified)})" if res.certified is not None else "",
+        optimum=optimum,
+        reached=reached,
+        first=fmt(float(history[0])),
+        last=fmt(float(history[-1])),
+        gd=f"gradient descent needs {took} ({res.hit} steps) to come within 1e-3"
         if res.hit is not None
-        else "It does not come within 1e-3 of the optimum."
+        else f"gradient descent is not within 1e-3 after {seconds(res.run.total_seconds)}",
     )
-    caption = (
-        f"Loss (1) of gradient descent against step: from {fmt(float(history[0]))} to {fmt(float(history[-1]))} "
-        f"in {key.steps} steps. {_optimum(res)} {reached if res.opt.ok else ''}"
-    ).strip()
-    return loss_figure(key), caption
 
 
-def _slice(state: State):
-    found = _general(state)
-    if found is None or not found[1].opt.ok:
+def _solved(state: State) -> Facts | None:
+    facts = _general(state)
+    if facts is None or not facts["res"].opt.ok:
         return None
-    return found[0], R.landscape_slice(found[0])
-
-
-def general_slice(state: State) -> Shown:
-    found = _slice(state)
-    if found is None:
-        return None
-    key, sl = found
-    from .general_view import slice_plot
-
-    start, end, opt = (fmt(float(v)) for v in sl.losses)
-    caption = (
-        f"Loss (1) on the plane through three networks of {neurons(key.neurons)}: the start (loss {start}), "
-        f"gradient descent's endpoint ({end}) and the global optimum ({opt}); the loss on the plane ranges "
-        f"from {_span(sl.Z[np.isfinite(sl.Z)])}."
+    res = facts["res"]
+    return dict(
+        facts,
+        convex=seconds(res.opt.seconds),
+        regions=res.opt.n_patterns,
+        gap0=fmt(float(L.relative_gap(res.run.history[0, 0], res.opt.objective))),
+        gap1=fmt(res.rel_gap),
     )
-    return slice_plot(key), caption
 
 
-def general_path(state: State) -> Shown:
-    found = _slice(state)
-    if found is None:
+def _slice(state: State) -> Facts | None:
+    facts = _solved(state)
+    if facts is None:
         return None
-    key, sl = found
-    from .general_view import path_plot
-
+    sl = R.landscape_slice(facts["key"])
     hill = (
         f"it rises by {fmt(sl.barrier)} above its ends on the way: a hill between them"
         if sl.barrier > 1e-9 * max(1.0, abs(float(sl.losses[1])))
         else "it never rises above its ends: no hill between them in this plane"
     )
-    caption = (
-        f"Loss on the straight path from gradient descent's endpoint (loss {fmt(float(sl.path[0]))}) to the "
-        f"global optimum ({fmt(float(sl.path[-1]))}): {hill}."
-    )
-    return path_plot(key), caption
-
-
-# --- initialisation -----------------------------------------------------------------------------------
-
-
-def _dynamics(state: State):
-    if not state.points:
-        return None
-    from .dynamics_view import summary
-
-    key = DynamicsKey.of(state)
-    return key, R.dynamics(key), summary(key)
+    start, end, opt = (fmt(float(v)) for v in sl.losses)
+    return dict(facts, start=start, end=end, opt=opt, plane=_span(sl.Z[np.isfinite(sl.Z)]), hill=hill)
 
 
 def _regime(res, stats, name: str) -> str:
-    reg = res.regime(name)
-    s = stats[name]
+    reg, s = res.regime(name), stats[name]
     history = reg.run.history[:, 0]
     return (
         f"{name} start (scale {fmt(reg.scale)}): loss {fmt(float(history[0]))} to {fmt(float(history[-1]))}, "
@@ -292,157 +189,121 @@ def _regime(res, stats, name: str) -> str:
     )
 
 
-def _animation(state: State, name: str) -> Shown:
-    found = _dynamics(state)
-    if found is None:
+def _dynamics(state: State) -> Facts | None:
+    if not state.points:
         return None
-    key, res, stats = found
-    from .dynamics_view import animation
-
-    caption = (
-        f"Training of {neurons(key.neurons)} from the {_regime(res, stats, name)}. Top: the data, the output and "
-        f"the convex optimum; bottom: one triangle per neuron at its kink, as tall as its weight."
+    key = DynamicsKey.of(state)
+    res, stats = R.dynamics(key), summary(key)
+    small, large = stats["small"], stats["large"]
+    return dict(
+        key=key,
+        m=neurons(key.neurons),
+        n=len(res.y),
+        small=_regime(res, stats, "small"),
+        large=_regime(res, stats, "large"),
+        patterns=f"{small['patterns0']} to {small['patterns1']} from the small start, "
+        f"{large['patterns0']} to {large['patterns1']} from the large one",
+        optimum=f" The global optimum is {fmt(res.opt.objective)}." if res.opt.ok else "",
     )
-    return animation(key, name), caption[0].upper() + caption[1:]
 
 
-def dyn_anim_small(state: State) -> Shown:
-    return _animation(state, "small")
-
-
-def dyn_anim_large(state: State) -> Shown:
-    return _animation(state, "large")
-
-
-def dyn_patterns(state: State) -> Shown:
-    found = _dynamics(state)
-    if found is None:
-        return None
-    key, res, stats = found
-    from .dynamics_view import patterns_plot
-
-    s, g = stats["small"], stats["large"]
-    caption = (
-        f"Distinct activation patterns among the neurons that matter, against step: {s['patterns0']} to "
-        f"{s['patterns1']} from the small start, {g['patterns0']} to {g['patterns1']} from the large one "
-        f"({neurons(key.neurons)}, {len(res.y)} points)."
-    )
-    return patterns_plot(key), caption
-
-
-def dyn_loss(state: State) -> Shown:
-    found = _dynamics(state)
-    if found is None:
-        return None
-    key, res, stats = found
-    from .dynamics_view import loss_plot
-
-    opt = f" The global optimum is {fmt(res.opt.objective)}." if res.opt.ok else ""
-    small, large = _regime(res, stats, "small"), _regime(res, stats, "large")
-    caption = f"Loss (1) against step, log scale. The {small}; the {large}.{opt}"
-    return loss_plot(key), caption
-
-
-# --- convex against GD time -----------------------------------------------------------------------------
-
-
-def _timing(state: State):
-    found = _general(state)
-    if found is None or not found[1].opt.ok:
-        return None
-    return found
-
-
-def _gd_time(res) -> str:
-    if res.hit is not None:
-        return (
-            f"gradient descent needs {seconds(float(res.run.seconds[res.hit]))} ({res.hit} steps) to come within 1e-3"
-        )
-    return f"gradient descent is not within 1e-3 after {seconds(res.run.total_seconds)}"
-
-
-def timing_bars(state: State) -> Shown:
-    found = _timing(state)
-    if found is None:
-        return None
-    key, res = found
-    from .timing_view import bars_plot
-
-    caption = (
-        f"Wall-clock time: the convex solve of (2) takes {seconds(res.opt.seconds)} over "
-        f"{res.opt.n_patterns} activation regions; {_gd_time(res)}."
-    )
-    return bars_plot(key), caption
-
-
-def timing_gap(state: State) -> Shown:
-    found = _timing(state)
-    if found is None:
-        return None
-    key, res = found
-    from .timing_view import gap_plot
-
-    caption = (
-        f"Gradient descent's relative distance to the optimum against time, from "
-        f"{fmt(float(L.relative_gap(res.run.history[0, 0], res.opt.objective)))} to {fmt(res.rel_gap)}; "
-        f"the convex solve had finished at {seconds(res.opt.seconds)}, and {_gd_time(res)}."
-    )
-    return gap_plot(key), caption
-
-
-# --- 2-D patterns ---------------------------------------------------------------------------------------
-
-
-def _patterns(state: State):
-    if not state.points2d:
-        return None
-    reg = R.regions(state.points2d)
-    return reg, min(int(state.pattern), reg.count - 1)
-
-
-def pat_count(state: State) -> Shown:
-    found = _patterns(state)
-    if found is None:
-        return None
-    reg, _ = found
-    from .patterns_view import count_plot
-
+def _patterns(state: State) -> Facts | None:
     points = state.points2d
+    if not points:
+        return None
+    reg = R.regions(points)
+    selected = min(int(state.pattern), reg.count - 1)
     inputs = np.asarray(points, dtype=float)[:, :2]
-    found_by = memo(
+    found = memo(
         "sampled", (points, state.gates, state.seed), lambda: PP.sampled_count(inputs, state.gates, state.seed)
     )
-    caption = (
-        f"{len(points)} points in the plane have {reg.count} activation regions (exact), against Cover's bound "
-        f"{PP.cover_bound(len(points))}; {state.gates} random neurons find {found_by} of them."
+    return dict(
+        points=points,
+        n=len(points),
+        count=reg.count,
+        bound=PP.cover_bound(len(points)),
+        gates=state.gates,
+        seed=state.seed,
+        found=found,
+        selected=selected,
+        neuron=_point(reg.neurons[selected]),
+        on=int(np.sum(reg.patterns[selected])),
     )
-    return count_plot(points, state.gates, state.seed), caption
 
 
-def pat_sphere(state: State) -> Shown:
-    found = _patterns(state)
-    if found is None:
+# --- the figures: source, figure, caption ----------------------------------------------------------------
+
+# How each figure is drawn: its source and the figure from the source's facts.
+DRAW: dict[str, tuple[Callable[[State], Facts | None], Callable[[State, Facts], Any]]] = {
+    "contour": (_landscape(2), lambda s, f: landscape_figures(f["key"], s.frame, s.camera, s.basins)[0]),
+    "surface": (_landscape(2), lambda s, f: landscape_figures(f["key"], s.frame, s.camera, s.basins)[1]),
+    "curve": (_landscape(1), lambda s, f: curve_for(f["key"])),
+    "loss": (_explorer, lambda s, f: loss_for(f["key"])),
+    "output": (_explorer, lambda s, f: output_for(f["key"])),
+    "bowl": (_bowl, lambda s, f: f["bowl"]),
+    "general_output": (_general, lambda s, f: output_figure(f["key"])),
+    "general_loss": (_general, lambda s, f: loss_figure(f["key"])),
+    "general_slice": (_slice, lambda s, f: slice_plot(f["key"])),
+    "general_path": (_slice, lambda s, f: path_plot(f["key"])),
+    "dyn_anim_small": (_dynamics, lambda s, f: animation(f["key"], "small")),
+    "dyn_anim_large": (_dynamics, lambda s, f: animation(f["key"], "large")),
+    "dyn_patterns": (_dynamics, lambda s, f: patterns_plot(f["key"])),
+    "dyn_loss": (_dynamics, lambda s, f: loss_plot(f["key"])),
+    "timing_bars": (_solved, lambda s, f: bars_plot(f["key"])),
+    "timing_gap": (_solved, lambda s, f: gap_plot(f["key"])),
+    "pat_count": (_patterns, lambda s, f: count_plot(f["points"], f["gates"], f["seed"])),
+    "pat_sphere": (_patterns, lambda s, f: sphere_plot(f["points"], f["selected"])),
+    "pat_plane": (_patterns, lambda s, f: plane_plot(f["points"], f["selected"])),
+}
+
+# What each figure shows, in words and numbers: filled from its source's facts.
+CAPTIONS: dict[str, str] = {
+    "contour": "Contour of the loss L({names}) for {n0} from {a0} to {a1} and {n1} from {b0} to {b1}, shaded by "
+    "activation region. {runs}.{stars}",
+    "surface": "The same loss as a 3-D surface over ({names}): heights from {heights} on the grid, with the paths "
+    "of the runs lying on it.{stars}",
+    "curve": "The loss L(w) of one neuron for w from {a0} to {a1}, one shaded interval per activation pattern. "
+    "{runs}, at w = {ends}.{stars}",
+    "loss": "Loss (1) against gradient-descent step, {steps} steps: {runs}. The global optimum (convex) is "
+    "{optimum} (dashed line).",
+    "output": "The {n} data points (x from {x}) and the function of each gradient-descent endpoint: {runs}. The "
+    "network of the global optimum (dashed) reaches loss {optimum}.",
+    "bowl": "The loss with the activation patterns of the endpoint of {run} fixed: a convex bowl over the weights, "
+    "coloured where the weights keep those patterns. Its minimum over the cones is {value}; gradient descent ended "
+    "at loss {end}.",
+    "general_output": "The {n} data points and the output {kind} of gradient descent on {m} after {steps} steps, "
+    "loss {loss}{cert}, against the global optimum. {optimum}",
+    "general_loss": "Loss (1) of gradient descent against step: from {first} to {last} in {steps} steps. "
+    "{optimum}{reached}",
+    "general_slice": "Loss (1) on the plane through three networks of {m}: the start (loss {start}), gradient "
+    "descent's endpoint ({end}) and the global optimum ({opt}); the loss on the plane ranges from {plane}.",
+    "general_path": "Loss on the straight path from gradient descent's endpoint (loss {end}) to the global optimum "
+    "({opt}): {hill}.",
+    "dyn_anim_small": "Training of {m} from the {small}. Top: the data, the output and the convex optimum; "
+    "bottom: one triangle per neuron at its kink, as tall as its weight.",
+    "dyn_anim_large": "Training of {m} from the {large}. Top: the data, the output and the convex optimum; "
+    "bottom: one triangle per neuron at its kink, as tall as its weight.",
+    "dyn_patterns": "Distinct activation patterns among the neurons that matter, against step: {patterns} ({m}, "
+    "{n} points).",
+    "dyn_loss": "Loss (1) against step, log scale. The {small}; the {large}.{optimum}",
+    "timing_bars": "Wall-clock time: the convex solve of (2) takes {convex} over {regions} activation regions; {gd}.",
+    "timing_gap": "Gradient descent's relative distance to the optimum against time, from {gap0} to {gap1}; the "
+    "convex solve had finished at {convex}, and {gd}.",
+    "pat_count": "{n} points in the plane have {count} activation regions (exact), against Cover's bound {bound}; "
+    "{gates} random neurons find {found} of them.",
+    "pat_sphere": "The {count} activation regions of {n} points as cells of the sphere of neuron directions (w₁, "
+    "w₂, b), cut by one great circle per point; region {selected} and its neuron are marked.",
+    "pat_plane": "Region {selected} of {count}: its neuron w = {neuron} draws the line w₁x₁ + w₂x₂ + b = 0 in the "
+    "input plane and switches on {on} of the {n} points.",
+}
+
+
+def make(name: str, state: State) -> Shown:
+    """Figure ``name`` for ``state`` and its caption, or None when the page does not draw it."""
+    source, figure = DRAW[name]
+    template = CAPTIONS[name]
+    facts = source(state)
+    if facts is None:
         return None
-    reg, selected = found
-    from .patterns_view import sphere_plot
-
-    caption = (
-        f"The {reg.count} activation regions of {len(state.points2d)} points as cells of the sphere of neuron "
-        f"directions (w₁, w₂, b), cut by one great circle per point; region {selected} and its neuron are marked."
-    )
-    return sphere_plot(state.points2d, selected), caption
-
-
-def pat_plane(state: State) -> Shown:
-    found = _patterns(state)
-    if found is None:
-        return None
-    reg, selected = found
-    from .patterns_view import plane_plot
-
-    on = int(np.sum(reg.patterns[selected]))
-    caption = (
-        f"Region {selected} of {reg.count}: its neuron w = {_point(reg.neurons[selected])} draws the line "
-        f"w₁x₁ + w₂x₂ + b = 0 in the input plane and switches on {on} of the {len(state.points2d)} points."
-    )
-    return plane_plot(state.points2d, selected), caption
+    caption = template.format(**facts)
+    return figure(state, facts), caption[0].upper() + caption[1:]
