@@ -130,9 +130,9 @@ Here GD on ten neurons stops in a spurious valley, and its certified gap says by
         "ten_neurons",
         "general",
         """
-Ten neurons with a bias and a second layer make 40 parameters: no picture shows that landscape. The loss on the
-**plane** through GD's start, its endpoint and the global optimum does: a hill separates where GD stopped from
-the optimum, and the straight path between them climbs over it.
+Ten neurons, each with a weight, a bias and a second-layer weight, make 30 parameters: no picture shows that
+landscape. The loss on the **plane** through GD's start, its endpoint and the global optimum does: a hill
+separates where GD stopped from the optimum, and the straight path between them climbs over it.
 """,
         r"\theta(s, t) = \theta_{\text{start}} + s\,(\theta_{\text{GD}} - \theta_{\text{start}})"
         r" + t\,(\theta^\star - \theta_{\text{start}})",

@@ -1,10 +1,10 @@
 """Pictures for the README, taken from the real page in headless Chromium: ``make screenshots``.
 
 Writes into ``assets/``: one screenshot of each view (scrolled to its main figure), one of the guided tour,
-and ``gd-on-the-landscape.gif``, gradient descent moving on the poster's two-neuron landscape (the contour's
-own animation frames, stepped one by one). About a minute on two cores.
+and ``gd-on-the-landscape.gif``, gradient descent moving on the poster's two-neuron landscape (the contour
+at 16 moments of the runs). About two minutes on two cores.
 
-    python -m scripts.screenshots [--out assets] [--frames 30]
+    python -m scripts.screenshots [--out assets] [--frames 16]
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from tests.browser.harness import (
     REPO_ROOT,
@@ -42,14 +42,9 @@ GIF = "gd-on-the-landscape.gif"
 GIF_LINK = "p=poster&figure=contour&embed=true"
 GIF_WIDTH = 760
 
-# Show one animation frame of a chart, as its slider would, and resolve once it is drawn.
-SHOW_FRAME_JS = """
-async (name) => {
-  const gd = document.querySelector('.js-plotly-plot');
-  await window.Plotly.animate(gd, [name], {mode: 'immediate', frame: {duration: 0, redraw: false},
-                                           transition: {duration: 0}});
-  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
-}
+FRAMES_JS = """
+gd => Object.entries(gd._transitionData._frameHash).map(([name, f]) => [name,
+  (f.data[0].name || '').replace('position at step', 'GD step')])
 """
 
 
@@ -80,31 +75,41 @@ def shoot_views(page, url: str, out: Path) -> list[Path]:
 
 
 def shoot_gif(page, url: str, out: Path, count: int) -> Path:
-    """Gradient descent on the landscape: ``count`` frames of the contour's animation."""
+    """Gradient descent on the landscape: ``count`` moments of the contour, cropped to the plot.
+
+    Each moment is the page opened at that record of the runs (``&frame=``), drawn by the server: the same
+    picture as the contour's own frames, without depending on how the page animates them.
+    """
     _open(page, url, GIF_LINK)
     chart = page.locator(".js-plotly-plot").first
-    names = chart.evaluate("gd => Object.keys(gd._transitionData._frameHash)")
-    names = sorted(names, key=int)
+    labels = dict(chart.evaluate(FRAMES_JS))  # record -> "GD step N"
+    names = sorted(labels, key=int)
     picks = [names[round(i * (len(names) - 1) / max(count - 1, 1))] for i in range(count)]
     frames = []
     for name in picks:
-        page.evaluate(SHOW_FRAME_JS, name)
-        image = Image.open(io.BytesIO(chart.screenshot())).convert("RGB")
+        _open(page, url, f"{GIF_LINK}&frame={name}")
+        chart = page.locator(".js-plotly-plot").first
+        size = chart.evaluate("gd => gd._fullLayout._size")
+        box = chart.bounding_box()
+        clip = dict(x=box["x"], y=box["y"], width=box["width"], height=size["t"] + size["h"] + 48)
+        image = Image.open(io.BytesIO(page.screenshot(clip=clip))).convert("RGB")
         height = round(image.height * GIF_WIDTH / image.width)
-        frames.append(image.resize((GIF_WIDTH, height), Image.Resampling.LANCZOS))
-    palette = frames[-1].quantize(colors=128, method=Image.Quantize.MEDIANCUT)
+        image = image.resize((GIF_WIDTH, height), Image.Resampling.LANCZOS)
+        ImageDraw.Draw(image).text((GIF_WIDTH - 190, 8), labels[name], fill=(0, 0, 0), font_size=18)
+        frames.append(image)
+    palette = frames[-1].quantize(colors=256, method=Image.Quantize.MAXCOVERAGE)
     still = [f.quantize(palette=palette, dither=Image.Dither.NONE) for f in frames]
-    durations = [110] * (len(still) - 1) + [1800]  # rest on the endpoints before starting again
+    durations = [160] * (len(still) - 1) + [1800]  # rest on the endpoints before starting again
     path = out / GIF
     still[0].save(path, save_all=True, append_images=still[1:], duration=durations, loop=0, optimize=True)
-    print(f"  {path.relative_to(REPO_ROOT)}: {len(still)} frames of {GIF_LINK}", flush=True)
+    print(f"  {path.relative_to(REPO_ROOT)}: {len(still)} moments of {GIF_LINK}", flush=True)
     return path
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "assets")
-    parser.add_argument("--frames", type=int, default=30, help="frames of the GIF")
+    parser.add_argument("--frames", type=int, default=16, help="frames of the GIF")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     from playwright.sync_api import sync_playwright

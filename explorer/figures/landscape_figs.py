@@ -185,7 +185,7 @@ def contour_figure(
     # The figure grows with it, so the plot keeps its height and the player (placed in fractions of the
     # plot's height) keeps its distance from the axis title and from the legend.
     names_shown = [t["name"] for t in data if t.get("type") == "scatter" and t.get("showlegend", True)]
-    rows = -(-len(names_shown) // LEGEND_COLUMNS)
+    rows = legend_rows(names_shown)
     bottom = PLAYER_SPACE + LEGEND_ROW * rows
     height = height - 270 + bottom
     layout = dict(
@@ -203,8 +203,6 @@ def contour_figure(
             y=0,
             yref="container",
             yanchor="bottom",
-            entrywidth=1 / LEGEND_COLUMNS,
-            entrywidthmode="fraction",
         ),
         **_player(frames_at, steps, shown),
     )
@@ -227,7 +225,19 @@ def _sparse_labels(x, y, values, x_span: float, y_span: float) -> list[str]:
 
 PLAYER_SPACE = 200  # pixels under the contour for the axis title, the play buttons and the slider
 LEGEND_ROW = 32  # pixels per legend row at the page's font size
-LEGEND_COLUMNS = 2  # legend entries side by side: the legend stays shorter than the controls above it
+LEGEND_WIDTH = 460  # pixels the legend may fill: the contour's width in a half-width column, less its margins
+
+
+def legend_rows(names, width: float = LEGEND_WIDTH, font: float = 14) -> int:
+    """Rows a horizontal Plotly legend takes for entries ``names``: each entry is its symbol (40 px) and its
+    text (about 0.55 em a character), laid left to right and wrapped at ``width``."""
+    rows, used = 1, 0.0
+    for name in names:
+        entry = 40 + 0.55 * font * len(name)
+        if used and used + entry > width:
+            rows, used = rows + 1, 0.0
+        used += entry
+    return rows
 
 
 def _star(x, y, z=None) -> dict:
