@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
             page = context.new_page()
             shoot_views(page, url, args.out)
             gif_page = context.new_page()
-            gif_page.set_viewport_size({"width": 980, "height": 760})
+            gif_page.set_viewport_size({"width": 980, "height": 940})
             shoot_gif(gif_page, url, args.out, args.frames)
             browser.close()
     finally:

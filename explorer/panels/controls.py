@@ -88,7 +88,10 @@ def describe_preset(about, state: State) -> None:
 
 def _sharing() -> None:
     st.subheader("Share and export")
-    st.caption("The address bar always holds a link to exactly this view: copy it to share.")
+    st.caption(
+        "The address bar always holds a link to exactly this view: copy it to share. The whole view — every "
+        "figure, its caption and the formulas — downloads as one HTML file from the foot of the page."
+    )
     st.segmented_control(
         "Camera button saves",
         list(IMAGE_FORMATS),
