@@ -54,10 +54,23 @@ def _small_png(data: bytes, path: Path) -> None:
     image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(path, optimize=True)
 
 
+# Streamlit's own toolbar is not part of the page's pictures.
+HIDE_TOOLBAR = '[data-testid="stHeader"], [data-testid="stToolbar"] { display: none !important; }'
+# Scroll a figure to the top of the window, its title in view.
+SCROLL_TO_JS = """
+el => {
+  el.scrollIntoView({block: 'start'});
+  const main = document.querySelector('[data-testid="stMain"]');
+  if (main) main.scrollBy(0, -24);
+}
+"""
+
+
 def _open(page, url: str, link: str) -> None:
     page.goto(f"{url}/?{link}")
     if wait_until_browser_idle(page, timeout_ms=180_000) is None:
         raise RuntimeError(f"the page did not settle: {link}")
+    page.add_style_tag(content=HIDE_TOOLBAR)
 
 
 def shoot_views(page, url: str, out: Path) -> list[Path]:
@@ -65,7 +78,7 @@ def shoot_views(page, url: str, out: Path) -> list[Path]:
     for name, link, figure in SHOTS:
         _open(page, url, link)
         if figure:
-            page.locator(f".st-key-figure-{figure}").first.evaluate("el => el.scrollIntoView({block: 'start'})")
+            page.locator(f".st-key-figure-{figure}").first.evaluate(SCROLL_TO_JS)
             page.wait_for_timeout(400)
         path = out / name
         _small_png(page.screenshot(), path)
