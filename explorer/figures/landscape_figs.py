@@ -225,7 +225,8 @@ def _sparse_labels(x, y, values, x_span: float, y_span: float) -> list[str]:
 
 PLAYER_SPACE = 200  # pixels under the contour for the axis title, the play buttons and the slider
 LEGEND_ROW = 32  # pixels per legend row at the page's font size
-LEGEND_WIDTH = 460  # pixels the legend may fill: the contour's width in a half-width column, less its margins
+LEGEND_WIDTH = 300  # pixels a horizontal legend wraps at: Plotly wraps at the plot's width, about 300 px for the
+# contour in its half of the page
 
 
 def legend_rows(names, width: float = LEGEND_WIDTH, font: float = 14) -> int:

@@ -178,3 +178,25 @@ def test_whole_view_html_holds_every_figure_caption_and_formula_offline():
     assert "@media print" in page and "<strong>intro</strong>" in page
     assert not re.search(r"<script[^>]+src=", page), "nothing may be fetched: the file must work offline"
     assert len(page) > 3_000_000  # plotly.js is inlined
+
+
+def test_contour_legend_is_shorter_than_the_controls_above_it():
+    from explorer.figures.landscape_figs import LEGEND_ROW, PLAYER_SPACE
+    from tests.explorer.pagetest import chart_with
+
+    contour = chart_with(open_page(p="poster"), "Contour")
+    shown = [t["name"] for t in contour["data"] if t.get("type") == "scatter" and t.get("showlegend", True)]
+    assert "starts" not in shown and not any(n.startswith("position at step") for n in shown)
+    legend = contour["layout"]["margin"]["b"] - PLAYER_SPACE
+    assert legend == 6 * LEGEND_ROW == len(shown) * LEGEND_ROW  # one entry a row in a half-width column
+    assert legend < PLAYER_SPACE
+
+
+def test_loss_chart_names_the_optimum_in_its_legend_not_on_the_curves():
+    from tests.explorer.pagetest import chart_with, trace
+
+    loss = chart_with(open_page(p="poster"), "Loss (1)")
+    assert not loss["layout"].get("annotations")
+    line = trace(loss, "global optimum (convex): 0")
+    assert line["y"] == pytest.approx([0.0, 0.0], abs=1e-9) and line["line"]["dash"] == "dash"
+    assert loss["data"][0]["name"] == line["name"]  # drawn first: under the curves
