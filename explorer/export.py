@@ -75,9 +75,26 @@ STILLS = """
 """
 
 
+# Browsers draw MathML Core, which ignores mathvariant: script and double-struck letters are written as the
+# Unicode letters themselves.
+_SCRIPT_EXCEPTIONS = {"B": "ℬ", "E": "ℰ", "F": "ℱ", "H": "ℋ", "I": "ℐ", "L": "ℒ", "M": "ℳ", "R": "ℛ"}
+_DOUBLE_STRUCK = {"1": "𝟙", "R": "ℝ", "N": "ℕ", "Z": "ℤ"}
+
+
+def _script(match: re.Match) -> str:
+    tag, variant, letter = match.group(1), match.group(2), match.group(3)
+    if variant == "script":
+        letter = _SCRIPT_EXCEPTIONS.get(letter) or chr(0x1D49C + ord(letter) - ord("A"))
+    else:
+        letter = _DOUBLE_STRUCK.get(letter, letter)
+    return f"<{tag}>{letter}</{tag}>"
+
+
 def formula(latex: str) -> str:
     """A LaTeX formula as display MathML."""
-    return convert(latex, display="block")
+    out = convert(latex, display="block")
+    out = out.replace(">\\|<", ">&#x02016;<")  # a sized \| (as in \Big\|) comes out as the two characters
+    return re.sub(r'<(mi|mn) mathvariant="(script|double-struck)">([A-Z0-9])</\1>', _script, out)
 
 
 def inline_markdown(source: str) -> str:
@@ -97,6 +114,7 @@ def _figure(section: Section) -> str:
         section.figure,
         include_plotlyjs=False,
         full_html=False,
+        auto_play=False,  # the figure opens as the page shows it; its own buttons animate it
         div_id=f"figure-{section.key}",
         config={"displaylogo": False, "responsive": True},
     )

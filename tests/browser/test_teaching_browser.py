@@ -183,6 +183,9 @@ def check_offline_handout(browser, path: Path) -> None:
             "() => [...document.querySelectorAll('.js-plotly-plot')].filter(g => g._fullLayout).length"
         )
         assert drawn == 5
+        # The landscape itself is drawn (its regions and contour lines), not only the paths on it.
+        assert page.locator("#figure-contour .hm image").count() >= 1
+        assert page.locator("#figure-contour .contourlevel path").count() > 10
         assert page.locator("img.still").count() == 5
         assert fetched == []
         page.emulate_media(media="print")

@@ -200,3 +200,14 @@ def test_loss_chart_names_the_optimum_in_its_legend_not_on_the_curves():
     line = trace(loss, "global optimum (convex): 0")
     assert line["y"] == pytest.approx([0.0, 0.0], abs=1e-9) and line["line"]["dash"] == "dash"
     assert loss["data"][0]["name"] == line["name"]  # drawn first: under the curves
+
+
+def test_formulas_become_mathml_that_browsers_draw_as_written():
+    from explorer.export import formula
+    from explorer.panels import text
+
+    objective = formula(text.OBJECTIVE_1)
+    assert objective.startswith("<math") and 'display="block"' in objective
+    assert "\\|" not in objective and "&#x02016;" in objective  # the norm bars of \Big\|
+    cones = formula(text.CONES)
+    assert "𝒦" in cones and "𝟙" in cones and "mathvariant" not in cones
