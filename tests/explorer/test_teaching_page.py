@@ -210,4 +210,4 @@ def test_formulas_become_mathml_that_browsers_draw_as_written():
     assert objective.startswith("<math") and 'display="block"' in objective
     assert "\\|" not in objective and "&#x02016;" in objective  # the norm bars of \Big\|
     cones = formula(text.CONES)
-    assert "𝒦" in cones and "𝟙" in cones and "mathvariant" not in cones
+    assert "𝒦" in cones and "𝟙" in cones and "script" not in cones and "double-struck" not in cones
