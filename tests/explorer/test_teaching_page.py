@@ -12,6 +12,7 @@ import landscape as L
 from explorer import gallery
 from explorer.exchange import read_networks
 from explorer.export import Section, view_html
+from explorer.figures.presenting import extra_height
 from explorer.state import from_preset
 from explorer.tour import TOUR, check_tour, step_state
 from tests.explorer.pagetest import charts, open_page, query, texts
@@ -86,7 +87,7 @@ def test_presentation_mode_has_no_sidebar_and_no_downloads_and_sizes_figures_to_
     at.session_state["screen"] = {"size": {"width": 1600, "height": 1000}}
     at.run()
     for title, spec in charts(at).items():
-        assert spec["layout"]["height"] == 780, title
+        assert spec["layout"]["height"] == 780 + extra_height(spec["layout"]), title
         assert spec["layout"]["font"]["size"] > 14, title
     assert query(at)["present"] == "1"
 
