@@ -24,6 +24,7 @@ it took 19 minutes on 2 cores shared with other jobs (load ~7): most of it is fi
 26 grid solves and 5 sweep solves end at the 10 s budget, the large 2-D case at 120 s, the pyscnn
 cases at up to 45 s each.
 """
+
 from __future__ import annotations
 
 import os
@@ -63,8 +64,9 @@ CVXPY_SETS = {
 PEER_LAMS = (1e-3, 1e-2, 1e-1)
 SCNN_SETS = {
     "small": [(1, 20, lam) for lam in PEER_LAMS] + [(1, 100, 1e-2), (2, 20, 1e-2)],
-    "more": [(dims, n, lam) for dims, sizes in ((1, (20, 100, 300)), (2, (20, 60))) for n in sizes
-             for lam in PEER_LAMS],
+    "more": [
+        (dims, n, lam) for dims, sizes in ((1, (20, 100, 300)), (2, (20, 60))) for n in sizes for lam in PEER_LAMS
+    ],
     "none": [],
 }
 PEER_KIND = "noisy"
@@ -164,10 +166,23 @@ def group_table(cases: list[Case]) -> str:
     for c in cases:
         t = seconds(c.seconds)
         cert = "yes" if c.certified else bold("no") + (f" ({c.error[:40]})" if c.error else "")
-        rows.append((c.kind, f"{c.lam:g}", bold(t) if c is worst else t, gap_cell(c.gap, c.stopped), cert, c.cvxpy,
-                     seconds(c.cvxpy_seconds), ratio(c.speedup), sci(c.diff)))
-    return table(("labels", "λ", "fast", "rel. gap", "certified", "cvxpy", "cvxpy time", "speed-up",
-                  "|fast − cvxpy|/cvxpy"), rows)
+        rows.append(
+            (
+                c.kind,
+                f"{c.lam:g}",
+                bold(t) if c is worst else t,
+                gap_cell(c.gap, c.stopped),
+                cert,
+                c.cvxpy,
+                seconds(c.cvxpy_seconds),
+                ratio(c.speedup),
+                sci(c.diff),
+            )
+        )
+    return table(
+        ("labels", "λ", "fast", "rel. gap", "certified", "cvxpy", "cvxpy time", "speed-up", "|fast − cvxpy|/cvxpy"),
+        rows,
+    )
 
 
 def grid(cvxpy_set: str) -> dict:
@@ -183,37 +198,61 @@ def grid(cvxpy_set: str) -> dict:
 
 
 def grid_summary(cases: dict) -> None:
-    print(f"\nCertified: `solve_convex` returns (no SolverError) with certified gap / objective <= {CERTIFIED:g} "
-          f"(the gap is objective minus a weak-duality lower bound); the solver itself aims at {TIGHT:g}. Each "
-          f"solve has a time budget of {BUDGET:g} s, after which it returns the gap reached, still certified; "
-          "the gap column says when a solve ended early and why.")
+    print(
+        f"\nCertified: `solve_convex` returns (no SolverError) with certified gap / objective <= {CERTIFIED:g} "
+        f"(the gap is objective minus a weak-duality lower bound); the solver itself aims at {TIGHT:g}. Each "
+        f"solve has a time budget of {BUDGET:g} s, after which it returns the gap reached, still certified; "
+        "the gap column says when a solve ended early and why."
+    )
     for dims in SIZES:
         group = [c for c in cases.values() if c.dims == dims]
         good = sum(c.certified for c in group)
         tight = sum(c.certified and c.gap <= TIGHT for c in group)
-        print(verdict(f"every {dims}-D case certified", good == len(group),
-                      f"{good} of {len(group)} certified, {tight} reach {TIGHT:g}"))
+        print(
+            verdict(
+                f"every {dims}-D case certified",
+                good == len(group),
+                f"{good} of {len(group)} certified, {tight} reach {TIGHT:g}",
+            )
+        )
         worst = max(group, key=lambda c: c.seconds)
         limit = 1.0 if dims == 1 else 3.0
-        print(verdict(f"{dims}-D worst case <= {limit:g} s", worst.seconds <= limit,
-                      f"worst {seconds(worst.seconds)} ({worst.label()})"))
+        print(
+            verdict(
+                f"{dims}-D worst case <= {limit:g} s",
+                worst.seconds <= limit,
+                f"worst {seconds(worst.seconds)} ({worst.label()})",
+            )
+        )
     solved = [c.speedup for c in cases.values() if c.dims == 1 and c.cvxpy == "solves"]
     median = statistics.median(solved) if solved else None
-    print(verdict("1-D median speed-up >= 10x over cvxpy where cvxpy solves it", median >= 10 if solved else None,
-                  f"median {ratio(median)} over {len(solved)} cases" if solved else "cvxpy not run"))
+    print(
+        verdict(
+            "1-D median speed-up >= 10x over cvxpy where cvxpy solves it",
+            median >= 10 if solved else None,
+            f"median {ratio(median)} over {len(solved)} cases" if solved else "cvxpy not run",
+        )
+    )
     small = [c for c in cases.values() if c.n <= 30 and c.cvxpy == "solves"]
     slowest = min(small, key=lambda c: c.speedup, default=None)
-    print(verdict("small problems (n <= 30) never slower than cvxpy",
-                  slowest.speedup >= 1 if slowest else None,
-                  f"lowest speed-up {ratio(slowest.speedup)} ({slowest.label()}) over {len(small)} cases"
-                  if slowest else "cvxpy not run"))
+    print(
+        verdict(
+            "small problems (n <= 30) never slower than cvxpy",
+            slowest.speedup >= 1 if slowest else None,
+            f"lowest speed-up {ratio(slowest.speedup)} ({slowest.label()}) over {len(small)} cases"
+            if slowest
+            else "cvxpy not run",
+        )
+    )
     ran = [c for c in cases.values() if c.cvxpy != "not run"]
     unsolved = [c for c in ran if c.cvxpy != "solves"]
     both = [c for c in ran if not np.isnan(c.diff)]
     agree = sum(c.diff <= AGREE for c in both)
-    print(f"- cvxpy ran on {len(ran)} cases and does not solve {len(unsolved)} of them (time-out at "
-          f"{CVXPY_TIMEOUT:g} s or SolverError); where both solve, |fast - cvxpy| / cvxpy <= {AGREE:g} in "
-          f"{agree} of {len(both)} (largest {sci(max((c.diff for c in both), default=float('nan')))})")
+    print(
+        f"- cvxpy ran on {len(ran)} cases and does not solve {len(unsolved)} of them (time-out at "
+        f"{CVXPY_TIMEOUT:g} s or SolverError); where both solve, |fast - cvxpy| / cvxpy <= {AGREE:g} in "
+        f"{agree} of {len(both)} (largest {sci(max((c.diff for c in both), default=float('nan')))})"
+    )
 
 
 def sweep() -> None:
@@ -235,9 +274,14 @@ def sweep() -> None:
     warm, cold = (sum(t for t, _ in runs[m]) for m in ("warm", "cold"))
     print(table(("λ", "warm", "rel. gap", "cold", "rel. gap", "|warm − cold|/cold"), rows))
     good = {m: sum(s is not None and s.gap / s.objective <= CERTIFIED for _, s in runs[m]) for m in runs}
-    print(verdict("sweep of 15 lambdas warm-started <= 2 s", warm <= 2.0,
-                  f"{seconds(warm)} warm ({good['warm']} of 15 certified), {seconds(cold)} cold "
-                  f"({good['cold']} certified): warm start {ratio(cold / warm)} faster"))
+    print(
+        verdict(
+            "sweep of 15 lambdas warm-started <= 2 s",
+            warm <= 2.0,
+            f"{seconds(warm)} warm ({good['warm']} of 15 certified), {seconds(cold)} cold "
+            f"({good['cold']} certified): warm start {ratio(cold / warm)} faster",
+        )
+    )
 
 
 def large() -> None:
@@ -264,15 +308,19 @@ def peer(cases: dict, chosen: str) -> None:
         return
     why = scnn_peer.missing()
     if why:
-        print(f"pyscnn cannot be imported ({why[:100]}): this part is skipped. "
-              "Install it with `pip install -r requirements-bench.txt`.")
+        print(
+            f"pyscnn cannot be imported ({why[:100]}): this part is skipped. "
+            "Install it with `pip install -r requirements-bench.txt`."
+        )
         return
-    print(f"Data: the grid's {PEER_KIND} labels; one gate per activation region (an interior direction, "
-          "checked to give the region's pattern), bias as our column of ones (bias=False), unitize_data=False, "
-          "float64, one thread (as ours), lam_scnn = lam / (2n). Each tolerance (AL's tol and constraint_tol) "
-          f"is a cold run; {SCNN_TIMEOUT:g} s per case. Reached = |rel. error| <= {CERTIFIED:g} and constraint "
-          f"violation <= {CERTIFIED:g}, both evaluated by us on its weights. Ours: the grid's time (best of 3 "
-          f"under {QUICK:g} s).\n")
+    print(
+        f"Data: the grid's {PEER_KIND} labels; one gate per activation region (an interior direction, "
+        "checked to give the region's pattern), bias as our column of ones (bias=False), unitize_data=False, "
+        "float64, one thread (as ours), lam_scnn = lam / (2n). Each tolerance (AL's tol and constraint_tol) "
+        f"is a cold run; {SCNN_TIMEOUT:g} s per case. Reached = |rel. error| <= {CERTIFIED:g} and constraint "
+        f"violation <= {CERTIFIED:g}, both evaluated by us on its weights. Ours: the grid's time (best of 3 "
+        f"under {QUICK:g} s).\n"
+    )
     rows, ratios, scale, same = [], [], [], True
     for dims, n, lam in SCNN_SETS[chosen]:
         ours = cases[(dims, n, PEER_KIND, lam)]
@@ -283,8 +331,10 @@ def peer(cases: dict, chosen: str) -> None:
         run = run_child(scnn_peer.scnn_ladder, X, y, lam, ours.objective, timeout=SCNN_TIMEOUT)
         scale += [r["scale"] for r in run.items]
         same &= all(r["patterns"] for r in run.items)
-        tried = [f"tol {r['tol']:g}: {seconds(r['seconds'])}, rel. error {r['rel']:+.1e}, "
-                 f"violation {r['violation']:.0e}" for r in run.items]
+        tried = [
+            f"tol {r['tol']:g}: {seconds(r['seconds'])}, rel. error {r['rel']:+.1e}, violation {r['violation']:.0e}"
+            for r in run.items
+        ]
         if run.timed_out:
             tried.append(f"stopped at {SCNN_TIMEOUT:g} s")
         elif run.error:
@@ -301,18 +351,33 @@ def peer(cases: dict, chosen: str) -> None:
         else:
             speed, reach, shown = float("nan"), "no result", "-"
         ratios.append((speed, f"{dims}-D n={n} lam={lam:g}"))
-        rows.append((f"{dims}-D n={n}", f"{lam:g}", f"{seconds(ours.seconds)} ({sci(ours.gap)})", "; ".join(tried),
-                     reach, shown))
+        rows.append(
+            (
+                f"{dims}-D n={n}",
+                f"{lam:g}",
+                f"{seconds(ours.seconds)} ({sci(ours.gap)})",
+                "; ".join(tried),
+                reach,
+                shown,
+            )
+        )
     print(table(("case", "λ", "ours (certified gap)", "pyscnn runs", "pyscnn to 1e-6", "speed-up"), rows))
     if scale:
-        print(f"\nConversion check: 2n x pyscnn's own regularised loss vs our objective (2) at its weights: "
-              f"largest relative difference {max(scale):.1e} over {len(scale)} runs; its patterns are "
-              f"exactly our regions: {'yes' if same else 'NO'}.")
+        print(
+            f"\nConversion check: 2n x pyscnn's own regularised loss vs our objective (2) at its weights: "
+            f"largest relative difference {max(scale):.1e} over {len(scale)} runs; its patterns are "
+            f"exactly our regions: {'yes' if same else 'NO'}."
+        )
     measured = [r for r in ratios if not np.isnan(r[0])]
     if measured:
         low = min(measured)
-        print(verdict(">= 10x faster than pyscnn at equal accuracy", low[0] >= 10,
-                      f"lowest {ratio(low[0])} ({low[1]}; '>' where pyscnn did not reach 1e-6)"))
+        print(
+            verdict(
+                ">= 10x faster than pyscnn at equal accuracy",
+                low[0] >= 10,
+                f"lowest {ratio(low[0])} ({low[1]}; '>' where pyscnn did not reach 1e-6)",
+            )
+        )
 
 
 def basin_row() -> None:
@@ -324,8 +389,9 @@ def basin_row() -> None:
         loss = basin_map(x, y, w, w, lam=0.0, step=0.05, steps=300)
         best = min(best, time.perf_counter() - start)
     values, counts = np.unique(np.round(loss, 6), return_counts=True)
-    print(verdict("basin map, 200 x 200 starts x 300 steps, points (-1, 1), (1, 2), <= 1 s", best <= 1.0,
-                  seconds(best)))
+    print(
+        verdict("basin map, 200 x 200 starts x 300 steps, points (-1, 1), (1, 2), <= 1 s", best <= 1.0, seconds(best))
+    )
     print("  final loss -> number of starts: " + ", ".join(f"{v:g}: {c}" for v, c in zip(values, counts)))
 
 
@@ -339,9 +405,11 @@ def _section(title: str, run, *args):
 
 def main() -> None:
     cvxpy_set, scnn_set = _switch("BENCH_CVXPY", CVXPY_SETS), _switch("BENCH_SCNN", SCNN_SETS)
-    print(f"Problem (2), fast certified solver against baselines run in this process (cvxpy: {cvxpy_set}, "
-          f"pyscnn: {scnn_set}; switches BENCH_CVXPY, BENCH_SCNN). {os.cpu_count()} cores, shared with "
-          "other jobs: absolute times are noisy, the ratios are the meaningful part.")
+    print(
+        f"Problem (2), fast certified solver against baselines run in this process (cvxpy: {cvxpy_set}, "
+        f"pyscnn: {scnn_set}; switches BENCH_CVXPY, BENCH_SCNN). {os.cpu_count()} cores, shared with "
+        "other jobs: absolute times are noisy, the ratios are the meaningful part."
+    )
     cases = _section("1. Grid", grid, cvxpy_set)
     grid_summary(cases)
     _section("2. Lambda sweep, 1-D n = 300 noisy", sweep)

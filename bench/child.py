@@ -5,6 +5,7 @@ them in a child lets the benchmark stop them and say so instead of hanging. Chil
 fork server that has imported the project but run nothing yet, so forking is cheap (no re-import
 per case) and safe (no thread pools of the parent are copied mid-flight).
 """
+
 from __future__ import annotations
 
 import multiprocessing as mp

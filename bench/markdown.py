@@ -1,4 +1,5 @@
 """Markdown output of the benchmarks: tables, the bold worst case, and met / MISSED verdicts."""
+
 from __future__ import annotations
 
 import math
@@ -6,6 +7,7 @@ import math
 
 def table(header: tuple, rows: list[tuple]) -> str:
     """A markdown table (cells converted with ``str``; ``|`` in a cell is escaped)."""
+
     def line(cells):
         return "| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |"
 

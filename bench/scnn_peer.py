@@ -12,6 +12,7 @@ our explicit column of ones is the bias (``bias=False``) and ``unitize_data=Fals
 default rescales every column to unit norm and then regularises the rescaled weights -- a
 different problem.
 """
+
 from __future__ import annotations
 
 import threading
@@ -101,8 +102,15 @@ def scnn_ladder(X: np.ndarray, y: np.ndarray, lam: float, optimum: float):
         start = time.perf_counter()
         with single_thread(), threadpool_limits(1):  # as our solver runs: the comparison is of the code
             model, metrics = optimize_model(
-                model, AL(model, tol=tol, constraint_tol=tol), Metrics(model_loss=True), X, y,
-                regularizer=NeuronGL1(lam / (2 * n)), return_convex=True, unitize_data=False, dtype="float64",
+                model,
+                AL(model, tol=tol, constraint_tol=tol),
+                Metrics(model_loss=True),
+                X,
+                y,
+                regularizer=NeuronGL1(lam / (2 * n)),
+                return_convex=True,
+                unitize_data=False,
+                dtype="float64",
             )
         seconds = time.perf_counter() - start
         U, V, D = _blocks(model, X)
@@ -110,5 +118,11 @@ def scnn_ladder(X: np.ndarray, y: np.ndarray, lam: float, optimum: float):
         signs = 2.0 * D.T - 1.0  # (n, P)
         violation = max(0.0, float(-(signs * (X @ U.T)).min()), float(-(signs * (X @ V.T)).min()))
         same = {p.tobytes() for p in D} == {p.tobytes() for p in ours}
-        yield {"tol": tol, "seconds": seconds, "rel": (value - optimum) / optimum, "violation": violation,
-               "scale": abs(2 * n * float(metrics.model_loss[-1]) - value) / value, "patterns": same}
+        yield {
+            "tol": tol,
+            "seconds": seconds,
+            "rel": (value - optimum) / optimum,
+            "violation": violation,
+            "scale": abs(2 * n * float(metrics.model_loss[-1]) - value) / value,
+            "patterns": same,
+        }

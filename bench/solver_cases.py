@@ -1,6 +1,7 @@
 """Cases of the solver benchmark (project issue 9): 1-D and 2-D inputs with a bias column, labels
 smooth, noisy, or rounded as the click pad makes them, over a range of lambdas; and the solves that
 run in a child process."""
+
 from __future__ import annotations
 
 import time
@@ -53,6 +54,7 @@ def dataset(dims: int, n: int, kind: str = "noisy") -> tuple[np.ndarray, np.ndar
 
 
 # Steps run in a child process (bench.child.run_child): module-level generators, pickled by name.
+
 
 def reference_step(X: np.ndarray, y: np.ndarray, lam: float, quick: float = 1.0):
     """The generic cvxpy + Clarabel solve: yields (seconds, objective); raises SolverError if it fails.
