@@ -11,6 +11,7 @@ import landscape as L
 import solvers as S
 from solvers.fixed_alpha import solve_fixed_alpha
 
+from . import solving
 from .models import MODELS
 
 GRID = 101  # landscape resolution: fine enough for the kinks, light enough for a fast rerun
@@ -138,7 +139,7 @@ def convex_optimum(points, lam, bias: bool = True) -> S.ConvexSolution:
     """Problem (2) for a network with a trained second layer, over every activation pattern."""
     x, y = data_arrays(points)
     X = L.with_bias(x) if bias else x[:, None]
-    return S.solve_with_fallback(X, y, lam)
+    return solving.solve(X, y, lam)
 
 
 def outputs(model_key: str, W, alpha, grid) -> np.ndarray:

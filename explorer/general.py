@@ -16,6 +16,8 @@ import landscape as L
 import solvers as S
 from solvers import SolverError
 
+from . import solving
+
 # --- data -------------------------------------------------------------------------------------------
 
 
@@ -42,6 +44,7 @@ class Optimum:
     n_patterns: int = 0
     method: str = ""
     error: str | None = None
+    stopped: str = ""  # why the solve ended before its stopping rule (then within certified_gap, not optimal)
 
     @property
     def ok(self) -> bool:
@@ -56,7 +59,7 @@ def convex_optimum(X: np.ndarray, y: np.ndarray, lam: float) -> Optimum:
     """Solve (2) over every activation region with the library's fallback; an Optimum says why not if it fails."""
     start = time.perf_counter()
     try:
-        sol = S.solve_with_fallback(X, y, lam)
+        sol = solving.solve(X, y, lam)
     except (SolverError, ValueError) as exc:
         return Optimum(error=str(exc) or "the convex solver failed")
     seconds = time.perf_counter() - start
@@ -70,6 +73,7 @@ def convex_optimum(X: np.ndarray, y: np.ndarray, lam: float) -> Optimum:
         exact=bool(sol.exact),
         n_patterns=int(sol.n_patterns),
         method=sol.method,
+        stopped=sol.stopped,
     )
 
 

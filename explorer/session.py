@@ -11,6 +11,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from . import tour
 from .presets import PRESETS
 from .state import WIDGET_FIELDS, State, from_preset
 
@@ -23,7 +24,7 @@ WIDGETS = {name: f"w_{name}" for name in WIDGET_FIELDS}
 def current() -> State:
     """The page state; read from the URL on a session's first run."""
     if STATE_KEY not in st.session_state:
-        state, messages = State.from_query(st.query_params.to_dict())
+        state, messages = tour.from_query(st.query_params.to_dict())
         st.session_state[MESSAGES_KEY] = messages
         put(state)
     return st.session_state[STATE_KEY]

@@ -174,6 +174,18 @@ class Rows(Codec):
         return tuple(out)
 
 
+@dataclass(frozen=True)
+class TourStep(Codec):
+    """A step of the guided tour, 1 to its length (0: not touring)."""
+
+    widget: bool = False
+
+    def decode(self, text: str) -> int:
+        from .tour import TOUR  # the tour's steps are States: read when a link is, not when this module loads
+
+        return Whole(lo=0, hi=len(TOUR)).decode(text)
+
+
 def _view_keys() -> tuple:
     from .views import VIEWS  # the registry of views; read when a link is, not when this module loads
 
@@ -184,6 +196,12 @@ def _model_keys() -> tuple:
     from .models import MODELS
 
     return tuple(MODELS)
+
+
+def _figure_keys() -> tuple:
+    from .gallery import FIGURES
+
+    return ("", *(f.key for f in FIGURES))
 
 
 def _field(default, codec: Codec, **kw):
@@ -231,6 +249,9 @@ class State:
     gates: int = _field(1000, Whole(lo=1, hi=MAX_GATES))  # Gaussian gates for the sampled pattern count
     pattern: int = _field(0, Whole(lo=0, hi=MAX_PATTERN))  # highlighted activation region in the patterns view
     image: str = _field("svg", Choice(options=IMAGE_FORMATS))  # format of the camera button's export
+    tour: int = _field(0, TourStep())  # step of the guided tour (explorer/tour.py), 0: not touring
+    present: bool = _field(False, Flag())  # presentation mode: no sidebar or downloads, large type and figures
+    figure: str = _field("", Choice(options=_figure_keys, widget=False))  # one figure alone (explorer/gallery.py)
 
     def to_query(self) -> dict[str, str]:
         """Short URL parameters, only those that differ from the defaults of its preset."""

@@ -4,6 +4,7 @@ from .certificate import optimality_gap
 from .convex import FALLBACK, SOLVERS, Solver, solve_convex, solve_with_fallback
 from .patterns import enumerate_patterns, sample_patterns
 from .solution import ConvexSolution, SolverError, convex_objective, map_to_network
+from .warm import WarmStarts
 
 __all__ = [
     "FALLBACK",
@@ -18,4 +19,5 @@ __all__ = [
     "optimality_gap",
     "sample_patterns",
     "solve_convex",
+    "WarmStarts",
 ]

@@ -99,6 +99,29 @@ class Chain:
         r = self.rays
         return np.sum(r[:-1] * r[1:], axis=1)
 
+    @cached_property
+    def positions(self) -> np.ndarray:
+        """Index of each ray's kink in ``x``, chain order, shape (2k,)."""
+        k = self.k
+        c = np.arange(2 * k)
+        return np.where(c < k, k - 1 - c, 2 * k - 1 - c)
+
+    @cached_property
+    def sin(self) -> np.ndarray:
+        """Sine of the angle of each region's cone, shape (2k - 1,), from differences of the positions.
+
+        Rays with kinks at ``x_a`` and ``x_b`` have ``|cross| = |x_a - x_b| / (N_a N_b)``; the difference of
+        two floats is exact when they are close, so narrow cones (nearby points) keep full relative
+        precision, which ``sqrt(1 - cos^2)`` would lose."""
+        pa, pb = self.positions[:-1], self.positions[1:]
+        return np.abs(self.x[pa] - self.x[pb]) / (self.norms[pa] * self.norms[pb])
+
+    @cached_property
+    def vers(self) -> np.ndarray:
+        """``1 - cos`` of each region's cone, shape (2k - 1,), to full relative precision."""
+        half = 0.5 * np.arctan2(self.sin, self.cos)
+        return 2.0 * np.sin(half) ** 2
+
     # -- products with the ray features ------------------------------------------------------------
     def predict(self, beta: np.ndarray) -> np.ndarray:
         """Unweighted predictions ``sum_c beta_c relu(ray_c . (x, 1))`` at the positions.
@@ -124,6 +147,11 @@ class Chain:
 
     def adjoint(self, v: np.ndarray) -> np.ndarray:
         """``sum_j v_j relu(ray_c . (x_j, 1))`` for every ray, chain order: shape (2k,)."""
+        return self.adjoint_ext(v).astype(np.float64)
+
+    def adjoint_ext(self, v: np.ndarray) -> np.ndarray:
+        """:meth:`adjoint` in extended precision (where the platform has it): differences of
+        neighbouring entries stay accurate, which the dual check of a narrow cone needs."""
         x, v = self.x.astype(_EXT), np.asarray(v, dtype=_EXT)
         s0 = np.concatenate([np.cumsum(v[::-1])[::-1][1:], [0.0]])  # sum over j > m
         s1 = np.concatenate([np.cumsum((v * x)[::-1])[::-1][1:], [0.0]])
@@ -131,7 +159,7 @@ class Chain:
         c1 = np.concatenate([[0.0], np.cumsum(v * x)[:-1]])
         right = (s1 - x * s0) / self._norms_ext
         left = (x * c0 - c1) / self._norms_ext
-        return np.concatenate([right[::-1], left[::-1]]).astype(np.float64)
+        return np.concatenate([right[::-1], left[::-1]])
 
     # -- the banded structure ----------------------------------------------------------------------
     @cached_property
@@ -183,6 +211,29 @@ class Chain:
         full[:, live] = on[:, self.group[live]]
         return full
 
+    def expand_dual(self, rho: np.ndarray, Z: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """A dual point on the original rows from one on the merged positions, with the same bound.
+
+        Row j at position g gets ``(s_j / w_g) rho_g`` -- the dual checks see ``sum_j s_j rho_j z_j``, the
+        merged row's -- plus its label's deviation from what the merge kept, ``y_j - s_j ybar_g / w_g``,
+        which no check sees and which adds the merge's constant to the dual objective. Zero rows keep
+        their label (their prediction is always zero).
+
+        Parameters
+        ----------
+        rho : ndarray, shape (k,)
+        Z : ndarray, shape (n, 2)
+            The rows this chain was made from.
+        y : ndarray, shape (n,)
+        """
+        s = Z @ self.frame[1]
+        out = np.asarray(y, dtype=np.float64).copy()
+        live = self.group >= 0
+        g = self.group[live]
+        scale = s[live] / self.w[g]
+        out[live] = (y[live] - scale * self.y[g]) + scale * rho[g]
+        return out
+
     def to_z(self, u: np.ndarray) -> np.ndarray:
         """Weights from the ``(w, b)`` frame back to Z-coordinates: rows of u, shape (..., 2)."""
         return u @ self.frame
@@ -229,8 +280,26 @@ def chain_of(Z: np.ndarray, y: np.ndarray) -> Chain | None:
     return Chain(xs, w, ym, max(constant, 0.0), frame, group)
 
 
-def projection_norms(h: np.ndarray, cos: np.ndarray) -> np.ndarray:
+def projection_norms(
+    h: np.ndarray, cos: np.ndarray, vers: np.ndarray | None = None, sin: np.ndarray | None = None
+) -> np.ndarray:
     """``||P_K(g)||`` for the cone K of each region, from ``g`` on its two rays: h[i], h[i + 1].
+
+    With ``g = l_a e_a + l_b e_b`` (``l = G^-1 (g.e_a, g.e_b)``, ``G`` the rays' Gram matrix), g is in K
+    when both ``l >= 0`` and then ``||P_K(g)|| = ||g||``; otherwise the projection lies on a ray and
+    its norm is the larger positive inner product. With ``ga = g.e_a``, ``gb = g.e_b`` and ``c = cos``:
+
+        sin^2 l_a = ga - c gb,   sin^2 l_b = gb - c ga,   sin^2 ||g||^2 = ga^2 + gb^2 - 2 c ga gb.
+
+    For a narrow cone ``ga`` and ``gb`` nearly agree and these cancel; for a cone close to a half-plane
+    (c near -1) they nearly cancel each other. So they are written through ``d = ga - gb`` and
+    ``1 - c`` when c >= 0,
+
+        ga - c gb = d + (1 - c) gb,   ga^2 + gb^2 - 2 c ga gb = d^2 + 2 (1 - c) ga gb,
+
+    and through ``p = ga + gb`` and ``1 + c`` otherwise -- sums of non-negative terms (or at worst a
+    loss of a factor two) inside the cone. ``d`` and ``p`` are taken in the precision of ``h``: pass
+    the extended-precision inner products (:meth:`Chain.adjoint_ext`).
 
     Parameters
     ----------
@@ -238,26 +307,39 @@ def projection_norms(h: np.ndarray, cos: np.ndarray) -> np.ndarray:
         Inner products of one gradient per region with the chain's rays (region i uses entries i
         and i + 1, both on its boundary, so the same vector serves two neighbours).
     cos : ndarray, shape (2k - 1,)
+    vers, sin : ndarray, shape (2k - 1,), optional
+        ``1 - cos`` and the sine to full relative precision (:attr:`Chain.vers`, :attr:`Chain.sin`);
+        by default from ``cos``.
 
     Returns
     -------
     ndarray, shape (2k - 1,) or (m, 2k - 1)
     """
-    ga, gb = h[..., :-1], h[..., 1:]
-    det = np.maximum(1.0 - cos * cos, 1e-300)
-    la = (ga - cos * gb) / det
-    lb = (gb - cos * ga) / det
-    inside = (la >= 0) & (lb >= 0)
+    ga_x, gb_x = h[..., :-1], h[..., 1:]
+    ga = np.asarray(ga_x, dtype=np.float64)
+    gb = np.asarray(gb_x, dtype=np.float64)
+    vers = 1.0 - cos if vers is None else vers
+    sin2 = vers * (1.0 + cos) if sin is None else sin * sin
+    narrow = cos >= 0
+    # (1 + cos) = sin^2 / (1 - cos) keeps its precision near -1
+    cov = np.where(narrow, vers, sin2 / np.maximum(vers, 1e-300))
+    w = np.where(narrow, 1.0, -1.0)
+    e = np.asarray(ga_x - gb_x * w, dtype=np.float64)  # d (narrow) or p (wide), from extended inputs
+    # narrow: (d + vers gb, -d + vers ga); wide: (p - (1 + c) gb, p - (1 + c) ga)
+    na = e + w * cov * gb
+    nb = -w * e + w * cov * ga
+    inside = (na >= 0) & (nb >= 0)
+    norm2 = (e * e + 2.0 * w * cov * ga * gb) / np.maximum(sin2, 1e-300)
     best = np.maximum(np.maximum(ga, 0.0) ** 2, np.maximum(gb, 0.0) ** 2)
-    best = np.where(inside, np.maximum(best, la * ga + lb * gb), best)
+    best = np.where(inside, np.maximum(best, norm2), best)
     return np.sqrt(np.maximum(best, 0.0))
 
 
 def dual_value(chain: Chain, rho: np.ndarray) -> float:
     """``M = 2 max_i ||P_{K_i}(+-Z^T D_i rho)||`` over every region, for a residual ``rho`` (k,) on the
     merged positions (the original rows' ``sum s_j rho_j`` collapses to ``w rho`` per position)."""
-    h = chain.adjoint(chain.w * rho)
-    both = projection_norms(np.stack([h, -h]), chain.cos)
+    h = chain.adjoint_ext(chain.w * rho)
+    both = projection_norms(np.stack([h, -h]), chain.cos, chain.vers, chain.sin)
     return 2.0 * float(both.max(initial=0.0))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -9,12 +10,14 @@ import numpy as np
 
 from landscape.validation import as_data, as_nonnegative
 
+from .barrier import solve_chain
+from .chain import chain_of
 from .cones import arrangement, cones_of, row_space
-from .fast import solve_fast
+from .fast import STALL_RTOL, solve_fast
 from .patterns import enumerate_patterns, sample_patterns
 from .reference import solve_with_cvxpy
 from .sampled import solve_working_set
-from .solution import ConvexSolution, SolverError, convex_objective
+from .solution import ConvexSolution, SolverError, convex_objective, predictions
 
 # Beyond rank 3 the patterns are sampled: this many Gaussian gates, with this seed.
 SAMPLED_GATES = 2000
@@ -102,7 +105,9 @@ class Solver(Protocol):
 
 @dataclass(frozen=True)
 class FastSolver:
-    """Column generation with a certificate (:mod:`solvers.fast` for rank <= 3, :mod:`solvers.sampled` above)."""
+    """The certified methods: an O(n) interior-point method for rank-2 data on a line (:mod:`solvers.barrier`:
+    1-D inputs with a bias, collinear 2-D inputs), column generation for the rest of rank <= 3
+    (:mod:`solvers.fast`), a working set over sampled patterns above (:mod:`solvers.sampled`)."""
 
     name: str = "fast"
     certified: bool = True
@@ -110,7 +115,11 @@ class FastSolver:
     def __call__(self, problem: Problem, *, device=None, warm=None, **options) -> ConvexSolution:
         X, y, lam, patterns = problem.X, problem.y, problem.lam, problem.patterns
         stopped = ""
-        if problem.rank <= 3:
+        chain = _chain(problem)
+        dual = None
+        if chain is not None:
+            U, V, patterns, obj, lower, seconds, stopped, dual = _solve_on_chain(chain, problem, **options)
+        elif problem.rank <= 3:
             # Given patterns are solved over their own cones; without them the solver finds every region.
             arr = None if patterns is None else cones_of(X, patterns)
             start = None if warm is None else (warm.U, warm.V, warm.patterns)
@@ -124,7 +133,12 @@ class FastSolver:
             assert patterns is not None  # sampled or given above rank 3
             # Sampled patterns: the working-set loop around Clarabel takes no warm start or budget.
             U, V, obj, lower, _, seconds = solve_working_set(X, y, lam, patterns)
-        gap = max(0.0, obj - lower)
+        # The gap of the objective as reported (evaluated once more on the original data).
+        objective = convex_objective(U, V, patterns, X, y, lam)
+        gap = max(0.0, objective - lower)
+        if dual is None:
+            # Column generation certifies with its network's own residual.
+            dual = y - predictions(U, V, patterns, X)
         if problem.exact:
             scope = f"all {len(patterns)} activation regions"
         elif problem.rank > 3 and problem.sampled:
@@ -137,7 +151,51 @@ class FastSolver:
             status = f"optimal within a certified gap of {gap:.3g} over {scope}"
         if not problem.exact:
             status += "; not certified as the global optimum of (1)"
-        return _solution(problem, U, V, patterns, seconds, status, self.name, gap=gap, prune=0.0, lower=lower)
+        return _solution(
+            problem,
+            U,
+            V,
+            patterns,
+            seconds,
+            status,
+            self.name,
+            objective,
+            gap=gap,
+            prune=0.0,
+            lower=lower,
+            stopped=stopped,
+            dual=dual,
+        )
+
+
+def _chain(problem: Problem):
+    """The chain form of the data when the O(n) method applies: every region of rank-2 data whose rows
+    lie in an open half-plane, lambda > 0 (lambda = 0 is a least-squares fit, solved directly)."""
+    if problem.rank != 2 or problem.patterns is not None or not problem.lam > 0:
+        return None
+    Z, _ = row_space(problem.X)
+    return chain_of(Z, problem.y)
+
+
+def _solve_on_chain(chain, problem: Problem, *, progress=None, budget: float | None = None):
+    """:func:`solvers.barrier.solve_chain` with the fast method's options, its blocks mapped back to R^d."""
+    start = time.perf_counter()
+    why = []
+
+    def report(step: int, gap: float, objective: float) -> bool:
+        if budget is not None and time.perf_counter() - start > budget:
+            why.append(f"time budget of {budget:g} s")
+        elif progress is not None and progress(step, gap, objective):
+            why.append("stopped by the caller")
+        return bool(why)
+
+    asked = progress is not None or budget is not None
+    res = solve_chain(chain, problem.lam, progress=report if asked else None)
+    stopped = why[0] if why else ("stalled" if res.gap > STALL_RTOL * res.objective else "")
+    Z, basis = row_space(problem.X)
+    U, V = chain.to_z(res.U) @ basis, chain.to_z(res.V) @ basis
+    dual = None if res.dual is None else chain.expand_dual(res.dual, Z, problem.y)
+    return U, V, chain.region_patterns(), res.objective, res.lower, res.seconds, stopped, dual
 
 
 @dataclass(frozen=True)
@@ -147,17 +205,21 @@ class CvxpySolver:
     name: str = "cvxpy"
     certified: bool = False
 
-    def __call__(self, problem: Problem, *, device=None, **options) -> ConvexSolution:
-        del device  # the conic solver runs where cvxpy runs
+    def __call__(self, problem: Problem, *, device=None, warm=None, progress=None, budget=None, **options):
+        # The conic solver runs where cvxpy runs, from its own start, to the end: those options are the
+        # fast method's.
+        del device, warm, progress, budget
         patterns = problem.every_pattern()
         U, V, status, seconds = solve_with_cvxpy(problem.X, problem.y, problem.lam, patterns, **options)
         # Clarabel's tolerance is the only bound: gap 0, lower NaN (the defaults).
         return _solution(problem, U, V, patterns, seconds, status, self.name)
 
 
-def _solution(problem: Problem, U, V, patterns, seconds, status, method, **certified) -> ConvexSolution:
+def _solution(problem: Problem, U, V, patterns, seconds, status, method, objective=None, **certified) -> ConvexSolution:
+    if objective is None:
+        objective = convex_objective(U, V, patterns, problem.X, problem.y, problem.lam)
     return ConvexSolution(
-        objective=convex_objective(U, V, patterns, problem.X, problem.y, problem.lam),
+        objective=objective,
         U=U,
         V=V,
         patterns=patterns,
@@ -242,7 +304,9 @@ def solve_with_fallback(X, y, lam, patterns=None, methods=FALLBACK, **options) -
     """Solve (2) with the first method of ``methods`` that reaches an optimum.
 
     Nearly coincident inputs with a tiny lambda can stall the fast solver's certificate; Clarabel
-    still solves them. ``solution.method`` says which method answered.
+    still solves them. ``solution.method`` says which method answered. With a ``budget`` or a
+    ``progress`` callback the fast method does not give up: it returns its best point with a certified
+    gap and ``stopped`` set, and that answer is kept (the reference would only take longer).
 
     Raises
     ------

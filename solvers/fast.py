@@ -541,7 +541,11 @@ def _warm_atoms(prob: "_Problem", warm) -> list[Atom]:
                 atom = region_atom(p, members, prob.signed_rows(p), sign, u)
             else:
                 atom = simplicial_atom(members, arr.rays, sign, p, u)
-            atoms.append(atom)
+            # On the smallest face that holds it: a neuron on one ray is an atom of that ray, whose
+            # coefficient Newton can move (a zero coefficient of a larger face would block every step).
+            small = shrink_to_face(atom, arr.rays, prob.signed_rows(p))
+            if small is not None:
+                atoms.append(small)
     return _merge(atoms)
 
 

@@ -11,6 +11,17 @@ class SolverError(RuntimeError):
     """The solver stopped without a certified optimum; no value is reported as optimal."""
 
 
+def predictions(U, V, patterns, X) -> np.ndarray:
+    """``sum_i D_i X (u_i - v_i)``: shape (n,), over the blocks in use, a slice at a time (a fast solution
+    has few, and n x P floats at once would not fit for large data: 10 000 points have 20 000 regions)."""
+    used = np.flatnonzero(np.any(U != 0, axis=1) | np.any(V != 0, axis=1))
+    pred = np.zeros(X.shape[0])
+    for lo in range(0, len(used), 512):
+        rows = used[lo : lo + 512]
+        pred += np.sum(patterns[rows].T * (X @ (U[rows] - V[rows]).T), axis=1)
+    return pred
+
+
 def convex_objective(U, V, patterns, X, y, lam) -> float:
     """Objective (2): ``||sum_i D_i X (u_i - v_i) - y||^2 + lam * sum_i (||u_i|| + ||v_i||)``.
 
@@ -22,8 +33,7 @@ def convex_objective(U, V, patterns, X, y, lam) -> float:
     y : ndarray, shape (n,)
     lam : float
     """
-    pred = np.sum(patterns.T * (X @ (U - V).T), axis=1)
-    residual = pred - y
+    residual = predictions(U, V, patterns, X) - y
     return float(residual @ residual + lam * (np.linalg.norm(U, axis=1).sum() + np.linalg.norm(V, axis=1).sum()))
 
 
@@ -78,6 +88,14 @@ class ConvexSolution:
         are exactly zero, so the network's objective (1) equals ``objective``).
     lower : float
         The certified lower bound on the optimum (NaN for ``method="cvxpy"``).
+    dual : ndarray, shape (n,), or None
+        The dual point whose check over every pattern gives ``lower`` (for the fast method; None for
+        cvxpy): with ``M = 2 max_i ||P_{K_i}(+-X^T D_i dual)||`` the bound is
+        ``max_{0 <= s <= lam / M} 2 s dual.y - s^2 ||dual||^2``, so anyone can verify it.
+    stopped : str
+        Empty when the solver met its stopping rule. Otherwise why it ended early (a time budget, the
+        caller's progress callback, a stall): the point is then within the certified ``gap`` of the
+        optimum, but not claimed optimal.
     """
 
     objective: float
@@ -91,6 +109,14 @@ class ConvexSolution:
     gap: float = 0.0
     prune: float = field(default=1e-6)
     lower: float = float("nan")
+    stopped: str = ""
+    dual: np.ndarray | None = None
+
+    @property
+    def optimal(self) -> bool:
+        """Whether the solver met its stopping rule (for ``method="fast"``: a gap of at most 1e-8
+        relative, or the rounding floor of float64); ``gap`` bounds the distance either way."""
+        return not self.stopped
 
     def network(self) -> tuple[np.ndarray, np.ndarray]:
         """The optimal ReLU network ``(W (k, d), alpha (k,))``, zero neurons pruned."""

@@ -156,6 +156,7 @@ def contour_figure(
             y=coords[0, :, 1],
             mode="markers",
             name="starts",
+            showlegend=False,
             marker=dict(symbol="circle-open", size=9, color=run_colours, line=dict(width=2)),
             hovertemplate="start (%{x:.2f}, %{y:.2f})<extra></extra>",
         )
@@ -188,8 +189,7 @@ def contour_figure(
     # The figure grows with it, so the plot keeps its height and the player (placed in fractions of the
     # plot's height) keeps its distance from the axis title and from the legend.
     names_shown = [t["name"] for t in data if t.get("type") == "scatter" and t.get("showlegend", True)]
-    long = sum(1 for n in names_shown if len(n) > 16)
-    rows = long + -(-(len(names_shown) - long) // 2)
+    rows = legend_rows(names_shown)
     bottom = PLAYER_SPACE + LEGEND_ROW * rows
     height = height - 270 + bottom
     layout = dict(
@@ -200,7 +200,14 @@ def contour_figure(
         uirevision="landscape",
         meta=CONTOUR_META,
         margin=dict(b=bottom),
-        legend=dict(orientation="h", x=0, xanchor="left", y=0, yref="container", yanchor="bottom"),
+        legend=dict(
+            orientation="h",
+            x=0,
+            xanchor="left",
+            y=0,
+            yref="container",
+            yanchor="bottom",
+        ),
         **_player(frames_at, steps, shown),
     )
     return build(data, layout, frames, title=title, height=height, post_script=_FILE_SCRIPT)
@@ -222,6 +229,20 @@ def _sparse_labels(x, y, values, x_span: float, y_span: float) -> list[str]:
 
 PLAYER_SPACE = 200  # pixels under the contour for the axis title, the play buttons and the slider
 LEGEND_ROW = 32  # pixels per legend row at the page's font size
+LEGEND_WIDTH = 300  # pixels a horizontal legend wraps at: Plotly wraps at the plot's width, about 300 px for the
+# contour in its half of the page
+
+
+def legend_rows(names, width: float = LEGEND_WIDTH, font: float = 14) -> int:
+    """Rows a horizontal Plotly legend takes for entries ``names``: each entry is its symbol (40 px) and its
+    text (about 0.55 em a character), laid left to right and wrapped at ``width``."""
+    rows, used = 1, 0.0
+    for name in names:
+        entry = 40 + 0.55 * font * len(name)
+        if used and used + entry > width:
+            rows, used = rows + 1, 0.0
+        used += entry
+    return rows
 
 
 def _star(x, y, z=None) -> dict:
@@ -255,6 +276,7 @@ def _heads(coords, losses, t, steps) -> dict:
         x=coords[t, :, 0],
         y=coords[t, :, 1],
         name=f"position at step {int(steps[t])}",
+        showlegend=False,
         customdata=losses[t],
         hovertemplate="step " + str(int(steps[t])) + ": loss %{customdata:.4f}<extra></extra>",
     )

@@ -128,36 +128,22 @@ def loss_figure(
                 hovertemplate="step %{x}<br>loss %{y:.6g}<extra></extra>",
             )
         )
-    shapes, notes = [], []
     if optimum is not None:
-        shapes.append(
+        # A legend entry, not a label on the plot: the curves that reach the optimum end on its line,
+        # which is drawn under them.
+        data.insert(
+            0,
             dict(
-                type="line",
-                xref="paper",
-                yref="y",
-                x0=0,
-                x1=1,
-                y0=optimum,
-                y1=optimum,
+                type="scatter",
+                x=[steps[0], steps[-1]],
+                y=[optimum, optimum],
+                mode="lines",
                 line=dict(color=palette.VERMILLION, width=2, dash="dash"),
-            )
-        )
-        notes.append(
-            dict(
-                xref="paper",
-                yref="y",
-                x=1,
-                y=optimum,
-                xanchor="right",
-                yanchor="bottom",
-                text=f"{optimum_label}: {fmt(optimum)}",
-                showarrow=False,
-                bgcolor="rgba(255,255,255,0.85)",
-            )
+                name=f"{optimum_label}: {fmt(optimum)}",
+                hovertemplate=f"{optimum_label}: {fmt(optimum)}<extra></extra>",
+            ),
         )
     use_log = log and np.all(losses > 0) and (optimum is None or optimum > 0)
-    if use_log and optimum is not None:
-        notes[0]["y"] = float(np.log10(optimum))  # annotations on a log axis are placed in log10 units
     decades = 0.0
     if use_log:
         shown = np.concatenate([losses.ravel(), [optimum] if optimum is not None else []])
@@ -169,7 +155,5 @@ def loss_figure(
             title=dict(text="loss (1)"), type="log" if use_log else "linear", **({"dtick": 1} if decades >= 1 else {})
         ),
         xaxis=dict(title=dict(text="GD step")),
-        shapes=shapes,
-        annotations=notes,
     )
     return build(data, layout, title=title, height=height)

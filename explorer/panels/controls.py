@@ -9,6 +9,7 @@ from ..models import MODELS
 from ..presets import PRESETS
 from ..state import CAMERAS, IMAGE_FORMATS, State, from_preset
 from ..views import VIEWS, view_of
+from . import keyboard
 from .view_controls import SCALE_HELP, descent_settings, number
 
 
@@ -61,6 +62,7 @@ def explorer_sidebar(state: State) -> None:
         number("init_scale", "Initialisation scale", format="%.3g", help=SCALE_HELP)
     if MODELS[state.model].landscape_dims == 2:
         st.subheader("Landscape view")
+        keyboard.start_form(state)
         st.selectbox("3-D camera", list(CAMERAS), key=w["camera"], format_func=str.capitalize)
         st.toggle(
             "Basins of attraction",
@@ -86,7 +88,10 @@ def describe_preset(about, state: State) -> None:
 
 def _sharing() -> None:
     st.subheader("Share and export")
-    st.caption("The address bar always holds a link to exactly this view: copy it to share.")
+    st.caption(
+        "The address bar always holds a link to exactly this view: copy it to share. The whole view — every "
+        "figure, its caption and the formulas — downloads as one HTML file from the foot of the page."
+    )
     st.segmented_control(
         "Camera button saves",
         list(IMAGE_FORMATS),

@@ -185,6 +185,11 @@ def _problem_2(state: State, res: ExplorerResults) -> None:
     c3.metric("Neurons after mapping", f"{len(alpha)}")
     c4.metric("Solve time", f"{sol.solve_seconds * 1e3:.1f} ms")
     c4.caption(f"solver: {sol.method}")
+    if not sol.optimal:
+        st.warning(
+            f"The solve stopped early ({sol.stopped}). The network shown is within {sol.gap:.1e} of the global "
+            f"optimum — certified, but not proven optimal. Fewer points or a larger λ solve faster."
+        )
     if S.SOLVERS[sol.method].certified:
         st.caption(
             f"**Certificate.** The dual check over all {sol.n_patterns} patterns gives a lower bound "

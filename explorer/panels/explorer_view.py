@@ -19,7 +19,7 @@ from ..figures.landscape_figs import frame_indices
 from ..keys import TrainingKey
 from ..models import MODELS
 from ..state import State
-from . import computed, convex_panel, show, text
+from . import computed, convex_panel, exchange_panel, show, text
 from .data import data_panel, output_curves, pending_edit, rerun_if_edited
 from .results import ExplorerResults, results_for, stars_of
 
@@ -45,6 +45,7 @@ def explorer_view(state: State) -> None:
         st.error(f"Cannot train on these settings: {exc}")
         return
     rerun_if_edited(state, data_panel(state, curves=output_curves(results.grid, results.curves)))
+    exchange_panel.data_io(state, lambda: exchange_panel.explorer_networks(state, results))
     _warn_divergence(results.path, state)
     if model.landscape_dims == 2:
         _landscape_2d(state, results)  # the loss chart sits beside the contour
@@ -64,6 +65,7 @@ def explorer_view(state: State) -> None:
 def _data_only(state: State) -> None:
     """The data panel alone, so that the user can fix what stops the computation."""
     rerun_if_edited(state, data_panel(state))
+    exchange_panel.data_io(state)
 
 
 def _warn_divergence(path: L.DescentPath, state: State) -> None:

@@ -14,8 +14,8 @@ from ..figures.general_figs import loss_steps_figure, output_1d_figure, output_2
 from ..figures.ranges import axis_1d, box_2d
 from ..keys import GeneralKey
 from ..state import State
+from . import exchange_panel, show
 from . import general_runs as R
-from . import show
 from .data import rerun_if_edited
 from .plane_data import data_section
 
@@ -39,12 +39,14 @@ def general_view(state: State) -> None:
     points = state.points if state.dims == 1 else state.points2d
     if not points:
         rerun_if_edited(state, data_section(state))
+        exchange_panel.data_io(state)
         st.info("The dataset is empty: click on the canvas or add rows to the table.")
         return
     key = GeneralKey.of(state)
     res = R.results(key)
     curves = _pad_curves(key, res) if state.dims == 1 else None
     rerun_if_edited(state, data_section(state, curves=curves))
+    exchange_panel.data_io(state, lambda: exchange_panel.general_networks(state, res))
     st.markdown(INTRO)
     _messages(state, res)
     st.subheader("2 · Gradient descent against the global optimum")
@@ -110,6 +112,11 @@ def _messages(state: State, res: R.GeneralResults) -> None:
     opt = res.opt
     if not opt.ok:
         st.error(f"The convex problem (2) could not be solved: {opt.error}")
+    elif opt.stopped:
+        st.warning(
+            f"The convex solve stopped early ({opt.stopped}): the optimum shown is within {opt.certified_gap:.1e} "
+            "of the global optimum — certified, but not proven optimal. Fewer points or a larger λ solve faster."
+        )
 
 
 def _metrics(state: State, res: R.GeneralResults) -> None:
@@ -119,6 +126,8 @@ def _metrics(state: State, res: R.GeneralResults) -> None:
     if not opt.ok:
         return
     certificate = f" Certified by duality to within {opt.certified_gap:.1e}." if opt.certified_gap is not None else ""
+    if opt.stopped:
+        certificate += " Not proven optimal: the solve stopped early."
     cols[1].metric(
         "Global optimum (convex)",
         fmt(opt.objective),

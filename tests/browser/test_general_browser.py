@@ -21,6 +21,7 @@ def to_pixel(page, ranges, x: float, y: float) -> tuple[float, float]:
     box = None
     while box is None:  # the pad may be re-drawing after a rerun: its old frame has no box
         frame.wait_for(state="visible")
+        frame.scroll_into_view_if_needed()  # a click outside the window reaches nothing
         box = frame.bounding_box()
     return box["x"] + (x - x0) / (x1 - x0) * box["width"], box["y"] + (1 - (y - y0) / (y1 - y0)) * box["height"]
 

@@ -33,6 +33,10 @@ def values_of(c: S.Codec):
         return st.sampled_from((1, 2))
     if isinstance(c, S.Numbers):
         return st.tuples(*[finite] * c.count)
+    if isinstance(c, S.TourStep):
+        from explorer.tour import TOUR
+
+        return st.integers(min_value=0, max_value=len(TOUR))
     if isinstance(c, S.Rows):
         return st.lists(st.tuples(*[finite] * c.width), max_size=6).map(tuple)
     raise AssertionError(f"no strategy for {c!r}")
@@ -89,7 +93,7 @@ def test_codecs_say_why_they_refuse(name, text, reason):
 
 
 def test_widget_keys_and_bounds_come_from_the_fields():
-    assert set(WIDGETS) == {f.name for f in fields(State)} - {"points", "points2d", "start", "frame"}
+    assert set(WIDGETS) == {f.name for f in fields(State)} - {"points", "points2d", "start", "frame", "tour", "figure"}
     assert all(key == f"w_{name}" for name, key in WIDGETS.items())
     assert S.bounds("neurons") == dict(min_value=1, max_value=S.MAX_NEURONS)
     assert S.bounds("lam") == dict(min_value=0.0, max_value=100.0)

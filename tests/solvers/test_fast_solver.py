@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import solvers.barrier as barrier_module
 import solvers.certificate as certificate_module
 import solvers.fast as fast_module
 from landscape import gradient_descent, objective, with_bias
@@ -54,15 +55,14 @@ def check_against_cvxpy(X, y, lam):
     return fast, ref
 
 
-def residual_bound(W, alpha, X, y, lam) -> float:
-    """The dual lower bound of :mod:`solvers.dual` at a network's residual, over every region of X."""
+def dual_point_bound(dual, X, y, lam) -> float:
+    """The dual lower bound of :mod:`solvers.dual` at a dual point, over every region of X."""
     import torch
 
-    from landscape import predict
     from solvers.dual import RayCones, dual_bound
 
     cones = RayCones.from_arrangement(arrangement(X))
-    rho = torch.as_tensor(y - predict(W, alpha, X), dtype=torch.float64)
+    rho = torch.as_tensor(dual, dtype=torch.float64)
     M = 2.0 * float(torch.maximum(*cones.projection_norms_pm(cones.gradients(rho))).max())
     return dual_bound(rho, torch.as_tensor(y, dtype=torch.float64), lam, M)
 
@@ -128,9 +128,9 @@ def test_rounded_data_with_many_repeats_is_certified(lam):
     assert sol.objective == pytest.approx(convex_objective(sol.U, sol.V, sol.patterns, X, y, lam), rel=1e-12)
     W, alpha = sol.network()
     assert optimality_gap(W, alpha, X, y, lam, lower=sol.lower) == pytest.approx(sol.gap, rel=1e-6, abs=1e-12)
-    # The bound, recomputed from the network's own residual over every region of the unmerged data, is
-    # the one the solver reported: the certificate does not depend on how the loop got there.
-    assert residual_bound(W, alpha, X, y, lam) == pytest.approx(sol.lower, rel=1e-9)
+    # The bound, recomputed from the reported dual point over every region of the unmerged data with the
+    # dense cones, is the one the solver reported: the certificate does not depend on how it got there.
+    assert dual_point_bound(sol.dual, X, y, lam) == pytest.approx(sol.lower, rel=1e-9)
 
 
 def _grid():
@@ -323,12 +323,15 @@ def test_known_lower_bound_gives_the_same_gap_without_a_solve(seed, lam):
         assert gap >= objective(W, alpha, X, y, lam) - sol.objective - 1e-9
 
 
-def test_safety_net_raises_instead_of_reporting(monkeypatch):
-    monkeypatch.setattr(fast_module, "MAX_ROUNDS", 2)
+def test_safety_nets_raise_instead_of_reporting(monkeypatch):
     rng = np.random.default_rng(0)
-    x = rng.uniform(-1, 1, 30)
+    x = rng.uniform(-1, 1, (30, 2))
+    monkeypatch.setattr(fast_module, "MAX_ROUNDS", 2)  # column generation (2-D inputs with a bias)
     with pytest.raises(SolverError, match="did not certify"):
-        solve_convex(with_bias(x), np.sin(3 * x), 0.01)
+        solve_convex(with_bias(x), np.sin(3 * x[:, 0]), 0.01)
+    monkeypatch.setattr(barrier_module, "MAX_ITER", 2)  # the interior-point method (1-D inputs with a bias)
+    with pytest.raises(SolverError, match="certified gap"):
+        solve_convex(with_bias(x[:, 0]), np.sin(3 * x[:, 0]), 0.01)
 
 
 @pytest.mark.parametrize(
