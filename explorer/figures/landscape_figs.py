@@ -266,7 +266,7 @@ def _star(x, y, z=None) -> dict:
     return trace
 
 
-_HEAD_STYLE = dict(type="scatter", mode="markers")
+_HEAD_STYLE = dict(type="scatter", mode="markers", showlegend=False)
 _HEAD_MARKER = dict(size=11, line=dict(color="white", width=1.5))
 
 
@@ -276,7 +276,6 @@ def _heads(coords, losses, t, steps) -> dict:
         x=coords[t, :, 0],
         y=coords[t, :, 1],
         name=f"position at step {int(steps[t])}",
-        showlegend=False,
         customdata=losses[t],
         hovertemplate="step " + str(int(steps[t])) + ": loss %{customdata:.4f}<extra></extra>",
     )

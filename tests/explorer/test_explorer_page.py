@@ -261,6 +261,27 @@ def test_presets_reset_the_controls():
     assert query(at)["p"] == "zigzag"
 
 
+def shown(widget):
+    """The value the browser draws for a widget: the value sent with it, or else its default."""
+    return widget.proto.value if widget.proto.set_value else widget.proto.default
+
+
+def test_explorer_settings_come_back_after_two_other_views():
+    """A setting of the explorer's sidebar is not drawn in the other views; back in the explorer, the browser
+    must draw its value, not the widget's default (Random starts once came back as 0)."""
+    at = open_page(p="poster")
+    at.number_input(key="w_starts").set_value(5).run()
+    at.selectbox(key="w_camera").set_value("top").run()
+    for view in ("general", "dynamics", "explorer"):
+        at.segmented_control(key="w_view").set_value(view).run()
+        assert not at.exception
+    assert shown(at.number_input(key="w_starts")) == 5
+    assert at.selectbox(key="w_camera").value == "top"
+    assert at.selectbox(key="w_camera").proto.set_value
+    assert query(at)["starts"] == "5"
+    assert len(trace(chart_with(at, "Contour"), "starts")["x"]) == 6
+
+
 def test_basin_layer_colours_the_three_valleys():
     at = open_page(p="poster")
     at.toggle(key="w_basins").set_value(True).run()
