@@ -281,24 +281,30 @@ def _heads(coords, losses, t, steps) -> dict:
     )
 
 
-#: Names of the player's buttons that step one frame; frame_steps.js gives them their action.
+#: Names of the player's buttons; frame_steps.js gives them (and the slider) their action.
 STEP_BACK, STEP_FORWARD = "step back", "step forward"
-#: ``wireFrameSteps(gd, Plotly, names)``: the one-step buttons' action, for the page and the HTML file.
+STEP_NAMES = {
+    "first": "first step",
+    "back": STEP_BACK,
+    "play": "play",
+    "pause": "pause",
+    "forward": STEP_FORWARD,
+    "last": "last step",
+}
+#: ``wireFrameSteps(gd, Plotly, names)``: the player's actions, for the page and the HTML file.
 FRAME_STEPS_JS = Path(__file__).with_name("frame_steps.js").read_text(encoding="utf-8")
-STEP_NAMES = {"back": STEP_BACK, "forward": STEP_FORWARD}
 # In a downloaded file the figure's div has the id Plotly writes for {plot_id}.
 _FILE_SCRIPT = FRAME_STEPS_JS + (
     f"\nwireFrameSteps(document.getElementById('{{plot_id}}'), Plotly, {json.dumps(STEP_NAMES)});\n"
 )
+_LABELS = {"first": "|◀", "back": "◀", "play": "▶ Play", "pause": "❚❚", "forward": "▶", "last": "▶|"}
 
 
 def _player(frames_at, steps, shown) -> dict:
     """One set of animation controls, all in the browser: first frame, one step back, play, pause, one step
-    forward, last frame, and a slider over the recorded steps. Plotly animates the frames; the two one-step
-    buttons are wired by explorer/frame_steps.js (on the page and in the downloaded file)."""
-    still = dict(frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate")
-    play = dict(frame=dict(duration=80, redraw=False), transition=dict(duration=0), mode="immediate")
-    first, last = str(frames_at[0]), str(frames_at[-1])
+    forward, last frame, and a slider over the recorded steps. Every control has the method "skip": the
+    player of explorer/figures/frame_steps.js (on the page and in the downloaded file) shows each frame with
+    one redraw, which keeps the landscape; Plotly's own animation would take the heatmap and contour off."""
     return dict(
         updatemenus=[
             dict(
@@ -312,12 +318,7 @@ def _player(frames_at, steps, shown) -> dict:
                 showactive=False,
                 font=dict(size=12),
                 buttons=[
-                    dict(label="|◀", method="animate", args=[[first], still], name="first step"),
-                    dict(label="◀", method="skip", args=[None], name=STEP_BACK),
-                    dict(label="▶ Play", method="animate", args=[None, dict(play, fromcurrent=True)], name="play"),
-                    dict(label="❚❚", method="animate", args=[[None], still], name="pause"),
-                    dict(label="▶", method="skip", args=[None], name=STEP_FORWARD),
-                    dict(label="▶|", method="animate", args=[[last], still], name="last step"),
+                    dict(label=_LABELS[k], method="skip", args=[None], name=name) for k, name in STEP_NAMES.items()
                 ],
             )
         ],
@@ -330,7 +331,7 @@ def _player(frames_at, steps, shown) -> dict:
                 xanchor="left",
                 currentvalue=dict(prefix="GD step ", font=dict(size=12)),
                 pad=dict(t=0, b=0),
-                steps=[dict(method="animate", label=str(int(steps[t])), args=[[str(t)], still]) for t in frames_at],
+                steps=[dict(method="skip", label=str(int(steps[t])), args=[[str(t)]]) for t in frames_at],
             )
         ],
     )

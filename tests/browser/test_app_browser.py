@@ -156,6 +156,7 @@ def test_play_advances_the_frames_in_the_browser(explorer, wait_for_app_idle):
     player_button(explorer, "|◀").click()
     wait_for(lambda: plot_data(explorer, "Contour", "position at step")["name"] == "position at step 0")
     wait_for_app_idle(explorer)
+    landscape = landscape_drawn(explorer)
     player_button(explorer, "▶ Play").click()
     seen = set()
 
@@ -164,8 +165,33 @@ def test_play_advances_the_frames_in_the_browser(explorer, wait_for_app_idle):
         return len(seen) >= 3
 
     wait_for(moved, timeout=15)
+    # The landscape stays while the runs move: the shaded regions, the contour lines and every other trace.
+    assert landscape_drawn(explorer) == landscape
+    wait_for(lambda: plot_data(explorer, "Contour", "position at step")["name"] == "position at step 211", 30)
+    assert landscape_drawn(explorer) == landscape
     # The animation runs in the browser: the page's script never reran.
     assert explorer.locator("[data-testid='stApp'][data-test-script-state='notRunning']").count() == 1
+
+
+# What the contour draws of its landscape: a picture for each heatmap (the activation regions), contour lines,
+# the runs' paths and the region labels; each count is the same before, during and after playback.
+LANDSCAPE_JS = """() => {
+    const g = Array.from(document.querySelectorAll('.js-plotly-plot'))
+        .find(g => ((g.layout.title || {}).text || '').startsWith('Contour'));
+    return {
+        regions: g.querySelectorAll('.heatmaplayer image').length,
+        lines: g.querySelectorAll('.contourlayer path.contourlevel, .contourlayer .contourlines path').length > 0,
+        paths: g.querySelectorAll('.scatterlayer .trace .js-line').length,
+        labels: g.querySelectorAll('.annotation').length,
+        traces: g._fullData.length,
+    };
+}"""
+
+
+def landscape_drawn(page) -> dict:
+    drawn = page.evaluate(LANDSCAPE_JS)
+    assert drawn["regions"] >= 1 and drawn["lines"] and drawn["paths"] >= 1, drawn
+    return drawn
 
 
 def test_one_step_buttons_move_the_frame_in_the_browser_and_the_link_follows(explorer, wait_for_app_idle):
@@ -185,4 +211,21 @@ def test_one_step_buttons_move_the_frame_in_the_browser_and_the_link_follows(exp
     wait_for_app_idle(explorer)
     assert plot_data(explorer, "Contour", "position at step")["name"] == f"position at step {frames[-1][1]}"
     assert explorer.locator(".js-plotly-plot[data-before='yes']").count() == 1, "the contour was drawn anew"
+    assert not explorer.get_by_test_id("stException").count()
+
+
+def test_a_lambda_change_keeps_the_data_pad(explorer, wait_for_app_idle):
+    """λ does not touch the data: the pad is the same DOM node after the rerun, not a new one."""
+    pad = explorer.locator("svg.click-pad-plot")
+    assert pad.count() == 1
+    kept = pad.element_handle()
+    kept.evaluate("el => { el.__beforeLambda = true; }")  # a mark that a re-created pad would not carry
+    lam = explorer.get_by_role("spinbutton", name="λ (weight decay)")
+    lam.fill("0.05")
+    lam.press("Enter")
+    wait_for(lambda: query(explorer).get("lam") == "0.05")
+    wait_for_app_idle(explorer)
+    assert wait_for(lambda: plot_data(explorer, "Contour", "position at step")["name"])
+    assert kept.evaluate("el => el.isConnected && el.__beforeLambda === true"), "the data pad was drawn anew"
+    assert pad.count() == 1
     assert not explorer.get_by_test_id("stException").count()
