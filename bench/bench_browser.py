@@ -456,9 +456,12 @@ def main() -> None:
         f"{chromium_version()}, headless, software WebGL (SwiftShader); {os.cpu_count()} cores, load average "
         f"{os.getloadavg()[0]:.1f} at start; viewport {VIEWPORT['width']}x{VIEWPORT['height']}."
     )
-    pages = [(f"preset {k}", f"p={k}") for k in PRESETS] + [
-        (f"view {v.key}", f"p=poster&view={v.key}") for v in VIEWS if v.key != "explorer"
-    ]
+    pages = (
+        [(f"preset {k}", f"p={k}") for k in PRESETS]
+        + [(f"view {v.key}", f"p=poster&view={v.key}") for v in VIEWS if v.key != "explorer"]
+        # The WebGL charts are drawn on demand: what asking for both costs.
+        + [("poster, both 3-D", "p=poster&surface=1&bowl3d=1")]
+    )
     logs = Path(tempfile.mkdtemp(prefix="bench-browser-"))
     procs = []
     try:
