@@ -13,9 +13,9 @@ from explorer.views import view_of
 
 st.set_page_config(page_title="Hidden Convex Landscape Explorer", page_icon="⛰️", layout="wide")
 
-state = session.current()
-session.restore_widgets(state)
+session.current()
 state = session.read_widgets()
+session.restore_widgets(state)
 modes.style(state)
 modes.measure_screen(state)
 

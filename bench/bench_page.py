@@ -43,14 +43,16 @@ def _median(at: AppTest, change) -> float:
 
 
 def _pick(at, i):
-    at.session_state["contour"] = {
-        "selection": {
-            "points": [{"x": -2.5 + 0.7 * i, "y": 1.3 - 0.3 * i}],
-            "point_indices": [0],
-            "box": [],
-            "lasso": [],
-        }
+    """A click on the contour, as the page's contour hooks (explorer/contour_controls.py) report it."""
+    at.session_state["contour_controls"] = {
+        "pick": {"x": -2.5 + 0.7 * i, "y": 1.3 - 0.3 * i, "nonce": 1000 + i},
+        "frame": None,
     }
+
+
+def _frame(at, i):
+    """The contour's player stopped on another frame: only the fragment that puts it in the link reruns."""
+    at.session_state["contour_controls"] = {"pick": None, "frame": {"frame": 10 * (i + 1), "nonce": 2000 + i}}
 
 
 def _pad(points):
@@ -67,7 +69,7 @@ INTERACTIONS = {
         "change λ": lambda at, i: at.number_input(key="w_lam").set_value(0.01 * (i + 1)),
         "change step size": lambda at, i: at.number_input(key="w_step").set_value(0.05 + 0.002 * (i + 1)),
         "add a point on the pad": _pad([[-1.0, 1.0], [1.0, 2.0]]),
-        "step one frame": lambda at, i: at.button(key="frame_◀").click(),
+        "step one frame": _frame,
     },
     "one_neuron": {
         "rerun (no change)": lambda at, i: None,

@@ -46,10 +46,16 @@ def update(**changes) -> State:
 
 
 def restore_widgets(state: State) -> None:
-    """Give widgets that were hidden on the last run (and so forgotten) their value from the state."""
+    """Give every widget its value from the state, before any is drawn.
+
+    Streamlit forgets a widget that is not drawn for a run (the settings of another view), and the browser
+    forgets its value; a key that merely survives in the session state is then drawn with the widget's
+    default (0 for a number). Assigning every key on every run marks the value as set, so the browser
+    shows the state's value when the widget comes back. Call it after :func:`read_widgets`, so that what
+    the user just changed is in the state first.
+    """
     for field, key in WIDGETS.items():
-        if key not in st.session_state:
-            st.session_state[key] = getattr(state, field)
+        st.session_state[key] = getattr(state, field)
 
 
 def read_widgets() -> State:

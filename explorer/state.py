@@ -237,6 +237,10 @@ class State:
     large_scale: float = _field(1.0, Real(lo=1e-9, hi=100.0))
     camera: str = _field("iso", Choice(options=CAMERAS))
     basins: bool = _field(False, Flag())
+    # The WebGL (3-D) charts are drawn on demand: seconds each on a machine without a graphics card.
+    surface: bool = _field(False, Flag())  # the landscape as a 3-D surface beside the contour
+    surface_paths: bool = _field(True, Flag())  # the GD paths on that surface
+    bowl3d: bool = _field(False, Flag())  # the fixed-pattern bowl in 3-D rather than as a map
     frame: int = _field(-1, Whole(lo=-1, hi=MAX_STEPS, widget=False))  # -1: the last recorded step
     # Input dimension of the m-neuron views: 1 (``points``) or 2 (``points2d``), bias added.
     dims: int = _field(1, Dims())

@@ -60,6 +60,7 @@ colour end in the same valley. Press ▶ Play to watch them, or click the contou
 """,
         text.TWO_NEURON_LOSS,
         ("contour", "surface"),
+        surface=True,  # the 3-D surface is drawn on demand; this step looks at it
     ),
     step(
         "Activation patterns cut it into convex pieces",

@@ -31,7 +31,7 @@ VIEWPORT = {"width": 1360, "height": 860}
 # (file name, link, figure to scroll to or None for the top of the page)
 SHOTS = [
     ("tour.png", "tour=2", None),
-    ("explorer.png", "p=poster", "contour"),
+    ("explorer.png", "p=poster&surface=1", "contour"),  # the 3-D surface is drawn on demand
     ("m-neurons.png", "p=ten_neurons", "general_output"),
     ("initialisation.png", "p=init_dynamics", "dyn_anim_small"),
     ("timing.png", "p=zigzag_many&view=timing", "timing_bars"),

@@ -51,9 +51,15 @@ class PlainFigure(go.Figure):
     figure behind the spec; ``validated()`` returns an ordinary, fully validated figure to change.
     """
 
-    def __init__(self, spec: dict):
+    def __init__(self, spec: dict, post_script: str | None = None):
         super().__init__()
         self._spec = spec
+        self._post_script = post_script
+
+    @property
+    def post_script(self) -> str | None:
+        """JavaScript run after the figure is drawn in a downloaded HTML file (``{plot_id}``: its div's id)."""
+        return self._post_script
 
     def _read_only(self, *args, **kwargs):
         raise TypeError("A PlainFigure is read-only: change its spec before build(), or call validated() first.")
@@ -71,8 +77,10 @@ class PlainFigure(go.Figure):
         return go.Figure(self._spec)
 
 
-def build(data: list[dict], layout: dict, frames: list[dict] | None = None, *, title=None, height=460) -> go.Figure:
-    """Assemble a figure from plain dicts (see :class:`PlainFigure`)."""
+def build(
+    data: list[dict], layout: dict, frames: list[dict] | None = None, *, title=None, height=460, post_script=None
+) -> go.Figure:
+    """Assemble a figure from plain dicts (see :class:`PlainFigure`); ``post_script`` goes with its HTML file."""
     full = base_layout(title, height)
     for key, value in layout.items():
         if isinstance(value, dict) and isinstance(full.get(key), dict):
@@ -82,7 +90,7 @@ def build(data: list[dict], layout: dict, frames: list[dict] | None = None, *, t
     spec = dict(data=data, layout=full)
     if frames:
         spec["frames"] = frames
-    return PlainFigure(spec)
+    return PlainFigure(spec, post_script)
 
 
 def data_points(x, y, **extra) -> dict:
@@ -131,6 +139,34 @@ def run_names(colours, final_loss) -> list[tuple[str, bool]]:
         out.append((f"random starts → loss {', '.join(shown)}", c not in seen))
         seen.add(c)
     return out
+
+
+def run_groups(colours, final_loss) -> list[tuple[str, list[int]]]:
+    """The runs as legend entries: your start alone, then the random starts by colour (the valley they end in).
+
+    Returns ``(label, runs)`` pairs in order of first appearance; the names are those of :func:`run_names`.
+    Figures draw one trace per group (runs joined by :func:`join_runs`), not one per run.
+    """
+    groups: dict[str, list[int]] = {}
+    for r, (label, _) in enumerate(run_names(colours, final_loss)):
+        groups.setdefault(label, []).append(r)
+    return list(groups.items())
+
+
+def join_runs(values, runs) -> np.ndarray:
+    """Columns ``runs`` of ``values`` (T, R) one after the other, with a NaN between runs (a break in the line)."""
+    values = np.asarray(values, dtype=float)
+    out = np.full((len(runs), values.shape[0] + 1), np.nan)
+    out[:, :-1] = values[:, list(runs)].T
+    return out.ravel()[:-1]
+
+
+def join_lines(x, ys) -> tuple[np.ndarray, np.ndarray]:
+    """Curves over the same ``x`` (T,), one per column of ``ys`` (T, k), as one line with breaks: (x, y)."""
+    ys = np.asarray(ys, dtype=float).reshape(len(x), -1)
+    xs = np.broadcast_to(np.asarray(x, dtype=float)[:, None], ys.shape)
+    every = range(ys.shape[1])
+    return join_runs(xs, every), join_runs(ys, every)
 
 
 def neurons(count: int) -> str:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 
 from .. import palette
-from .common import build, fmt, legend_group, run_names
+from .common import build, fmt, join_runs, legend_group, run_groups
 
-PICKER = "start picker"  # name of the invisible trace that turns clicks into GD starts
 MAX_FRAMES = 60
+CONTOUR_META = "landscape-contour"  # layout.meta of the contour: how the page's script finds the chart
 
 
 def _stepped_scale(colours: list[str]) -> list:
@@ -59,21 +62,23 @@ def frame_indices(T: int) -> np.ndarray:
 
 
 def _run_paths(run_colours, losses, x, y, z=None, *, widths, marker_sizes=None, mode) -> list[dict]:
-    """One line per run through ``x[:, r], y[:, r]`` (and ``z``), coloured and grouped by the valley it ends in.
-
-    The user's run (r = 0) is drawn with the first of ``widths`` (and ``marker_sizes``), the others with
-    the second.
+    """The runs through ``x[:, r], y[:, r]`` (and ``z``), one line per legend entry: the user's run (r = 0)
+    alone, drawn with the first of ``widths`` (``marker_sizes``, and ``mode`` if it is a pair), the random
+    starts joined by the valley they end in (their colour), with the second.
     """
     traces = []
-    for r, (label, first) in enumerate(run_names(run_colours, losses[-1])):
-        k = 0 if r == 0 else 1
-        trace = dict(type="scatter" if z is None else "scatter3d", x=x[:, r], y=y[:, r], mode=mode)
+    modes = (mode, mode) if isinstance(mode, str) else mode
+    for k, (label, runs) in enumerate(run_groups(run_colours, losses[-1])):
+        w = 0 if k == 0 else 1
+        trace = dict(
+            type="scatter" if z is None else "scatter3d", x=join_runs(x, runs), y=join_runs(y, runs), mode=modes[w]
+        )
         if z is not None:
-            trace["z"] = z[:, r]
-        trace["line"] = dict(color=run_colours[r], width=widths[k])
+            trace["z"] = join_runs(z, runs)
+        trace["line"] = dict(color=run_colours[runs[0]], width=widths[w])
         if marker_sizes is not None:
-            trace["marker"] = dict(size=marker_sizes[k])
-        traces.append(dict(trace, **legend_group(label, first)))
+            trace["marker"] = dict(size=marker_sizes[w])
+        traces.append(dict(trace, **legend_group(label, True)))
     return traces
 
 
@@ -137,7 +142,8 @@ def contour_figure(
             colorscale=palette.SURFACE_SCALE,
             line=dict(width=1.4),
             colorbar=dict(title=dict(text="L", side="right"), thickness=14, len=0.8),
-            hovertemplate=f"{names[0]}=%{{x:.3f}}<br>{names[1]}=%{{y:.3f}}<br>L=%{{z:.4f}}<extra></extra>",
+            hovertemplate=f"click: start GD here<br>{names[0]}=%{{x:.3f}}<br>{names[1]}=%{{y:.3f}}<br>L=%{{z:.4f}}"
+            "<extra></extra>",
         )
     )
     T, R, _ = coords.shape
@@ -176,11 +182,9 @@ def contour_figure(
     frames_at = frame_indices(T)
     shown = frames_at[-1] if frame < 0 else frames_at[np.abs(frames_at - frame).argmin()]
     head_index = len(data)
-    data.append(_heads(coords, losses, run_colours, shown, steps))
-    data.append(_picker(a, b, names))
-    frames = [
-        dict(data=[_heads(coords, losses, run_colours, t, steps)], traces=[head_index], name=str(t)) for t in frames_at
-    ]
+    data.append(dict(_heads(coords, losses, shown, steps), **_HEAD_STYLE, marker=dict(_HEAD_MARKER, color=run_colours)))
+    # A frame holds only what moves; Plotly keeps the rest of the trace (its style) from the figure.
+    frames = [dict(data=[_heads(coords, losses, t, steps)], traces=[head_index], name=str(t)) for t in frames_at]
     # The legend sits at the foot of the figure, under the player, and grows with the number of valleys.
     # The figure grows with it, so the plot keeps its height and the player (placed in fractions of the
     # plot's height) keeps its distance from the axis title and from the legend.
@@ -192,9 +196,9 @@ def contour_figure(
         xaxis=dict(title=dict(text=names[0]), range=[a[0], a[-1]], zeroline=False),
         yaxis=dict(title=dict(text=names[1]), range=[b[0], b[-1]], zeroline=False),
         annotations=_region_labels(a, b, region_index, region_labels),
-        clickmode="event+select",
         dragmode="pan",
         uirevision="landscape",
+        meta=CONTOUR_META,
         margin=dict(b=bottom),
         legend=dict(
             orientation="h",
@@ -206,7 +210,7 @@ def contour_figure(
         ),
         **_player(frames_at, steps, shown),
     )
-    return build(data, layout, frames, title=title, height=height)
+    return build(data, layout, frames, title=title, height=height, post_script=_FILE_SCRIPT)
 
 
 def _sparse_labels(x, y, values, x_span: float, y_span: float) -> list[str]:
@@ -262,40 +266,45 @@ def _star(x, y, z=None) -> dict:
     return trace
 
 
-def _heads(coords, losses, run_colours, t, steps) -> dict:
+_HEAD_STYLE = dict(type="scatter", mode="markers", showlegend=False)
+_HEAD_MARKER = dict(size=11, line=dict(color="white", width=1.5))
+
+
+def _heads(coords, losses, t, steps) -> dict:
+    """Where every run is at record ``t``: the part of the heads trace that each animation frame changes."""
     return dict(
-        type="scatter",
         x=coords[t, :, 0],
         y=coords[t, :, 1],
-        mode="markers",
         name=f"position at step {int(steps[t])}",
-        showlegend=False,
         customdata=losses[t],
-        marker=dict(size=11, color=run_colours, line=dict(color="white", width=1.5)),
         hovertemplate="step " + str(int(steps[t])) + ": loss %{customdata:.4f}<extra></extra>",
     )
 
 
-def _picker(a, b, names) -> dict:
-    """A grid of nearly invisible markers: Streamlit reports only clicks that land on a point, and
-    Plotly does not select markers of opacity exactly 0."""
-    A, B = np.meshgrid(np.linspace(a[0], a[-1], 41), np.linspace(b[0], b[-1], 41))
-    return dict(
-        type="scatter",
-        x=A.ravel().round(4),
-        y=B.ravel().round(4),
-        mode="markers",
-        name=PICKER,
-        showlegend=False,
-        marker=dict(size=9, opacity=0.01, color=palette.BLACK),
-        hovertemplate=f"click: start GD at {names[0]}=%{{x:.2f}}, {names[1]}=%{{y:.2f}}<extra></extra>",
-    )
+#: Names of the player's buttons; frame_steps.js gives them (and the slider) their action.
+STEP_BACK, STEP_FORWARD = "step back", "step forward"
+STEP_NAMES = {
+    "first": "first step",
+    "back": STEP_BACK,
+    "play": "play",
+    "pause": "pause",
+    "forward": STEP_FORWARD,
+    "last": "last step",
+}
+#: ``wireFrameSteps(gd, Plotly, names)``: the player's actions, for the page and the HTML file.
+FRAME_STEPS_JS = Path(__file__).with_name("frame_steps.js").read_text(encoding="utf-8")
+# In a downloaded file the figure's div has the id Plotly writes for {plot_id}.
+_FILE_SCRIPT = FRAME_STEPS_JS + (
+    f"\nwireFrameSteps(document.getElementById('{{plot_id}}'), Plotly, {json.dumps(STEP_NAMES)});\n"
+)
+_LABELS = {"first": "|◀", "back": "◀", "play": "▶ Play", "pause": "❚❚", "forward": "▶", "last": "▶|"}
 
 
 def _player(frames_at, steps, shown) -> dict:
-    """Play / From start / Pause buttons and a step slider, animated in the browser from Plotly frames."""
-    still = dict(frame=dict(duration=0, redraw=False), transition=dict(duration=0), mode="immediate")
-    play = dict(frame=dict(duration=80, redraw=False), transition=dict(duration=0), mode="immediate")
+    """One set of animation controls, all in the browser: first frame, one step back, play, pause, one step
+    forward, last frame, and a slider over the recorded steps. Every control has the method "skip": the
+    player of explorer/figures/frame_steps.js (on the page and in the downloaded file) shows each frame with
+    one redraw, which keeps the landscape; Plotly's own animation would take the heatmap and contour off."""
     return dict(
         updatemenus=[
             dict(
@@ -307,10 +316,9 @@ def _player(frames_at, steps, shown) -> dict:
                 xanchor="left",
                 yanchor="top",
                 showactive=False,
+                font=dict(size=12),
                 buttons=[
-                    dict(label="▶ Play", method="animate", args=[None, dict(play, fromcurrent=True)]),
-                    dict(label="⟲ From start", method="animate", args=[None, dict(play, fromcurrent=False)]),
-                    dict(label="❚❚ Pause", method="animate", args=[[None], still]),
+                    dict(label=_LABELS[k], method="skip", args=[None], name=name) for k, name in STEP_NAMES.items()
                 ],
             )
         ],
@@ -323,7 +331,7 @@ def _player(frames_at, steps, shown) -> dict:
                 xanchor="left",
                 currentvalue=dict(prefix="GD step ", font=dict(size=12)),
                 pad=dict(t=0, b=0),
-                steps=[dict(method="animate", label=str(int(steps[t])), args=[[str(t)], still]) for t in frames_at],
+                steps=[dict(method="skip", label=str(int(steps[t])), args=[[str(t)]]) for t in frames_at],
             )
         ],
     )
@@ -371,9 +379,9 @@ def surface_figure(
     a,
     b,
     Z,
-    coords,
-    losses,
-    colours,
+    coords=None,
+    losses=None,
+    colours=None,
     *,
     names=("w₁", "w₂"),
     stars=(),
@@ -382,7 +390,11 @@ def surface_figure(
     title=None,
     height=720,
 ):
-    """The loss as a 3-D surface with the GD paths lying on it."""
+    """The loss as a 3-D surface, with the GD paths lying on it if ``coords`` (T, R, 2) are given.
+
+    Without paths the figure depends only on the landscape (and the camera), so a change of the runs
+    leaves it as it is on the page.
+    """
     finite = Z[np.isfinite(Z)]
     cap = float(np.quantile(finite, 0.95)) if finite.size else 1.0
     Zc = np.round(np.minimum(Z, cap), 6)  # tall walls would flatten the valleys to nothing
@@ -401,21 +413,22 @@ def surface_figure(
         )
     ]
     lift = 0.01 * max(cap, 1e-9)
-    run_colours = _run_colours(colours)
-    z = np.minimum(losses, cap) + lift
-    data += _run_paths(run_colours, losses, coords[..., 0], coords[..., 1], z, widths=(7, 4), mode="lines")
-    data.append(
-        dict(
-            type="scatter3d",
-            x=coords[-1, :, 0],
-            y=coords[-1, :, 1],
-            z=np.minimum(losses[-1], cap) + lift,
-            mode="markers",
-            marker=dict(size=4, color=run_colours),
-            name="endpoints",
-            hovertemplate="end: loss %{z:.4f}<extra></extra>",
+    if coords is not None:
+        run_colours = _run_colours(colours)
+        z = np.minimum(losses, cap) + lift
+        data += _run_paths(run_colours, losses, coords[..., 0], coords[..., 1], z, widths=(7, 4), mode="lines")
+        data.append(
+            dict(
+                type="scatter3d",
+                x=coords[-1, :, 0],
+                y=coords[-1, :, 1],
+                z=np.minimum(losses[-1], cap) + lift,
+                mode="markers",
+                marker=dict(size=4, color=run_colours),
+                name="endpoints",
+                hovertemplate="end: loss %{z:.4f}<extra></extra>",
+            )
         )
-    )
     if len(stars) and star_loss is not None:
         s = np.asarray(stars, dtype=float).reshape(-1, 2)
         data.append(_star(s[:, 0], s[:, 1], np.full(len(s), star_loss + lift)))
@@ -509,7 +522,7 @@ def curve_figure(
     ]
     run_colours = _run_colours(colours)
     data += _run_paths(
-        run_colours, losses, coords[..., 0], losses, widths=(2, 1), marker_sizes=(5, 3), mode="lines+markers"
+        run_colours, losses, coords[..., 0], losses, widths=(2, 1), marker_sizes=(5, 3), mode=("lines+markers", "lines")
     )
     data.append(
         dict(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import palette
-from .common import build, data_points, fmt, run_names
+from .common import build, data_points, fmt, join_lines, run_groups
 
 
 def output_figure(x, y, grid, curves, *, neurons=None, title=None, height=420):
@@ -23,23 +23,24 @@ def output_figure(x, y, grid, curves, *, neurons=None, title=None, height=420):
         their ReLU contributions ``alpha_i max(0, w_i . x)`` with the points each one activates.
     """
     data, shapes = [], []
-    shown_groups = set()
+    groups: dict[str, list[dict]] = {}
     for c in curves:
-        group = c.get("group", c["name"])
+        groups.setdefault(c.get("group", c["name"]), []).append(c)
+    for group, members in groups.items():  # one trace per legend entry, its curves joined by breaks
+        c = members[0]
+        gx, gy = join_lines(grid, np.column_stack([m["f"] for m in members]))
         data.append(
             dict(
                 type="scatter",
-                x=grid,
-                y=c["f"],
+                x=gx,
+                y=gy,
                 mode="lines",
                 name=c["name"],
                 legendgroup=group,
-                showlegend=group not in shown_groups,
                 line=dict(color=c["colour"], width=c.get("width", 2), dash=c.get("dash", "solid")),
                 hovertemplate="x=%{x:.3f}<br>f(x)=%{y:.4f}<extra>" + c["name"] + "</extra>",
             )
         )
-        shown_groups.add(group)
     if neurons is not None:
         _neurons(data, shapes, x, grid, neurons)
     data.append(data_points(x, y, type="scatter"))
@@ -113,17 +114,17 @@ def loss_figure(
 ):
     """Loss against GD step for every run, with the convex optimum as a horizontal line."""
     data = []
-    for r, (label, first) in enumerate(run_names(colours, losses[-1])):
+    for k, (label, runs) in enumerate(run_groups(colours, losses[-1])):
+        x, y = join_lines(steps, losses[:, runs])
         data.append(
             dict(
                 type="scatter",
-                x=steps,
-                y=losses[:, r],
+                x=x,
+                y=y,
                 mode="lines",
-                line=dict(color=palette.BLACK if r == 0 else colours[r], width=2.5 if r == 0 else 1.2),
+                line=dict(color=palette.BLACK if k == 0 else colours[runs[0]], width=2.5 if k == 0 else 1.2),
                 name=label,
                 legendgroup=label,
-                showlegend=first,
                 hovertemplate="step %{x}<br>loss %{y:.6g}<extra></extra>",
             )
         )

@@ -10,9 +10,9 @@ import solvers as S
 from solvers import SolverError
 from solvers.fixed_alpha import fixed_pattern_surface, solve_fixed_patterns, solved_choice
 
-from .. import compute
+from .. import compute, session
 from ..cache import cached, memo
-from ..figures import bowl_figure
+from ..figures import bowl_figure, bowl_map_figure
 from ..figures.common import fmt, neurons
 from ..keys import TrainingKey
 from ..models import MODELS
@@ -90,13 +90,24 @@ def _fixed_alpha(state: State, res: ExplorerResults) -> None:
             _bowl(state, res)
 
 
+@st.fragment
 def _bowl(state: State, res: ExplorerResults) -> None:
+    """The bowl of one run's patterns. A fragment: choosing another run or the 3-D view redraws only this."""
+    state = session.read_widgets()
     path = res.path
     labels = [f"run {r}: loss {fmt(v)}" + (" (your start)" if r == 0 else "") for r, v in enumerate(path.final_loss)]
-    r = st.selectbox("Patterns of the GD endpoint", range(len(labels)), format_func=lambda i: labels[i], key="bowl_run")
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    r = left.selectbox(
+        "Patterns of the GD endpoint", range(len(labels)), format_func=lambda i: labels[i], key="bowl_run"
+    )
+    right.toggle(
+        "3-D bowl",
+        key=session.WIDGETS["bowl3d"],
+        help="The bowl as a surface in 3-D (drag to turn it); drawing it takes seconds without a graphics card.",
+    )
     r = min(r, len(labels) - 1)
     try:
-        fig, value = bowl_for(TrainingKey.of(state), r)
+        fig, value = bowl_for(TrainingKey.of(state), r, state.bowl3d)
     except SolverError as exc:
         st.error(str(exc))
         return
@@ -108,12 +119,27 @@ def _bowl(state: State, res: ExplorerResults) -> None:
         verdict = " — equal: GD found the bottom of this bowl."
     else:
         verdict = " — GD has not reached the bottom of this bowl yet (more steps, or it sits on a region boundary)."
-    st.caption(f"Minimum over the cones: **{fmt(value)}**; GD endpoint loss: **{fmt(path.final_loss[r])}**" + verdict)
+    shading = "" if state.bowl3d else "In colour: the cones where the patterns hold; grey: outside them. "
+    st.caption(
+        shading + f"Minimum over the cones: **{fmt(value)}**; GD endpoint loss: **{fmt(path.final_loss[r])}**" + verdict
+    )
+    session.publish(state)
 
 
 @cached(size=64)
-def bowl_for(train: TrainingKey, r: int):
-    """The fixed-pattern convex loss of run r's final patterns, and its minimum over the cones."""
+def bowl_for(train: TrainingKey, r: int, three_d: bool = False):
+    """The fixed-pattern convex loss of run r's final patterns (a map, or a 3-D surface), and its minimum over
+    the cones."""
+    u1, u2, Z, feasible, centre, value, names = bowl_data(train, r)
+    title = "Patterns of this endpoint fixed: a convex bowl"
+    draw = bowl_figure if three_d else bowl_map_figure
+    return draw(u1, u2, Z, feasible, centre, value, names=names, title=title), value
+
+
+@cached(size=64)
+def bowl_data(train: TrainingKey, r: int):
+    """Run r's fixed-pattern loss on a grid around its minimum over the cones: the axes, the loss, where
+    the patterns hold, the minimiser, the minimum and the axis names."""
     res = results_for(train)
     patterns = res.path.patterns[-1, r]  # (m, n)
     x, y = compute.data_arrays(train.points)
@@ -132,10 +158,7 @@ def bowl_for(train: TrainingKey, r: int):
     W = model.weights(np.stack(np.meshgrid(u1, u2), axis=-1))  # (B, A, m, d)
     Z, feasible = fixed_pattern_surface(X, y, train.lam, patterns, W)
     names = ("u₁", "u₂") if model.swappable else ("u_w", "u_b")
-    fig = bowl_figure(
-        u1, u2, Z, feasible, tuple(centre), value, names=names, title="Patterns of this endpoint fixed: a convex bowl"
-    )
-    return fig, value
+    return u1, u2, Z, feasible, tuple(centre), value, names
 
 
 def _problem_2(state: State, res: ExplorerResults) -> None:

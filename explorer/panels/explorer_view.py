@@ -12,6 +12,7 @@ from solvers import SolverError
 
 from .. import compute, session
 from ..cache import cached
+from ..contour_controls import contour_controls, peek_pick
 from ..figures import contour_figure, curve_figure, loss_figure, output_figure, surface_figure
 from ..figures.common import outcome_colours
 from ..figures.landscape_figs import frame_indices
@@ -20,7 +21,7 @@ from ..models import MODELS
 from ..state import State
 from . import computed, convex_panel, exchange_panel, show, text
 from .data import data_panel, output_curves, pending_edit, rerun_if_edited
-from .results import ExplorerResults, results_for
+from .results import ExplorerResults, results_for, stars_of
 
 
 def explorer_view(state: State) -> None:
@@ -28,8 +29,10 @@ def explorer_view(state: State) -> None:
     # Edits and clicks are already in the session state: apply them before computing, so that this
     # run draws their result instead of drawing the old figures and starting another run.
     state = pending_edit(state)
-    if model.landscape_dims:
-        state = _pending_pick(state, "contour" if model.landscape_dims == 2 else "curve")
+    if model.landscape_dims == 2:
+        state = _pending_start(state, peek_pick(CONTROLS_KEY))
+    elif model.landscape_dims == 1:
+        state = _pending_pick(state, "curve")
     if not state.points:
         _data_only(state)
         st.info("The dataset is empty: click on the canvas or add rows to the table.")
@@ -45,15 +48,16 @@ def explorer_view(state: State) -> None:
     exchange_panel.data_io(state, lambda: exchange_panel.explorer_networks(state, results))
     _warn_divergence(results.path, state)
     if model.landscape_dims == 2:
-        _landscape_2d(state, results)
-    elif model.landscape_dims == 1:
-        _landscape_1d(state, results)
+        _landscape_2d(state, results)  # the loss chart sits beside the contour
     else:
-        st.subheader("2 · Training")
-        st.markdown(text.MANY_NEURONS)
-        st.latex(text.OBJECTIVE_1)
-        st.caption(text.LAMBDA_NOTE)
-    _loss_chart(state, results)
+        if model.landscape_dims == 1:
+            _landscape_1d(state, results)
+        else:
+            st.subheader("2 · Training")
+            st.markdown(text.MANY_NEURONS)
+            st.latex(text.OBJECTIVE_1)
+            st.caption(text.LAMBDA_NOTE)
+        _loss_chart(state, results)
     _output(state, results)
     convex_panel.convex_panel(state, results)
 
@@ -72,36 +76,43 @@ def _warn_divergence(path: L.DescentPath, state: State) -> None:
         )
 
 
+CONTROLS_KEY = "contour_controls"
+
+
 def _landscape_2d(state: State, res: ExplorerResults) -> None:
     st.subheader("2 · The non-convex landscape")
     st.markdown(text.LANDSCAPE)
     st.latex(text.TWO_NEURON_LOSS if MODELS[state.model].swappable else text.BIAS_NEURON_LOSS)
+    train = TrainingKey.of(state)
     with st.spinner("Running gradient descent from 40 000 starts…") if state.basins else nullcontext():
-        contour, surf = landscape_figures(TrainingKey.of(state), state.frame, state.camera, state.basins)
+        contour = contour_for(train, state.frame, state.basins)
     left, right = st.columns(2)
     with left:
-        show.figure(contour, "contour", "landscape-contour", on_select="rerun")
-        _frame_buttons(state, res.path)
+        show.figure(contour, "contour", "landscape-contour")
+        frames = frame_indices(len(res.path.steps))
+        shown = frames[-1] if state.frame < 0 else frames[np.abs(frames - state.frame).argmin()]
+        _contour_events(str(shown), str(frames[-1]))
     with right:
-        show.figure(surf, "surface", "landscape-surface")
+        _surface(state, res)
+        _loss_chart(state, res)
 
 
 @cached()
-def landscape_figures(train: TrainingKey, frame: int, camera: str, basins: bool):
+def contour_for(train: TrainingKey, frame: int, basins: bool):
+    """The contour with the runs, their animation and (optionally) the basins of attraction."""
     res = results_for(train)
     model = res.model
     a, b, Z = computed.surface(train.model, train.points, train.lam, res.box)
     index, labels = computed.pattern_regions(train.model, train.points, res.box)
     path = res.path
-    coords = model.coordinates(path.W)
     layer = _basins(train, res) if basins and model.swappable else None
-    contour = contour_figure(
+    return contour_figure(
         a,
         b,
         Z,
         index,
         labels,
-        coords,
+        model.coordinates(path.W),
         path.loss,
         res.colours,
         path.steps,
@@ -111,47 +122,88 @@ def landscape_figures(train: TrainingKey, frame: int, camera: str, basins: bool)
         basins=layer,
         title="Contour: click to start gradient descent there",
     )
-    surf = surface_figure(
+
+
+@st.fragment
+def _contour_events(shown: str, last: str) -> None:
+    """Clicks and frame moves on the contour. A frame move reruns only this fragment, to put the frame in
+    the link; a click reruns the page from the new start."""
+    events = contour_controls(CONTROLS_KEY, shown)
+    state = session.current()
+    if "pick" in events:
+        if _pending_start(state, events["pick"]) is not state:
+            st.rerun()
+    elif "frame" in events:
+        frame = -1 if str(events["frame"]) == last else events["frame"]
+        if frame != state.frame:
+            session.publish(session.update(frame=frame))
+
+
+def _pending_start(state: State, pick) -> State:
+    """Start GD at a clicked point (and show its last frame)."""
+    if pick is None or tuple(pick) == tuple(state.start):
+        return state
+    return session.update(start=tuple(pick), frame=-1)
+
+
+def _surface(state: State, res: ExplorerResults) -> None:
+    """The 3-D surface, on demand: WebGL is slow to draw on a machine without a graphics card."""
+    w = session.WIDGETS
+    left, right = st.columns(2)
+    left.toggle(
+        "3-D surface",
+        key=w["surface"],
+        help="L as a surface in 3-D (drag to turn it). Drawing it takes seconds on a machine without a "
+        "graphics card, so it is off until asked for.",
+    )
+    if not state.surface:
+        return
+    right.toggle(
+        "GD paths on the surface",
+        key=w["surface_paths"],
+        help="Off: the surface depends only on the data and λ, and is not drawn again when a run changes.",
+    )
+    train = TrainingKey.of(state)
+    runs = train if state.surface_paths else None
+    surf = surface_for(train.model, train.points, train.lam, res.box, state.camera, runs)
+    show.figure(surf, "surface", "landscape-surface")
+
+
+@cached()
+def surface_for(model_key: str, points: tuple, lam: float, box, camera: str, runs: TrainingKey | None = None):
+    """The surface L over the landscape's box, with the GD paths of ``runs`` if given."""
+    model = MODELS[model_key]
+    a, b, Z = computed.surface(model_key, points, lam, box)
+    fixed = computed.fixed_alpha_optimum(model_key, points, lam)
+    paths = {}
+    if runs is not None:
+        res = results_for(runs)
+        paths = dict(coords=model.coordinates(res.path.W), losses=res.path.loss, colours=res.colours)
+    return surface_figure(
         a,
         b,
         Z,
-        coords,
-        path.loss,
-        res.colours,
+        **paths,
         names=model.param_names,
-        stars=res.stars,
-        star_loss=res.optimum,
+        stars=stars_of(model_key, fixed),
+        star_loss=fixed.objective,
         camera=camera,
         title=f"Surface L({', '.join(model.param_names)})",
     )
-    return contour, surf
 
 
 def _pending_pick(state: State, key: str) -> State:
-    """A click on the contour (or the curve) moves the start; each click is applied once."""
+    """A click on the one-neuron curve moves the start; each click is applied once."""
     event = st.session_state.get(key) or {}
     points = (event.get("selection") or {}).get("points") or []
     if not points:
         return state
     p = points[-1]
-    pick = (round(float(p["x"]), 4), round(float(p["y"]), 4) if key == "contour" else 0.0)
+    pick = (round(float(p["x"]), 4), 0.0)
     if st.session_state.get("_last_pick") == (key, pick):
         return state
     st.session_state["_last_pick"] = (key, pick)
     return session.update(start=pick, frame=-1) if pick != tuple(state.start) else state
-
-
-def _frame_buttons(state: State, path) -> None:
-    """Step through the animation frames one at a time (Play animates them in the browser)."""
-    frames = frame_indices(len(path.steps))
-    at = len(frames) - 1 if state.frame < 0 else int(np.abs(frames - state.frame).argmin())
-    cols = st.columns([1, 1, 1, 1, 3])
-    moves = {"|◀": 0, "◀": max(at - 1, 0), "▶": min(at + 1, len(frames) - 1), "▶|": len(frames) - 1}
-    for col, (label, target) in zip(cols, moves.items()):
-        if col.button(label, key=f"frame_{label}", width="stretch"):
-            session.update(frame=-1 if target == len(frames) - 1 else int(frames[target]))
-            st.rerun()
-    cols[4].caption(f"showing step {int(path.steps[frames[at]])} of {int(path.steps[-1])}")
 
 
 def _basins(state: State, res: ExplorerResults):

@@ -29,7 +29,7 @@ from . import computed
 from . import general_runs as R
 from .convex_panel import bowl_for
 from .dynamics_view import animation, loss_plot, patterns_plot, summary
-from .explorer_view import curve_for, landscape_figures, loss_for, output_for
+from .explorer_view import contour_for, curve_for, loss_for, output_for, surface_for
 from .general_view import loss_figure, output_figure, path_plot, slice_plot
 from .patterns_view import count_plot, plane_plot, sphere_plot
 from .results import results_for
@@ -100,6 +100,20 @@ def _landscape(dims: int) -> Callable[[State], Facts | None]:
     return source
 
 
+def _surface(state: State) -> Facts | None:
+    facts = _landscape(2)(state)
+    if facts is None:
+        return None
+    return dict(facts, paths=", with the paths of the runs lying on it" if state.surface_paths else "")
+
+
+def _surface_figure(state: State, facts: Facts):
+    """The surface as the page draws it once asked for: with the runs' paths unless they are switched off."""
+    key = facts["key"]
+    runs = key if state.surface_paths else None
+    return surface_for(key.model, key.points, key.lam, facts["res"].box, state.camera, runs)
+
+
 def _bowl(state: State) -> Facts | None:
     facts = _landscape(2)(state)
     if facts is None:
@@ -107,7 +121,7 @@ def _bowl(state: State) -> Facts | None:
     path = facts["res"].path
     r = min(int(st.session_state.get("bowl_run") or 0), len(path.final_loss) - 1)
     try:
-        fig, value = bowl_for(facts["key"], r)
+        fig, value = bowl_for(facts["key"], r, state.bowl3d)
     except SolverError:
         return None
     run = "your start" if r == 0 else f"random start {r}"
@@ -235,8 +249,8 @@ def _patterns(state: State) -> Facts | None:
 
 # How each figure is drawn: its source and the figure from the source's facts.
 DRAW: dict[str, tuple[Callable[[State], Facts | None], Callable[[State, Facts], Any]]] = {
-    "contour": (_landscape(2), lambda s, f: landscape_figures(f["key"], s.frame, s.camera, s.basins)[0]),
-    "surface": (_landscape(2), lambda s, f: landscape_figures(f["key"], s.frame, s.camera, s.basins)[1]),
+    "contour": (_landscape(2), lambda s, f: contour_for(f["key"], s.frame, s.basins)),
+    "surface": (_surface, lambda s, f: _surface_figure(s, f)),
     "curve": (_landscape(1), lambda s, f: curve_for(f["key"])),
     "loss": (_explorer, lambda s, f: loss_for(f["key"])),
     "output": (_explorer, lambda s, f: output_for(f["key"])),
@@ -260,8 +274,7 @@ DRAW: dict[str, tuple[Callable[[State], Facts | None], Callable[[State, Facts], 
 CAPTIONS: dict[str, str] = {
     "contour": "Contour of the loss L({names}) for {n0} from {a0} to {a1} and {n1} from {b0} to {b1}, shaded by "
     "activation region. {runs}.{stars}",
-    "surface": "The same loss as a 3-D surface over ({names}): heights from {heights} on the grid, with the paths "
-    "of the runs lying on it.{stars}",
+    "surface": "The same loss as a 3-D surface over ({names}): heights from {heights} on the grid{paths}.{stars}",
     "curve": "The loss L(w) of one neuron for w from {a0} to {a1}, one shaded interval per activation pattern. "
     "{runs}, at w = {ends}.{stars}",
     "loss": "Loss (1) against gradient-descent step, {steps} steps: {runs}. The global optimum (convex) is "

@@ -80,7 +80,7 @@ def results_for(train: TrainingKey) -> ExplorerResults:
             state.model, state.points, state.lam, state.step, state.steps, tuple(map(tuple, coords))
         )
         fixed = computed.fixed_alpha_optimum(state.model, state.points, state.lam)
-        optimum, stars = fixed.objective, _stars(state, fixed)
+        optimum, stars = fixed.objective, stars_of(state.model, fixed)
     else:
         path = computed.descent_init(
             state.model,
@@ -101,9 +101,9 @@ def results_for(train: TrainingKey) -> ExplorerResults:
     return ExplorerResults(model, path, optimum, colours, grid, curves, box, fixed, stars, convex)
 
 
-def _stars(state: TrainingKey, optimum) -> list:
+def stars_of(model_key: str, optimum) -> list:
     """Every landscape point where the global minimum is attained (both orders for two neurons)."""
-    model = MODELS[state.model]
+    model = MODELS[model_key]
     best = np.isclose(optimum.values, optimum.objective, rtol=1e-7, atol=1e-9)
     stars = []
     for c in np.flatnonzero(best):

@@ -50,7 +50,7 @@ def figure(fig: go.Figure, key: str, filename: str, *, on_select=None, selection
 def _download(fig: go.Figure, key: str, filename: str, config: dict) -> None:
     st.download_button(
         "⬇ HTML (interactive, works offline)",
-        data=lambda: fig.to_html(include_plotlyjs=True, config=config),
+        data=lambda: fig.to_html(include_plotlyjs=True, config=config, post_script=getattr(fig, "post_script", None)),
         file_name=f"{filename}.html",
         mime="text/html",
         key=f"{key}_html",

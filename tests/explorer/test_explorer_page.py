@@ -7,6 +7,9 @@ import json
 import numpy as np
 import pytest
 
+from explorer.figures.landscape_figs import CONTOUR_META, STEP_BACK, STEP_FORWARD
+from explorer.keys import TrainingKey
+from explorer.panels.explorer_view import contour_for
 from explorer.presets import PRESETS, ZIGZAG_X, ZIGZAG_Y
 from explorer.state import State, from_preset
 from tests.explorer.pagetest import chart_with, charts, open_page, query, texts, trace
@@ -25,19 +28,25 @@ def test_every_preset_renders_its_figures(preset):
     assert trace(out, "global optimum (convex)")["line"]["dash"] == "dash"
     loss = chart_with(at, "Loss (1)")
     runs = [t for t in loss["data"] if t["name"] == "GD from your start" or t["name"].startswith("random starts")]
-    assert len(runs) == 1 + from_preset(preset).starts
+    # One trace per legend entry: the runs of a valley are joined, a gap (NaN) between two runs.
+    assert sum(1 + sum(v is None or v != v for v in t["y"]) for t in runs) == 1 + from_preset(preset).starts
+    assert len({t["name"] for t in runs}) == len(runs)
     if model in ("two", "one_bias"):
         contour = chart_with(at, "Contour")
         assert trace(contour, "loss")["type"] == "contour"
         assert trace(contour, "activation regions")["type"] == "heatmap"
         assert len(contour["frames"]) > 10, "the paths animate from Plotly frames"
-        assert trace(chart_with(at, "Surface"), "loss")["type"] == "surface"
+        assert (
+            trace(chart_with(at, "Patterns of this endpoint"), "inside the cones (patterns kept)")["type"] == "heatmap"
+        )
     if model == "one":
         curve = chart_with(at, "L(w)")
         assert trace(curve, "L(w)")["type"] == "scatter"
     assert not at.error
-    expected = {"two": 5, "one_bias": 5, "one": 3, "many": 2}[model]  # bowl only for two parameters
+    # The WebGL charts (surface, 3-D bowl) are drawn on demand; the bowl only for two parameters.
+    expected = {"two": 4, "one_bias": 4, "one": 3, "many": 2}[model]
     assert len(figs) == expected, list(figs)
+    assert not any(t.startswith("Surface") for t in figs)
 
 
 def test_poster_preset_shows_the_three_valleys_and_the_global_minimum():
@@ -58,17 +67,15 @@ def test_poster_preset_shows_the_three_valleys_and_the_global_minimum():
     assert sorted(keys) == ["random starts → loss 0", "random starts → loss 1", "random starts → loss 4"]
 
 
+def click_contour(at, x: float, y: float, nonce: int = 1) -> None:
+    """What the page's contour script sends after a click on the plot area at data point (x, y)."""
+    at.session_state["contour_controls"] = {"pick": {"x": x, "y": y, "nonce": nonce}, "frame": None}
+    at.run()
+
+
 def test_click_on_the_contour_starts_gd_there():
     at = open_page(p="poster")
-    at.session_state["contour"] = {
-        "selection": {
-            "points": [{"x": -0.5, "y": 2.5, "curve_number": 0}],
-            "point_indices": [0],
-            "box": [],
-            "lasso": [],
-        }
-    }
-    at.run()
+    click_contour(at, -0.5, 2.5)
     assert not at.exception
     contour = chart_with(at, "Contour")
     you = trace(contour, "GD from your start")
@@ -124,10 +131,7 @@ def test_url_state_round_trips():
     at = open_page(p="poster")
     at.number_input(key="w_lam").set_value(0.25).run()
     at.number_input(key="w_starts").set_value(3).run()
-    at.session_state["contour"] = {
-        "selection": {"points": [{"x": 1.5, "y": 0.5}], "point_indices": [0], "box": [], "lasso": []}
-    }
-    at.run()
+    click_contour(at, 1.5, 0.5)
     link = query(at)
     again = open_page(**link)
     assert query(again) == link
@@ -181,12 +185,15 @@ def test_too_many_points_from_the_pad_are_refused_and_the_others_kept():
 
 
 def test_a_diverging_step_size_is_reported():
-    at = open_page(p="poster")
+    at = open_page(p="poster", surface=1)
     at.number_input(key="w_step").set_value(5.0).run()
     assert not at.exception
     assert "diverged" in texts(at)
     loss = chart_with(at, "Loss (1)")
-    assert all(v is not None for t in loss["data"] if "y" in t and t["type"] == "scatter" for v in t["y"])
+    runs = [t for t in loss["data"] if t["name"] == "GD from your start" or t["name"].startswith("random starts")]
+    # Every gap is a break between two runs: no run has a missing (non-finite) value.
+    gaps = sum(v is None or v != v for t in runs for v in t["y"])
+    assert gaps == 1 + from_preset("poster").starts - len(runs)
     # The 3-D box stays that of the landscape; the runaway paths are clipped, not zoomed out to.
     contour, surface = chart_with(at, "Contour"), chart_with(at, "Surface")
     assert surface["layout"]["scene"]["xaxis"]["range"] == contour["layout"]["xaxis"]["range"]
@@ -206,20 +213,46 @@ def test_an_empty_dataset_keeps_the_page_usable():
     assert trace(chart_with(at, "Data, GD endpoints"), "data")["x"] == [0.5]
 
 
-def test_frame_buttons_step_through_the_recorded_iterates():
+def test_the_contour_has_one_player_that_steps_in_the_browser():
     at = open_page(p="poster")
-    last = trace(chart_with(at, "Contour"), "position at step 211")
-    at.button(key="frame_|◀").click().run()
-    assert query(at)["frame"] == "0"
-    first = [t for t in chart_with(at, "Contour")["data"] if t["name"].startswith("position at step")][0]
-    assert first["name"] == "position at step 0"
-    at.button(key="frame_▶").click().run()
     contour = chart_with(at, "Contour")
-    second = contour["layout"]["sliders"][0]["steps"][1]["args"][0][0]  # the next animation frame
+    (menu,) = contour["layout"]["updatemenus"]
+    labels = [b["label"] for b in menu["buttons"]]
+    assert labels == ["|◀", "◀", "▶ Play", "❚❚", "▶", "▶|"]
+    steps = {b["name"]: b for b in menu["buttons"]}
+    assert STEP_BACK in steps and STEP_FORWARD in steps
+    # Plotly's own animation takes the landscape off the plot: every control does nothing by itself, the
+    # player script (figures/frame_steps.js) shows the frames.
+    assert {b["method"] for b in menu["buttons"]} == {"skip"}
+    assert {s["method"] for s in contour["layout"]["sliders"][0]["steps"]} == {"skip"}
+    assert not any(b.label in ("◀", "▶") for b in at.button), "the page has no second set of step buttons"
+    # A frame holds only what moves: the style of the heads stays that of the figure's trace.
+    assert set(contour["frames"][0]["data"][0]) == {"x", "y", "name", "customdata", "hovertemplate"}
+    assert contour["layout"]["meta"] == CONTOUR_META
+
+
+def test_a_linked_frame_opens_there_and_a_step_in_the_browser_moves_the_link():
+    at = open_page(p="poster", frame=0)
+    contour = chart_with(at, "Contour")
+    heads = [t for t in contour["data"] if t["name"].startswith("position at step")][0]
+    assert heads["name"] == "position at step 0"
+    assert contour["layout"]["sliders"][0]["active"] == 0
+    # The browser reports the frame an animation or a step ended on; the link follows, the figure is
+    # left as the browser already shows it.
+    second = contour["layout"]["sliders"][0]["steps"][1]["args"][0][0]
+    at.session_state["contour_controls"] = {"pick": None, "frame": {"frame": int(second), "nonce": 5}}
+    at.run()
     assert query(at)["frame"] == second
-    head = [t for t in contour["data"] if t["name"].startswith("position at step")][0]
-    assert head["name"] == f"position at step {contour['layout']['sliders'][0]['steps'][1]['label']}"
-    assert last["x"] != first["x"]
+    last = contour["layout"]["sliders"][0]["steps"][-1]["args"][0][0]
+    at.session_state["contour_controls"] = {"pick": None, "frame": {"frame": int(last), "nonce": 6}}
+    at.run()
+    assert "frame" not in query(at), "the last frame is the default"
+
+
+def test_the_downloaded_contour_steps_frames_too():
+    fig = contour_for(TrainingKey.of(from_preset("poster")), -1, False)
+    html = fig.to_html(include_plotlyjs=False, post_script=fig.post_script)
+    assert "function wireFrameSteps(" in html and "wireFrameSteps(document.getElementById(" in html
 
 
 def test_presets_reset_the_controls():
@@ -229,6 +262,27 @@ def test_presets_reset_the_controls():
     assert not at.exception
     assert at.number_input(key="w_lam").value == PRESETS["zigzag"].settings["lam"]
     assert query(at)["p"] == "zigzag"
+
+
+def shown(widget):
+    """The value the browser draws for a widget: the value sent with it, or else its default."""
+    return widget.proto.value if widget.proto.set_value else widget.proto.default
+
+
+def test_explorer_settings_come_back_after_two_other_views():
+    """A setting of the explorer's sidebar is not drawn in the other views; back in the explorer, the browser
+    must draw its value, not the widget's default (Random starts once came back as 0)."""
+    at = open_page(p="poster")
+    at.number_input(key="w_starts").set_value(5).run()
+    at.selectbox(key="w_camera").set_value("top").run()
+    for view in ("general", "dynamics", "explorer"):
+        at.segmented_control(key="w_view").set_value(view).run()
+        assert not at.exception
+    assert shown(at.number_input(key="w_starts")) == 5
+    assert at.selectbox(key="w_camera").value == "top"
+    assert at.selectbox(key="w_camera").proto.set_value
+    assert query(at)["starts"] == "5"
+    assert len(trace(chart_with(at, "Contour"), "starts")["x"]) == 6
 
 
 def test_basin_layer_colours_the_three_valleys():
