@@ -12,8 +12,9 @@ from landscape.validation import as_data, as_nonnegative
 
 from .barrier import solve_chain
 from .chain import chain_of
-from .cones import arrangement, cones_of, row_space
+from .cones import Arrangement, arrangement, cones_of, row_space
 from .fast import STALL_RTOL, solve_fast
+from .interior import solve_rank3
 from .patterns import enumerate_patterns, sample_patterns
 from .reference import solve_with_cvxpy
 from .sampled import solve_working_set
@@ -106,8 +107,10 @@ class Solver(Protocol):
 @dataclass(frozen=True)
 class FastSolver:
     """The certified methods: an O(n) interior-point method for rank-2 data on a line (:mod:`solvers.barrier`:
-    1-D inputs with a bias, collinear 2-D inputs), column generation for the rest of rank <= 3
-    (:mod:`solvers.fast`), a working set over sampled patterns above (:mod:`solvers.sampled`)."""
+    1-D inputs with a bias, collinear 2-D inputs), an interior-point method over working sets of regions for
+    rank-3 data (:mod:`solvers.interior`: 2-D inputs with a bias), column generation for the rest of rank <= 3
+    (lambda = 0, given patterns, other rank-2 data; :mod:`solvers.fast`), a working set over sampled patterns
+    above (:mod:`solvers.sampled`)."""
 
     name: str = "fast"
     certified: bool = True
@@ -116,9 +119,14 @@ class FastSolver:
         X, y, lam, patterns = problem.X, problem.y, problem.lam, problem.patterns
         stopped = ""
         chain = _chain(problem)
+        regions = None if chain is not None else _regions(problem)
         dual = None
         if chain is not None:
             U, V, patterns, obj, lower, seconds, stopped, dual = _solve_on_chain(chain, problem, **options)
+        elif regions is not None:
+            U, V, patterns, obj, lower, seconds, stopped, dual = _solve_on_regions(
+                regions, problem, warm=warm, **options
+            )
         elif problem.rank <= 3:
             # Given patterns are solved over their own cones; without them the solver finds every region.
             arr = None if patterns is None else cones_of(X, patterns)
@@ -196,6 +204,35 @@ def _solve_on_chain(chain, problem: Problem, *, progress=None, budget: float | N
     U, V = chain.to_z(res.U) @ basis, chain.to_z(res.V) @ basis
     dual = None if res.dual is None else chain.expand_dual(res.dual, Z, problem.y)
     return U, V, chain.region_patterns(), res.objective, res.lower, res.seconds, stopped, dual
+
+
+def _regions(problem: Problem) -> Arrangement | None:
+    """Every region of rank-3 data when the interior-point method over regions applies: no given
+    patterns and lambda > 0 (lambda = 0 is a least-squares fit, solved directly by column generation)."""
+    if problem.rank != 3 or problem.patterns is not None or not problem.lam > 0:
+        return None
+    return arrangement(problem.X)
+
+
+def _solve_on_regions(arr: Arrangement, problem: Problem, *, warm=None, progress=None, budget: float | None = None):
+    """:func:`solvers.interior.solve_rank3` with the fast method's options, its blocks mapped back to R^d.
+
+    A warm start passes its dual point: the blocks it makes nearly tight start the working set."""
+    start = time.perf_counter()
+    why = []
+
+    def report(step: int, gap: float, objective: float) -> bool:
+        if budget is not None and time.perf_counter() - start > budget:
+            why.append(f"time budget of {budget:g} s")
+        elif progress is not None and progress(step, gap, objective):
+            why.append("stopped by the caller")
+        return bool(why)
+
+    asked = progress is not None or budget is not None
+    dual = getattr(warm, "dual", None)
+    res = solve_rank3(arr, problem.y, problem.lam, warm=dual, progress=report if asked else None)
+    stopped = why[0] if why else ("stalled" if res.gap > STALL_RTOL * res.objective else "")
+    return res.U @ arr.basis, res.V @ arr.basis, arr.patterns, res.objective, res.lower, res.seconds, stopped, res.dual
 
 
 @dataclass(frozen=True)
