@@ -70,7 +70,7 @@ STALL_STEPS = 8
 BOUNDARY = 0.99
 PRUNE_FROM = 1e3
 PRUNE_STEPS = 3
-ALL_BLOCKS = 40_000  # incidences (block, ray) up to which every block is in the working set from the start
+ALL_BLOCKS = 400_000  # incidences (block, ray) up to which every block starts in the working set (n = 200 or so)
 CHUNK = 4096  # regions priced at a time
 FACTOR_SHIFTS = (0.0, 1e-14, 1e-12, 1e-10, 1e-8)
 
@@ -481,6 +481,11 @@ FIRST_BLOCKS = 4  # the first working set: this many blocks per data point, the 
 PRICE_DROP = 0.1  # price every region again once the working set's own gap has dropped this much
 OUTSIDE = 4.0  # a round ends when the regions outside cost more than this times the working set's own gap
 TINY = 1e-300
+WARM_GROWS = 6  # times a round adds blocks to its running iterate before it restarts cold
+SHRINK_FROM = 1500  # working sets larger than this many blocks shrink ...
+SHRINK_AFTER = 5  # ... from this step on, at each pricing ...
+KEEP = 0.3  # ... to the blocks whose value is at least this fraction of the largest ...
+SHRINK_RATIO = 0.8  # ... when that drops at least a fifth of them
 
 
 def solve_rank3(
@@ -613,8 +618,9 @@ class _Driver:
         inside = np.zeros(2 * self.geo.P, dtype=bool)
         inside[lift.blocks] = True
         priced_at = np.inf
-        best_gap, improved = np.inf, 0
+        best_gap, best_own, improved = np.inf, np.inf, 0
         vals = None
+        grows = 0
         for it in range(MAX_ITER + 1):
             h, pa, q, nb = lift.slacks(st.rho, st.b)
             mu = (float(st.al @ st.sa) + float(st.th @ q)) / pairs
@@ -630,15 +636,41 @@ class _Driver:
                     return None
                 outside = self.gap() > OUTSIDE * max(own, 0.0)
                 if outside and np.any((vals > self.lam) & ~inside):
-                    return self.grow(lift.blocks, vals, inside)
-            gap = self.gap()
-            if gap < 0.5 * best_gap:
-                best_gap, improved = gap, it
+                    if grows >= WARM_GROWS:
+                        return self.grow(lift.blocks, vals, inside)
+                    # The violated blocks join the running iterate (their slacks start at a floor; a full
+                    # step removes the residual), which keeps its place on the path for the others.
+                    grows += 1
+                    big = _Lifted(self.geo, self.grow(lift.blocks, vals, inside), self.y, self.r)
+                    st = st.grown(lift, big)
+                    big.start_blocks(st, np.arange(lift.nb, big.nb), mu)
+                    lift, pairs = big, big.L + big.nb
+                    inside[lift.blocks] = True
+                    h, pa, q, nb = lift.slacks(st.rho, st.b)
+                    mu = (float(st.al @ st.sa) + float(st.th @ q)) / pairs
+                    priced_at = np.inf
+            # Progress is the round's own gap or the certified one: a cold restart starts far behind the
+            # best point, and a shrink moves the working set's own gap.
+            if own < 0.5 * best_own or self.gap() < 0.5 * best_gap:
+                best_own, best_gap, improved = min(own, best_own), min(self.gap(), best_gap), it
             self.steps += 1
             if self.report():
                 return None
             if it == MAX_ITER or not np.isfinite(mu) or mu <= 0 or it - improved > STALL_STEPS:
                 break
+            if vals is not None and priced_at == own and it >= SHRINK_AFTER and lift.nb > SHRINK_FROM:
+                # Regions far from tight at a central iterate stay so: the set shrinks, the iterate stays
+                # strictly feasible for what is left (pricing brings back any that turn violated).
+                mine = vals[lift.blocks]
+                keep = mine >= KEEP * mine.max(initial=0.0)
+                if keep.sum() <= SHRINK_RATIO * lift.nb:
+                    small = _Lifted(self.geo, lift.blocks[keep], self.y, self.r)
+                    st = st.grown(lift, small, keep)
+                    lift, pairs = small, small.L + small.nb
+                    inside[:] = False
+                    inside[lift.blocks] = True
+                    h, pa, q, nb = lift.slacks(st.rho, st.b)
+                    mu = (float(st.al @ st.sa) + float(st.th @ q)) / pairs
             try:
                 st = lift.step(st, h, pa, q, nb, mu)
             except (np.linalg.LinAlgError, ValueError):
@@ -647,6 +679,8 @@ class _Driver:
             vals = self.price(st.rho)
         if np.any((vals > self.lam) & ~inside):
             return self.grow(lift.blocks, vals, inside)
+        if grows and not self.fits() and not self.stopped:
+            return lift.blocks  # blocks that joined a running iterate can stall it: restart cold
         return None
 
     def grow(self, blocks: np.ndarray, vals: np.ndarray, inside: np.ndarray) -> np.ndarray:
