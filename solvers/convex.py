@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from landscape.validation import as_data, as_nonnegative
 
@@ -14,7 +15,7 @@ from .barrier import solve_chain
 from .chain import chain_of
 from .cones import Arrangement, arrangement, cones_of, row_space
 from .fast import STALL_RTOL, solve_fast
-from .interior import solve_rank3
+from .interior import every_block_fits, solve_rank3
 from .patterns import enumerate_patterns, sample_patterns
 from .reference import solve_with_cvxpy
 from .sampled import solve_working_set
@@ -23,6 +24,8 @@ from .solution import ConvexSolution, SolverError, convex_objective, predictions
 # Beyond rank 3 the patterns are sampled: this many Gaussian gates, with this seed.
 SAMPLED_GATES = 2000
 SAMPLED_SEED = 0
+# Rank-3 data with at most this many rows go to the interior-point method over regions (about n^2 of them).
+REGIONS_ROWS = 300
 
 
 def as_patterns(patterns, n: int) -> np.ndarray:
@@ -208,10 +211,12 @@ def _solve_on_chain(chain, problem: Problem, *, progress=None, budget: float | N
 
 def _regions(problem: Problem) -> Arrangement | None:
     """Every region of rank-3 data when the interior-point method over regions applies: no given
-    patterns and lambda > 0 (lambda = 0 is a least-squares fit, solved directly by column generation)."""
-    if problem.rank != 3 or problem.patterns is not None or not problem.lam > 0:
+    patterns, lambda > 0 (lambda = 0 is a least-squares fit, solved directly by column generation), and
+    every block fits in its first working set (up to about 250 points; beyond, column generation)."""
+    if problem.rank != 3 or problem.patterns is not None or not problem.lam > 0 or len(problem.y) > REGIONS_ROWS:
         return None
-    return arrangement(problem.X)
+    arr = arrangement(problem.X)
+    return arr if every_block_fits(arr) else None
 
 
 def _solve_on_regions(arr: Arrangement, problem: Problem, *, warm=None, progress=None, budget: float | None = None):
@@ -230,7 +235,9 @@ def _solve_on_regions(arr: Arrangement, problem: Problem, *, warm=None, progress
 
     asked = progress is not None or budget is not None
     dual = getattr(warm, "dual", None)
-    res = solve_rank3(arr, problem.y, problem.lam, warm=dual, progress=report if asked else None)
+    # One BLAS thread: the steps are many mid-sized products, and two threads on two shared cores lose.
+    with threadpool_limits(1):
+        res = solve_rank3(arr, problem.y, problem.lam, warm=dual, progress=report if asked else None)
     stopped = why[0] if why else ("stalled" if res.gap > STALL_RTOL * res.objective else "")
     return res.U @ arr.basis, res.V @ arr.basis, arr.patterns, res.objective, res.lower, res.seconds, stopped, res.dual
 

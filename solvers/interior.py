@@ -70,7 +70,7 @@ STALL_STEPS = 8
 BOUNDARY = 0.99
 PRUNE_FROM = 1e3
 PRUNE_STEPS = 3
-ALL_BLOCKS = 400_000  # incidences (block, ray) up to which every block starts in the working set (n = 200 or so)
+ALL_BLOCKS = 600_000  # incidences (block, ray) up to which every block starts in the working set (n = 250 or so)
 CHUNK = 4096  # regions priced at a time
 FACTOR_SHIFTS = (0.0, 1e-14, 1e-12, 1e-10, 1e-8)
 
@@ -435,6 +435,12 @@ def _max_step(x, dx):
         return float(np.min(np.where(dx < 0, x / -dx, np.inf), initial=np.inf))
 
 
+def every_block_fits(arr: Arrangement) -> bool:
+    """Whether the method starts from every block (its proven regime); beyond, the working set starts from
+    the most violated blocks and grows, which can take many rounds on large data."""
+    return 2 * int((arr.members >= 0).sum()) <= ALL_BLOCKS
+
+
 # -- the driver ----------------------------------------------------------------------------------------------
 @dataclass
 class Rank3Result:
@@ -476,8 +482,8 @@ class Rank3Result:
         return max(0.0, self.objective - self.lower)
 
 
-GROW_MIN = 64  # blocks added to a working set per round, at least (half the set once it is larger)
-FIRST_BLOCKS = 4  # the first working set: this many blocks per data point, the most violated at rho = y
+GROW_MIN = 64  # blocks added to a working set per round, at least (as many as it holds once it is larger)
+FIRST_BLOCKS = 8  # the first working set: this many blocks per data point, the most violated at rho = y
 PRICE_DROP = 0.1  # price every region again once the working set's own gap has dropped this much
 OUTSIDE = 4.0  # a round ends when the regions outside cost more than this times the working set's own gap
 TINY = 1e-300
@@ -485,7 +491,8 @@ WARM_GROWS = 6  # times a round adds blocks to its running iterate before it res
 SHRINK_FROM = 1500  # working sets larger than this many blocks shrink ...
 SHRINK_AFTER = 5  # ... from this step on, at each pricing ...
 KEEP = 0.3  # ... to the blocks whose value is at least this fraction of the largest ...
-SHRINK_RATIO = 0.8  # ... when that drops at least a fifth of them
+SHRINK_RATIO = 0.8  # ... when that drops at least a fifth of them, and the regions outside cost the dual
+SHRINK_LOST = 0.1  # point at most this fraction of the set's own gap
 
 
 def solve_rank3(
@@ -545,6 +552,7 @@ class _Driver:
         self.upper: tuple[float, np.ndarray, np.ndarray] | None = None  # objective, blocks, neurons
         self.lower: tuple[float, np.ndarray] | None = None  # bound, dual point
         self.stopped = False
+        self.every = False  # the first working set holds every block
 
     # -- bookkeeping -----------------------------------------------------------------------------------------
     def gap(self) -> float:
@@ -558,13 +566,13 @@ class _Driver:
         if np.isfinite(obj) and (self.upper is None or obj < self.upper[0]):
             self.upper = (obj, lift.blocks.copy(), lift.neurons(coef))
 
-    def price(self, rho: np.ndarray) -> np.ndarray:
-        """Every block's value at rho; keeps rho if its certified bound is the best so far."""
+    def price(self, rho: np.ndarray) -> tuple[np.ndarray, float]:
+        """Every block's value at rho and its certified bound; keeps rho if that is the best so far."""
         M, vals = self.geo.check(rho)
         low = lower_bound(rho, self.y, self.lam, M)
         if np.isfinite(low) and (self.lower is None or low > self.lower[0]):
             self.lower = (low, rho.copy())
-        return vals
+        return vals, low
 
     def report(self) -> bool:
         if self.progress is None or self.upper is None or self.lower is None:
@@ -599,7 +607,8 @@ class _Driver:
         """Every block for small problems; else the most violated ones at y (and at the warm dual point)."""
         geo = self.geo
         every = np.flatnonzero(np.concatenate([geo.k, geo.k]) > 0)
-        if 2 * int(geo.k.sum()) <= ALL_BLOCKS:
+        self.every = every_block_fits(self.arr)
+        if self.every:
             return every
         count = FIRST_BLOCKS * geo.n
         picks = [np.argsort(-vals)[:count]]
@@ -620,6 +629,7 @@ class _Driver:
         priced_at = np.inf
         best_gap, best_own, improved = np.inf, np.inf, 0
         vals = None
+        lost = np.inf
         grows = 0
         for it in range(MAX_ITER + 1):
             h, pa, q, nb = lift.slacks(st.rho, st.b)
@@ -630,7 +640,9 @@ class _Driver:
             own = obj - (2.0 * float(st.rho @ self.y) - float(st.rho @ st.rho))  # the working set's own gap
             if it == 0 or own <= PRICE_DROP * priced_at or own <= self.rtol * obj:
                 priced_at = own
-                vals = self.price(st.rho)
+                vals, low = self.price(st.rho)
+                # What the regions outside the set cost this dual point: its own dual value minus its bound.
+                lost = 2.0 * float(st.rho @ self.y) - float(st.rho @ st.rho) - low
                 if self.fits():
                     self.sparsify(lift, coef, st.sa)
                     return None
@@ -658,7 +670,14 @@ class _Driver:
                 return None
             if it == MAX_ITER or not np.isfinite(mu) or mu <= 0 or it - improved > STALL_STEPS:
                 break
-            if vals is not None and priced_at == own and it >= SHRINK_AFTER and lift.nb > SHRINK_FROM:
+            if (
+                vals is not None
+                and priced_at == own
+                and it >= SHRINK_AFTER
+                and lift.nb > SHRINK_FROM
+                and lost <= SHRINK_LOST * max(own, 0.0)  # only once the regions outside hardly matter
+                and (self.every or own <= SHRINK_LOST * obj)  # ... and a grown set's iterate is well on its way
+            ):
                 # Regions far from tight at a central iterate stay so: the set shrinks, the iterate stays
                 # strictly feasible for what is left (pricing brings back any that turn violated).
                 mine = vals[lift.blocks]
@@ -676,7 +695,7 @@ class _Driver:
             except (np.linalg.LinAlgError, ValueError):
                 break  # the scaling broke down at rounding level: the best certified point stands
         if vals is None or priced_at > own:
-            vals = self.price(st.rho)
+            vals, _ = self.price(st.rho)
         if np.any((vals > self.lam) & ~inside):
             return self.grow(lift.blocks, vals, inside)
         if grows and not self.fits() and not self.stopped:
@@ -686,7 +705,7 @@ class _Driver:
     def grow(self, blocks: np.ndarray, vals: np.ndarray, inside: np.ndarray) -> np.ndarray:
         """The working set with the most violated blocks outside it added."""
         cand = np.flatnonzero((vals > self.lam) & ~inside)
-        count = max(GROW_MIN, len(blocks) // 2)
+        count = max(GROW_MIN, len(blocks))
         cand = cand[np.argsort(-vals[cand])[:count]]
         return np.concatenate([blocks, cand])
 
