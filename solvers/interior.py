@@ -32,20 +32,25 @@ an n x n Cholesky factorisation per step. The new multipliers come out of the bl
 
 The working set
 ---------------
-Regions number ~n^2 and the optimum uses a few dozen. The method solves the lifted dual over a working set of
-blocks, checks the dual iterate against *every* region (:class:`Regions`, the closed-form projections of
-:mod:`solvers.dual` in chunks), and when blocks outside the set are violated by more than the set's own gap,
-adds them in bulk and restarts. Small problems take every block at once. A warm start only chooses the first
-working set (the blocks its dual point makes nearly tight), so it cannot make a solve take more rounds than a
-bad guess would.
+Regions number ~n^2 and the optimum's dual is tight on a few n of them (every region around a ray that
+carries a neuron). Up to ``ALL_BLOCKS`` incidences (about 250 points) the method starts from every block;
+once the iterate is central enough, blocks whose value is far below the largest are dropped (the iterate
+stays strictly feasible for the rest, and the steps get cheaper). The dual iterate is checked against
+*every* region (:class:`Regions`, the closed-form projections of :mod:`solvers.dual` in chunks); blocks
+outside the set that are violated by more than the set's own gap join the running iterate, and if that
+stalls the round restarts cold on the larger set. Beyond ``ALL_BLOCKS`` the first set is the blocks most
+violated at ``rho = y`` (or at a warm start's dual point) and grows the same way; on large data that takes
+many rounds (the dual bound stays near 0 until the set holds the whole support), so the fast solver only
+routes data to this method where every block fits.
 
 Certificate and the returned network
 ------------------------------------
-Every dual iterate rho gives the bound of :mod:`solvers.dual` with M over every region (outside the working
-set rho may violate a check: the bound scales it). The primal iterate's coefficients are all positive; near
-the end they are dropped in the order of how far their constraints are from tight, as many as the
-certificate allows (:func:`_sparsest`), and blocks holding the same ray or face are merged: unused neurons
-are exact zeros. The loop stops on the certified gap only.
+Every priced dual iterate rho gives the bound of :mod:`solvers.dual` with M over every region (outside the
+working set rho may violate a check: the bound scales it); it is priced whenever the set's own gap has
+dropped tenfold. The primal iterate's coefficients are all positive; at the end they are dropped in the
+order of how far their constraints are from tight, as many as the certificate allows
+(:meth:`_Driver.sparsify`), and neurons on one ray shared by the regions around it are merged
+(:func:`_merge_rays`): unused neurons are exact zeros. The loop stops on the certified gap only.
 """
 
 from __future__ import annotations
@@ -490,7 +495,7 @@ TINY = 1e-300
 WARM_GROWS = 6  # times a round adds blocks to its running iterate before it restarts cold
 SHRINK_FROM = 1500  # working sets larger than this many blocks shrink ...
 SHRINK_AFTER = 5  # ... from this step on, at each pricing ...
-KEEP = 0.3  # ... to the blocks whose value is at least this fraction of the largest ...
+KEEP = 0.15  # ... to the blocks whose value is at least this fraction of the largest ...
 SHRINK_RATIO = 0.8  # ... when that drops at least a fifth of them, and the regions outside cost the dual
 SHRINK_LOST = 0.1  # point at most this fraction of the set's own gap
 
@@ -630,7 +635,7 @@ class _Driver:
         best_gap, best_own, improved = np.inf, np.inf, 0
         vals = None
         lost = np.inf
-        grows = 0
+        grows, shrunk = 0, False
         for it in range(MAX_ITER + 1):
             h, pa, q, nb = lift.slacks(st.rho, st.b)
             mu = (float(st.al @ st.sa) + float(st.th @ q)) / pairs
@@ -685,6 +690,7 @@ class _Driver:
                 if keep.sum() <= SHRINK_RATIO * lift.nb:
                     small = _Lifted(self.geo, lift.blocks[keep], self.y, self.r)
                     st = st.grown(lift, small, keep)
+                    shrunk = True
                     lift, pairs = small, small.L + small.nb
                     inside[:] = False
                     inside[lift.blocks] = True
@@ -698,8 +704,8 @@ class _Driver:
             vals, _ = self.price(st.rho)
         if np.any((vals > self.lam) & ~inside):
             return self.grow(lift.blocks, vals, inside)
-        if grows and not self.fits() and not self.stopped:
-            return lift.blocks  # blocks that joined a running iterate can stall it: restart cold
+        if (grows or shrunk) and not self.fits() and not self.stopped:
+            return lift.blocks  # a set changed under a running iterate can stall it: restart cold
         return None
 
     def grow(self, blocks: np.ndarray, vals: np.ndarray, inside: np.ndarray) -> np.ndarray:
@@ -741,6 +747,10 @@ class _Driver:
                 hi = mid
             else:
                 lo, found = mid, got
+        merged = _merge_rays(lift, found[1])
+        obj = lift.objective(merged, self.lam)
+        if obj <= max(cap, found[0]):
+            found = (obj, merged)
         self.upper = (found[0], lift.blocks.copy(), lift.neurons(found[1]))
 
     def result(self) -> Rank3Result:
@@ -762,3 +772,22 @@ class _Driver:
         dual = self.lower[1] * self.scale
         s2 = self.scale**2
         return Rank3Result(U, V, obj * s2, low * s2, self.steps, self.rounds, seconds, dual, self.stopped)
+
+
+def _merge_rays(lift: _Lifted, coef: np.ndarray) -> np.ndarray:
+    """Blocks whose neuron lies on one ray, of the same sign and ray, as one neuron (in the first of them).
+
+    Every region around a ray holds it, and an interior point shares such a neuron between them: the
+    prediction depends only on the total and the norms add up along one direction, so the objective is the
+    same with fewer neurons."""
+    live = coef > 0
+    per_block = np.bincount(lift.inc_blk[live], minlength=lift.nb)
+    idx = np.flatnonzero(live & (per_block[lift.inc_blk] == 1))
+    if len(idx) == 0:
+        return coef
+    key = 2 * lift.inc_w[idx] + (lift.s_inc[idx] < 0)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    out = coef.copy()
+    out[idx] = 0.0
+    out[idx[first]] = np.bincount(inverse.reshape(-1), weights=coef[idx])
+    return out
