@@ -114,8 +114,20 @@ def _unique_patterns(pats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     width = -(-packed.shape[1] // 8) * 8
     keys = np.zeros((m, width), dtype=np.uint8)
     keys[:, : packed.shape[1]] = packed
-    _, first, inverse = np.unique(keys.view(np.uint64), axis=0, return_index=True, return_inverse=True)
-    return pats[first], inverse.reshape(-1)
+    words = keys.view(np.uint64)
+    # Rows are grouped by a 64-bit hash (a sort of numbers, not of rows: the rank-3 arrangement of 500
+    # points has a million candidate rows); the grouping is then verified word by word, and the rows
+    # sorted as before. A collision, however unlikely, falls back to the row sort.
+    mult = np.random.default_rng(0).integers(1, 2**63, size=words.shape[1], dtype=np.uint64) | np.uint64(1)
+    _, first, inverse = np.unique((words * mult).sum(axis=1, dtype=np.uint64), return_index=True, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    if not np.array_equal(words[first][inverse], words):
+        _, first, inverse = np.unique(words, axis=0, return_index=True, return_inverse=True)
+        return pats[first], inverse.reshape(-1)
+    order = np.lexsort(words[first].T[::-1])
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return pats[first[order]], rank[inverse]
 
 
 def _rank1(Z: np.ndarray):

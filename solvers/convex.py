@@ -7,13 +7,15 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from landscape.validation import as_data, as_nonnegative
 
 from .barrier import solve_chain
 from .chain import chain_of
-from .cones import arrangement, cones_of, row_space
+from .cones import Arrangement, arrangement, cones_of, row_space
 from .fast import STALL_RTOL, solve_fast
+from .interior import every_block_fits, solve_rank3
 from .patterns import enumerate_patterns, sample_patterns
 from .reference import solve_with_cvxpy
 from .sampled import solve_working_set
@@ -22,6 +24,8 @@ from .solution import ConvexSolution, SolverError, convex_objective, predictions
 # Beyond rank 3 the patterns are sampled: this many Gaussian gates, with this seed.
 SAMPLED_GATES = 2000
 SAMPLED_SEED = 0
+# Rank-3 data with at most this many rows go to the interior-point method over regions (about n^2 of them).
+REGIONS_ROWS = 300
 
 
 def as_patterns(patterns, n: int) -> np.ndarray:
@@ -106,8 +110,10 @@ class Solver(Protocol):
 @dataclass(frozen=True)
 class FastSolver:
     """The certified methods: an O(n) interior-point method for rank-2 data on a line (:mod:`solvers.barrier`:
-    1-D inputs with a bias, collinear 2-D inputs), column generation for the rest of rank <= 3
-    (:mod:`solvers.fast`), a working set over sampled patterns above (:mod:`solvers.sampled`)."""
+    1-D inputs with a bias, collinear 2-D inputs), an interior-point method over working sets of regions for
+    rank-3 data (:mod:`solvers.interior`: 2-D inputs with a bias), column generation for the rest of rank <= 3
+    (lambda = 0, given patterns, other rank-2 data; :mod:`solvers.fast`), a working set over sampled patterns
+    above (:mod:`solvers.sampled`)."""
 
     name: str = "fast"
     certified: bool = True
@@ -116,9 +122,14 @@ class FastSolver:
         X, y, lam, patterns = problem.X, problem.y, problem.lam, problem.patterns
         stopped = ""
         chain = _chain(problem)
+        regions = None if chain is not None else _regions(problem)
         dual = None
         if chain is not None:
             U, V, patterns, obj, lower, seconds, stopped, dual = _solve_on_chain(chain, problem, **options)
+        elif regions is not None:
+            U, V, patterns, obj, lower, seconds, stopped, dual = _solve_on_regions(
+                regions, problem, warm=warm, **options
+            )
         elif problem.rank <= 3:
             # Given patterns are solved over their own cones; without them the solver finds every region.
             arr = None if patterns is None else cones_of(X, patterns)
@@ -196,6 +207,39 @@ def _solve_on_chain(chain, problem: Problem, *, progress=None, budget: float | N
     U, V = chain.to_z(res.U) @ basis, chain.to_z(res.V) @ basis
     dual = None if res.dual is None else chain.expand_dual(res.dual, Z, problem.y)
     return U, V, chain.region_patterns(), res.objective, res.lower, res.seconds, stopped, dual
+
+
+def _regions(problem: Problem) -> Arrangement | None:
+    """Every region of rank-3 data when the interior-point method over regions applies: no given
+    patterns, lambda > 0 (lambda = 0 is a least-squares fit, solved directly by column generation), and
+    every block fits in its first working set (up to about 250 points; beyond, column generation)."""
+    if problem.rank != 3 or problem.patterns is not None or not problem.lam > 0 or len(problem.y) > REGIONS_ROWS:
+        return None
+    arr = arrangement(problem.X)
+    return arr if every_block_fits(arr) else None
+
+
+def _solve_on_regions(arr: Arrangement, problem: Problem, *, warm=None, progress=None, budget: float | None = None):
+    """:func:`solvers.interior.solve_rank3` with the fast method's options, its blocks mapped back to R^d.
+
+    A warm start passes its dual point: the blocks it makes nearly tight start the working set."""
+    start = time.perf_counter()
+    why = []
+
+    def report(step: int, gap: float, objective: float) -> bool:
+        if budget is not None and time.perf_counter() - start > budget:
+            why.append(f"time budget of {budget:g} s")
+        elif progress is not None and progress(step, gap, objective):
+            why.append("stopped by the caller")
+        return bool(why)
+
+    asked = progress is not None or budget is not None
+    dual = getattr(warm, "dual", None)
+    # One BLAS thread: the steps are many mid-sized products, and two threads on two shared cores lose.
+    with threadpool_limits(1):
+        res = solve_rank3(arr, problem.y, problem.lam, warm=dual, progress=report if asked else None)
+    stopped = why[0] if why else ("stalled" if res.gap > STALL_RTOL * res.objective else "")
+    return res.U @ arr.basis, res.V @ arr.basis, arr.patterns, res.objective, res.lower, res.seconds, stopped, res.dual
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 import solvers.barrier as barrier_module
 import solvers.certificate as certificate_module
 import solvers.fast as fast_module
+import solvers.interior as interior_module
 from landscape import gradient_descent, objective, with_bias
 from solvers import (
     SolverError,
@@ -326,8 +327,11 @@ def test_known_lower_bound_gives_the_same_gap_without_a_solve(seed, lam):
 def test_safety_nets_raise_instead_of_reporting(monkeypatch):
     rng = np.random.default_rng(0)
     x = rng.uniform(-1, 1, (30, 2))
-    monkeypatch.setattr(fast_module, "MAX_ROUNDS", 2)  # column generation (2-D inputs with a bias)
+    monkeypatch.setattr(fast_module, "MAX_ROUNDS", 2)  # column generation (2-D inputs through the origin)
     with pytest.raises(SolverError, match="did not certify"):
+        solve_convex(x, np.sin(3 * x[:, 0]), 0.01)
+    monkeypatch.setattr(interior_module, "MAX_ITER", 2)  # the interior-point method over regions (2-D + bias)
+    with pytest.raises(SolverError, match="certified relative gap"):
         solve_convex(with_bias(x), np.sin(3 * x[:, 0]), 0.01)
     monkeypatch.setattr(barrier_module, "MAX_ITER", 2)  # the interior-point method (1-D inputs with a bias)
     with pytest.raises(SolverError, match="certified gap"):

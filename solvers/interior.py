@@ -1,0 +1,793 @@
+"""Problem (2) for rank(X) <= 3: a primal-dual interior-point method on the lifted dual, over a working set.
+
+The dual
+--------
+With ``r = lambda / 2`` (labels scaled to ``||y|| = 1``, lambda with them), the dual of (2) is the projection
+of y onto the residuals that pass every region's check,
+
+    min_rho  ||rho||^2 - 2 rho.y   subject to  ||P_{K_i}(+-Z^T D_i rho)|| <= r  for every region i and sign.
+
+For the rays e of a region's cone, ``(Z^T D_i rho).e = rho.relu(Z e) = h_e``: the inner product depends on the
+ray only (the feature ``f_e = relu(Z e)``), not on the region. Each check is lifted as in
+:mod:`solvers.barrier`: ``||P_K(g)|| <= r`` iff ``g = b + c`` with ``||b|| <= r`` and c in the polar cone, so
+one ``b`` in R^r per region and sign (a *block*) with
+
+    b.e - s h_e >= 0   for every ray e of the region,      r^2 - ||b||^2 >= 0.
+
+The multipliers ``alpha_e`` of the linear constraints are the neuron's coefficients on its cone's rays: at the
+optimum the block's neuron is ``sum_e alpha_e e / 2`` and ``rho = y - prediction``. Every primal iterate is a
+network in the cones by construction and every dual iterate a residual: both give certified bounds.
+
+The method
+----------
+Mehrotra's predictor-corrector, as in :mod:`solvers.barrier`. Eliminating a block's multipliers and then its
+``b`` leaves, with ``T = (D^-1 + E^T B^-1 E)^-1`` per block (``D`` the linear constraints' scaling
+``alpha / slack``, ``B`` the ball's, ``E`` the block's rays; the inverse form adds positive terms only and does
+not cancel when ``D`` is huge), one dense system in rho,
+
+    (2 I + F T F^T) drho = rhs,     F = [f_e] the features of the rays in use, T summed over blocks,
+
+an n x n Cholesky factorisation per step. The new multipliers come out of the block equations, never as
+``(target - ...) / slack``.
+
+The working set
+---------------
+Regions number ~n^2 and the optimum's dual is tight on a few n of them (every region around a ray that
+carries a neuron). Up to ``ALL_BLOCKS`` incidences (about 250 points) the method starts from every block;
+once the iterate is central enough, blocks whose value is far below the largest are dropped (the iterate
+stays strictly feasible for the rest, and the steps get cheaper). The dual iterate is checked against
+*every* region (:class:`Regions`, the closed-form projections of :mod:`solvers.dual` in chunks); blocks
+outside the set that are violated by more than the set's own gap join the running iterate, and if that
+stalls the round restarts cold on the larger set. Beyond ``ALL_BLOCKS`` the first set is the blocks most
+violated at ``rho = y`` (or at a warm start's dual point) and grows the same way; on large data that takes
+many rounds (the dual bound stays near 0 until the set holds the whole support), so the fast solver only
+routes data to this method where every block fits.
+
+Certificate and the returned network
+------------------------------------
+Every priced dual iterate rho gives the bound of :mod:`solvers.dual` with M over every region (outside the
+working set rho may violate a check: the bound scales it); it is priced whenever the set's own gap has
+dropped tenfold. The primal iterate's coefficients are all positive; at the end they are dropped in the
+order of how far their constraints are from tight, as many as the certificate allows
+(:meth:`_Driver.sparsify`), and neurons on one ray shared by the regions around it are merged
+(:func:`_merge_rays`): unused neurons are exact zeros. The loop stops on the certified gap only.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.linalg
+import scipy.sparse as sp
+
+from .chain import lower_bound
+from .cones import Arrangement
+from .solution import SolverError
+
+RTOL = 1e-8  # stop when the certified gap is at most RTOL * objective (+ ATOL * ||y||^2)
+ATOL = 1e-13
+STALL_RTOL = 1e-6  # a run that stops improving returns if its certified relative gap is below this
+MAX_ITER = 80  # interior-point steps per round (typical: 15-30)
+MAX_ROUNDS = 30
+STALL_STEPS = 8
+BOUNDARY = 0.99
+PRUNE_FROM = 1e3
+PRUNE_STEPS = 3
+ALL_BLOCKS = 600_000  # incidences (block, ray) up to which every block starts in the working set (n = 250 or so)
+CHUNK = 4096  # regions priced at a time
+FACTOR_SHIFTS = (0.0, 1e-14, 1e-12, 1e-10, 1e-8)
+
+
+# -- every region: the dual check ----------------------------------------------------------------------------
+class Regions:
+    """Every region of an arrangement, priced in chunks: ``||P_{K_i}(+-Z^T D_i rho)||`` for all i."""
+
+    def __init__(self, arr: Arrangement):
+        self.arr = arr
+        self.Z = arr.Z
+        self.n, self.r = arr.Z.shape
+        self.P = len(arr.patterns)
+        mem = arr.members
+        valid = mem >= 0
+        self.k = valid.sum(1)
+        self.inc_region, slot = np.nonzero(valid)
+        self.inc_ray = mem[self.inc_region, slot]
+        self.start = np.concatenate([[0], np.cumsum(self.k)[:-1]])
+        # every pair of rays of one cone
+        a_list, b_list = [], []
+        kmax = mem.shape[1]
+        for i in range(kmax):
+            for j in range(i + 1, kmax):
+                both = np.flatnonzero(valid[:, i] & valid[:, j])
+                a_list.append(self.start[both] + i)
+                b_list.append(self.start[both] + j)
+        self.pa = np.concatenate(a_list) if a_list else np.zeros(0, dtype=np.int64)
+        self.pb = np.concatenate(b_list) if b_list else np.zeros(0, dtype=np.int64)
+        E = arr.rays[self.inc_ray] if len(self.inc_ray) else np.zeros((0, self.r))
+        self.E = E
+        C = np.einsum("ij,ij->i", E[self.pa], E[self.pb])
+        self.C = C
+        self.det = np.maximum(1.0 - C * C, 1e-300)
+        # pairs grouped by region, for segment maxima
+        order = np.argsort(self.inc_region[self.pa], kind="stable")
+        self.pa, self.pb, self.C, self.det = self.pa[order], self.pb[order], self.C[order], self.det[order]
+        pr = self.inc_region[self.pa]
+        first = np.flatnonzero(np.r_[True, pr[1:] != pr[:-1]]) if len(pr) else np.zeros(0, dtype=np.int64)
+        self.pair_regions, self.pair_start = pr[first], first
+        self.has_rays = self.k > 0
+
+    def gradients(self, rho: np.ndarray) -> np.ndarray:
+        """``g_i = Z^T D_i rho``: shape (P, r)."""
+        Zr = self.Z * rho[:, None]
+        g = np.empty((self.P, self.r))
+        pats = self.arr.patterns
+        for lo in range(0, self.P, CHUNK):
+            g[lo : lo + CHUNK] = pats[lo : lo + CHUNK].astype(np.float64) @ Zr
+        return g
+
+    def norms_pm(self, rho: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(||P_{K_i}(g_i)||, ||P_{K_i}(-g_i)||)`` for every region, as :class:`solvers.dual.RayCones` computes
+        them: the largest of the projections on each ray, on each pair of rays, and ``||g||`` if g is in the cone."""
+        g = self.gradients(rho)
+        ge = np.einsum("ij,ij->i", self.E, g[self.inc_region])
+        inside = None
+        if self.r == 3:
+            pats = self.arr.patterns
+            ins_p = np.empty(self.P, dtype=bool)
+            ins_n = np.empty(self.P, dtype=bool)
+            for lo in range(0, self.P, CHUNK):
+                t = g[lo : lo + CHUNK] @ self.Z.T
+                t = np.where(pats[lo : lo + CHUNK], t, -t)
+                ins_p[lo : lo + CHUNK] = t.min(axis=1, initial=np.inf) >= 0
+                ins_n[lo : lo + CHUNK] = t.max(axis=1, initial=-np.inf) <= 0
+            inside = (ins_p, ins_n)
+        gg = np.einsum("ij,ij->i", g, g)
+        out = []
+        for sign in (1.0, -1.0):
+            v = sign * ge
+            best = np.zeros(self.P)
+            if len(v):
+                best[self.has_rays] = np.maximum.reduceat(np.maximum(v, 0.0) ** 2, self.start[self.has_rays])
+            if len(self.pa):
+                ga, gb = v[self.pa], v[self.pb]
+                la = (ga - self.C * gb) / self.det
+                lb = (gb - self.C * ga) / self.det
+                val = np.where((la >= 0) & (lb >= 0), la * ga + lb * gb, 0.0)
+                best[self.pair_regions] = np.maximum(best[self.pair_regions], np.maximum.reduceat(val, self.pair_start))
+            if inside is not None:
+                best = np.where(inside[0] if sign > 0 else inside[1], gg, best)
+            out.append(np.sqrt(np.maximum(best, 0.0)))
+        return out[0], out[1]
+
+    def check(self, rho: np.ndarray) -> tuple[float, np.ndarray]:
+        """``M = 2 max ||P(+-g)||`` and every block's value ``2 ||P_{K_i}(s g_i)||`` (2P,: signs +, then -)."""
+        vp, vn = self.norms_pm(rho)
+        vals = 2.0 * np.concatenate([vp, vn])
+        return float(vals.max(initial=0.0)), vals
+
+
+# -- the lifted dual over a set of blocks --------------------------------------------------------------------
+class _Lifted:
+    """The lifted dual restricted to some blocks (region, sign), in normalised units.
+
+    Incidences (block, ray) are stored flat, each block's contiguous; ``F`` holds the features of the rays in
+    use. Blocks with the same number of rays are grouped for the batched k x k algebra of the elimination.
+    """
+
+    def __init__(self, geo: Regions, blocks: np.ndarray, y: np.ndarray, r: float):
+        self.geo, self.y, self.r = geo, y, r
+        P = geo.P
+        blocks = np.asarray(blocks, dtype=np.int64)
+        # blocks without rays (a cone {0}) carry nothing
+        blocks = blocks[geo.k[blocks % P] > 0]
+        self.blocks = blocks
+        self.region = blocks % P
+        self.sign = np.where(blocks < P, 1.0, -1.0)
+        k = geo.k[self.region]
+        self.nb = len(blocks)
+        self.kb = k
+        self.start = np.concatenate([[0], np.cumsum(k)[:-1]]).astype(np.int64)
+        self.inc_blk = np.repeat(np.arange(self.nb), k)
+        slot = np.arange(len(self.inc_blk)) - self.start[self.inc_blk]
+        self.inc_ray = geo.arr.members[self.region[self.inc_blk], slot]
+        self.L = len(self.inc_ray)
+        self.rays, self.inc_w = np.unique(self.inc_ray, return_inverse=True)
+        self.inc_w = self.inc_w.reshape(-1)
+        self.E = geo.arr.rays[self.inc_ray]
+        self.F = np.maximum(geo.Z @ geo.arr.rays[self.rays].T, 0.0)
+        self.f2 = np.maximum(np.einsum("ij,ij->j", self.F, self.F), 1e-300)
+        self.s_inc = self.sign[self.inc_blk]
+        self.groups = []
+        for kk in np.unique(k):
+            idx = np.flatnonzero(k == kk)
+            self.groups.append((int(kk), idx, self.start[idx][:, None] + np.arange(kk)[None, :]))
+        # The sparse pattern of T summed over blocks (rays of one block couple): CSR built once, each step only
+        # sums the blocks' entries into it.
+        self.Rw = len(self.rays)
+        keys = []
+        for kk, _, inc in self.groups:
+            w = self.inc_w[inc]
+            keys.append((w[:, :, None] * self.Rw + w[:, None, :]).reshape(-1))
+        uniq, self._slot = np.unique(np.concatenate(keys), return_inverse=True)
+        self._slot = self._slot.reshape(-1)
+        self._nnz = len(uniq)
+        rows = uniq // self.Rw
+        self._indices = (uniq % self.Rw).astype(np.int32)
+        self._indptr = np.searchsorted(rows, np.arange(self.Rw + 1)).astype(np.int32)
+        self.FT = np.ascontiguousarray(self.F.T)
+        self.min_heavy = 0
+        self.heavy_count = self.nb
+
+    # -- elementwise helpers ---------------------------------------------------------------------------------
+    def seg_sum(self, v):
+        """Sum over each block's incidences (v of shape (L,) or (L, m))."""
+        return np.add.reduceat(v, self.start, axis=0)
+
+    def slacks(self, rho, b):
+        """``(h, pa, q, |b|)``: feature products, ``b.e`` per incidence and ``r^2 - |b|^2`` per block."""
+        h = self.FT @ rho
+        pa = np.einsum("ij,ij->i", b[self.inc_blk], self.E)
+        nb = np.sqrt(np.einsum("ij,ij->i", b, b))
+        return h, pa, (self.r - nb) * (self.r + nb), nb
+
+    def prediction(self, coef):
+        """``sum_blocks s sum_e coef_e f_e`` for coefficients per incidence."""
+        beta = np.bincount(self.inc_w, weights=self.s_inc * coef, minlength=self.Rw)
+        return self.F @ beta
+
+    def neurons(self, coef):
+        """Each block's neuron ``sum_e coef_e e``: shape (nb, r)."""
+        return self.seg_sum(coef[:, None] * self.E)
+
+    def objective(self, coef, lam):
+        res = self.y - self.prediction(coef)
+        u = self.neurons(coef)
+        return float(res @ res + lam * np.sqrt(np.einsum("ij,ij->i", u, u)).sum())
+
+    # -- starting points -------------------------------------------------------------------------------------
+    def inner_directions(self, blocks=None):
+        """A unit direction c per block with ``c.e > 0`` for every ray e of its cone: the min-norm point of the
+        convex hull of its rays (Gilbert's steps), which is positive on every ray of a pointed cone."""
+        blocks = np.arange(self.nb) if blocks is None else blocks
+        k = self.kb[blocks]
+        start = np.concatenate([[0], np.cumsum(k)[:-1]]).astype(np.int64)
+        owner = np.repeat(np.arange(len(blocks)), k)
+        inc = np.repeat(self.start[blocks], k) + np.arange(len(owner)) - start[owner]
+        E = self.E[inc]
+        p = np.add.reduceat(E, start, axis=0) / k[:, None]
+        for _ in range(40):
+            d = np.einsum("ij,ij->i", p[owner], E)
+            low = np.minimum.reduceat(d, start)
+            hit = np.zeros(len(blocks), dtype=np.int64)
+            at = np.flatnonzero(d == low[owner])
+            hit[owner[at]] = at
+            diff = p - E[hit]
+            dd = np.einsum("ij,ij->i", diff, diff)
+            t = np.clip(np.einsum("ij,ij->i", p, diff) / np.maximum(dd, 1e-300), 0.0, 1.0)
+            p = p - t[:, None] * diff
+        norm = np.linalg.norm(p, axis=1)
+        return p / np.where(norm > 0, norm, 1.0)[:, None], inc, np.repeat(blocks, k)
+
+    def start_blocks(self, state, blocks, mu):
+        """Fill in the variables of ``blocks`` (indices into this set) at the state's rho: b at half the radius
+        along an inner direction, slacks ``b.e - s h`` (a floor where the block is violated: the residual is
+        what the infeasible steps remove), multipliers on the central path of ``mu``."""
+        if len(blocks) == 0:
+            return
+        c, inc, owner = self.inner_directions(blocks)
+        state.b[blocks] = 0.5 * self.r * c
+        h = self.FT @ state.rho
+        pa = np.einsum("ij,ij->i", state.b[owner], self.E[inc])
+        sa = pa - self.s_inc[inc] * h[self.inc_w[inc]]
+        sa = np.maximum(sa, 0.1 * np.maximum(pa, 1e-3 * self.r))
+        state.sa[inc] = sa
+        state.al[inc] = mu / sa
+        q = 0.75 * self.r * self.r
+        state.th[blocks] = mu / q
+
+    # -- the Newton step -------------------------------------------------------------------------------------
+    def step(self, st: "_State", h, pa, q, nb, mu, heavy=None, limit=None):
+        """One predictor-corrector step; returns the next state. The linear slacks are variables of their own:
+        ``b.e - s h - sa`` is a residual that a full step removes (zero but for rounding, except on blocks that
+        joined violated)."""
+        rho, b, al, sa, th = st.rho, st.b, st.al, st.sa, st.th
+        r = self.E.shape[1]
+        ra = pa - self.s_inc * h[self.inc_w] - sa
+        safe = np.where(nb > 0, nb, 1.0)
+        u = np.where((nb > 0)[:, None], b / safe[:, None], np.eye(r)[0][None, :])
+        c = q / (q + 2.0 * nb * nb)
+        w = np.einsum("ij,ij->i", u[self.inc_blk], self.E)  # rays along the unit b
+        Ep = self.E - w[:, None] * u[self.inc_blk]  # ... and perpendicular to it
+        i2t = 0.5 / th
+        dinv = sa / al
+        # T = (D^-1 + E^T B^-1 E)^-1 per block, Jacobi-scaled
+        Tg = []
+        data = []
+        for kk, idx, inc in self.groups:
+            Epk = Ep[inc]  # (m, k, r)
+            wk = w[inc]
+            A = (Epk @ Epk.transpose(0, 2, 1) + c[idx, None, None] * wk[:, :, None] * wk[:, None, :]) * i2t[
+                idx, None, None
+            ]
+            diag = np.arange(kk)
+            A[:, diag, diag] += dinv[inc]
+            dg = 1.0 / np.sqrt(A[:, diag, diag])
+            T = np.linalg.inv(A * dg[:, :, None] * dg[:, None, :]) * dg[:, :, None] * dg[:, None, :]
+            Tg.append(T)
+            data.append(T.reshape(-1))
+        n = len(self.y)
+        if heavy is None:
+            vals = np.bincount(self._slot, weights=np.concatenate(data), minlength=self._nnz)
+            Tt = sp.csr_matrix((vals, self._indices, self._indptr), shape=(self.Rw, self.Rw))
+            Q = self.F @ np.ascontiguousarray(Tt @ self.FT)
+        else:
+            # Constraint reduction: the blocks carrying most of ``tr(F T F^T)`` build the matrix (the rest carry
+            # a vanishing share as mu -> 0); every block still moves by its own exact block equations.
+            wgt = np.zeros(self.nb)
+            for (kk, idx, inc), T in zip(self.groups, Tg):
+                wgt[idx] = np.einsum("mii->m", T * self.f2[self.inc_w[inc]][:, None, :])
+            order = np.argsort(-wgt)
+            cum = np.cumsum(wgt[order])
+            count = int(np.searchsorted(cum, (1.0 - heavy) * cum[-1])) + 1
+            keep = np.zeros(self.nb, dtype=bool)
+            keep[order[: max(count, min(self.nb, self.min_heavy))]] = True
+            self.heavy_count = int(keep.sum())
+            cols = []
+            for (kk, idx, inc), T in zip(self.groups, Tg):
+                sel = keep[idx]
+                if not sel.any():
+                    continue
+                Lc = np.linalg.cholesky(T[sel])
+                Fk = self.F[:, self.inc_w[inc[sel]]]  # (n, m, k)
+                cols.append(np.einsum("nmi,mij->nmj", Fk, Lc).reshape(n, -1))
+            G = np.concatenate(cols, axis=1)
+            Q = G @ G.T
+        Q[np.diag_indices(n)] += 2.0
+        fac = _factor(Q)
+        base = 2.0 * (self.y - rho)
+
+        def apply_T(x):
+            out = np.empty_like(x)
+            for (kk, idx, inc), T in zip(self.groups, Tg):
+                out[inc] = np.einsum("mij,mj->mi", T, x[inc])
+            return out
+
+        def direction(ta, tq):
+            kap = tq * c / (th * q)
+            o = ta / al - ra + kap[self.inc_blk] * pa
+            To = apply_T(o)
+            rhs = base - self.F @ np.bincount(self.inc_w, weights=self.s_inc * To, minlength=self.Rw)
+            drho = scipy.linalg.cho_solve(fac, rhs, check_finite=False)
+            dh = self.FT @ drho
+            x = o + self.s_inc * dh[self.inc_w]
+            anew = apply_T(x)
+            Ea = self.seg_sum(anew[:, None] * self.E)
+            # B^-1 v = (v - (1 - c)(u.v) u) / (2 theta)
+            uv = np.einsum("ij,ij->i", u, Ea)
+            db = (Ea - ((1.0 - c) * uv)[:, None] * u) * i2t[:, None] - kap[:, None] * b
+            dsa = (ta - sa * anew) / al
+            dq = -2.0 * np.einsum("ij,ij->i", b, db)
+            dbb = np.einsum("ij,ij->i", db, db)
+            th_new = (tq + self.seg_sum(pa * anew)) / (q + 2.0 * nb * nb)
+            return drho, db, dsa, dq, dbb, anew - al, th_new - th
+
+        def longest(d):
+            _, _, dsa, dq, dbb, dal, dth = d
+            t = min(_max_step(sa, dsa), _max_step(al, dal), _max_step(th, dth))
+            root = (dq + np.sqrt(dq * dq + 4.0 * dbb * q)) / np.maximum(2.0 * dbb, 1e-300)
+            root = np.where(dbb > 0, root, np.where(dq < 0, -q / np.minimum(dq, -1e-300), np.inf))
+            return min(t, float(root.min(initial=np.inf)))
+
+        aff = direction(np.zeros_like(sa), np.zeros_like(q))
+        t = min(1.0, longest(aff))
+        _, _, dsa, dq, dbb, dal, dth = aff
+        pairs = self.L + self.nb
+        mu_aff = (
+            float(((al + t * dal) * (sa + t * dsa)).sum()) + float(((th + t * dth) * (q + t * dq - t * t * dbb)).sum())
+        ) / pairs
+        smu = min(1.0, (max(mu_aff, 0.0) / mu) ** 3) * mu
+        cor = direction(smu - dal * dsa, smu - dth * dq + th * dbb)
+        t = min(1.0, BOUNDARY * longest(cor))
+        drho, db, dsa, _, _, dal, dth = cor
+        if limit is not None:
+            t = limit(drho, t)
+        return _State(rho + t * drho, b + t * db, al + t * dal, sa + t * dsa, th + t * dth)
+
+
+@dataclass
+class _State:
+    """An iterate: rho (n,), and per block of a :class:`_Lifted` b (nb, r), per incidence alpha and the slack, per
+    block the ball's multiplier theta."""
+
+    rho: np.ndarray
+    b: np.ndarray
+    al: np.ndarray
+    sa: np.ndarray
+    th: np.ndarray
+
+    @classmethod
+    def empty(cls, lift: "_Lifted", rho):
+        return cls(rho, np.zeros((lift.nb, lift.E.shape[1])), np.zeros(lift.L), np.zeros(lift.L), np.zeros(lift.nb))
+
+    def grown(self, old: "_Lifted", new: "_Lifted", keep=None):
+        """The variables of ``old``'s blocks (those in ``keep``) as the first blocks of ``new`` (its further blocks
+        still to be started)."""
+        keep = np.ones(old.nb, dtype=bool) if keep is None else keep
+        st = _State.empty(new, self.rho)
+        kept = int(keep.sum())
+        inc = keep[old.inc_blk]
+        m = int(inc.sum())
+        st.b[:kept], st.th[:kept] = self.b[keep], self.th[keep]
+        st.al[:m], st.sa[:m] = self.al[inc], self.sa[inc]
+        return st
+
+
+def _factor(Q):
+    for shift in FACTOR_SHIFTS:
+        try:
+            A = Q if not shift else Q + shift * np.diag(np.diag(Q))
+            return scipy.linalg.cho_factor(A, check_finite=False)
+        except np.linalg.LinAlgError:
+            continue
+    raise np.linalg.LinAlgError("the Newton system is not positive definite to working precision")
+
+
+def _max_step(x, dx):
+    """Largest t with ``x + t dx >= 0`` (x > 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(np.min(np.where(dx < 0, x / -dx, np.inf), initial=np.inf))
+
+
+def every_block_fits(arr: Arrangement) -> bool:
+    """Whether the method starts from every block (its proven regime); beyond, the working set starts from
+    the most violated blocks and grows, which can take many rounds on large data."""
+    return 2 * int((arr.members >= 0).sum()) <= ALL_BLOCKS
+
+
+# -- the driver ----------------------------------------------------------------------------------------------
+@dataclass
+class Rank3Result:
+    """Certified solution of problem (2) over every region of an arrangement of rank <= 3.
+
+    Attributes
+    ----------
+    U, V : ndarray, shape (P, r)
+        Positive and negative neuron of each region, in the arrangement's row-space coordinates and the
+        original units; unused neurons are exactly 0.
+    objective : float
+        Objective (2) of (U, V).
+    lower : float
+        Certified lower bound on the optimum: the bound of ``dual``.
+    iterations : int
+        Interior-point steps taken, over every round.
+    rounds : int
+        Working sets solved.
+    seconds : float
+    dual : ndarray, shape (n,)
+        The residual-like point whose dual check over every region gives ``lower``.
+    stopped : bool
+        The progress callback asked to stop.
+    """
+
+    U: np.ndarray
+    V: np.ndarray
+    objective: float
+    lower: float
+    iterations: int
+    rounds: int
+    seconds: float
+    dual: np.ndarray
+    stopped: bool = False
+
+    @property
+    def gap(self) -> float:
+        """Certified bound on ``objective - optimum``."""
+        return max(0.0, self.objective - self.lower)
+
+
+GROW_MIN = 64  # blocks added to a working set per round, at least (as many as it holds once it is larger)
+FIRST_BLOCKS = 8  # the first working set: this many blocks per data point, the most violated at rho = y
+PRICE_DROP = 0.1  # price every region again once the working set's own gap has dropped this much
+OUTSIDE = 4.0  # a round ends when the regions outside cost more than this times the working set's own gap
+TINY = 1e-300
+WARM_GROWS = 6  # times a round adds blocks to its running iterate before it restarts cold
+SHRINK_FROM = 1500  # working sets larger than this many blocks shrink ...
+SHRINK_AFTER = 5  # ... from this step on, at each pricing ...
+KEEP = 0.15  # ... to the blocks whose value is at least this fraction of the largest ...
+SHRINK_RATIO = 0.8  # ... when that drops at least a fifth of them, and the regions outside cost the dual
+SHRINK_LOST = 0.1  # point at most this fraction of the set's own gap
+
+
+def solve_rank3(
+    arr: Arrangement, y: np.ndarray, lam: float, *, warm: np.ndarray | None = None, rtol: float = RTOL, progress=None
+) -> Rank3Result:
+    """Certified optimum of problem (2) over every region of an arrangement of rank <= 3.
+
+    Parameters
+    ----------
+    arr : Arrangement
+        Every region of the data (:func:`solvers.cones.arrangement`).
+    y : ndarray, shape (n,)
+    lam : float > 0
+    warm : ndarray, shape (n,), optional
+        The dual point of a solve on the same data at another lambda: the blocks it makes nearly tight
+        join the first working set (it only chooses where to start).
+    rtol : float
+        Stop when the certified gap is at most ``rtol * objective + ATOL * ||y||^2``.
+    progress : callable, optional
+        Called after every step with ``(step, certified_gap, objective)`` in original units for the best
+        point so far; a true return stops the solve and returns that point. With a callback the solve
+        never raises SolverError.
+
+    Returns
+    -------
+    Rank3Result
+
+    Raises
+    ------
+    ValueError
+        For ``lam <= 0`` (the dual has no interior).
+    SolverError
+        If no point is certified within the target (or within ``STALL_RTOL`` when the steps stop
+        improving) and no ``progress`` callback is given.
+    """
+    if not lam > 0 or not np.isfinite(lam):
+        raise ValueError(f"the rank-3 interior-point solver needs a finite lam > 0; got {lam}.")
+    with np.errstate(all="ignore"):  # a step at rounding level may overflow; the certificate decides
+        return _Driver(arr, np.asarray(y, dtype=np.float64), float(lam), warm, rtol, progress).run()
+
+
+class _Driver:
+    """Rounds of the interior-point method over growing working sets, and the best certified points.
+
+    Normalised units throughout (``||y|| = 1``); the upper bound (a network) and the lower bound (a dual
+    point) are kept separately, each the best met so far, so the certified gap never grows.
+    """
+
+    def __init__(self, arr, y, lam, warm, rtol, progress):
+        self.start = time.perf_counter()
+        self.arr, self.y0, self.lam0, self.warm, self.rtol, self.progress = arr, y, lam, warm, rtol, progress
+        self.geo = Regions(arr)
+        top = float(np.max(np.abs(y), initial=0.0))
+        self.scale = top * float(np.linalg.norm(y / top)) if top > 0 else 0.0
+        self.steps = 0
+        self.rounds = 0
+        self.upper: tuple[float, np.ndarray, np.ndarray] | None = None  # objective, blocks, neurons
+        self.lower: tuple[float, np.ndarray] | None = None  # bound, dual point
+        self.stopped = False
+        self.every = False  # the first working set holds every block
+
+    # -- bookkeeping -----------------------------------------------------------------------------------------
+    def gap(self) -> float:
+        assert self.upper is not None and self.lower is not None
+        return self.upper[0] - self.lower[0]
+
+    def fits(self) -> bool:
+        return self.upper is not None and self.lower is not None and self.gap() <= self.rtol * self.upper[0] + ATOL
+
+    def offer_upper(self, obj: float, lift: _Lifted, coef: np.ndarray) -> None:
+        if np.isfinite(obj) and (self.upper is None or obj < self.upper[0]):
+            self.upper = (obj, lift.blocks.copy(), lift.neurons(coef))
+
+    def price(self, rho: np.ndarray) -> tuple[np.ndarray, float]:
+        """Every block's value at rho and its certified bound; keeps rho if that is the best so far."""
+        M, vals = self.geo.check(rho)
+        low = lower_bound(rho, self.y, self.lam, M)
+        if np.isfinite(low) and (self.lower is None or low > self.lower[0]):
+            self.lower = (low, rho.copy())
+        return vals, low
+
+    def report(self) -> bool:
+        if self.progress is None or self.upper is None or self.lower is None:
+            return False
+        s2 = self.scale**2
+        if self.progress(self.steps, max(self.gap(), 0.0) * s2, self.upper[0] * s2):
+            self.stopped = True
+        return self.stopped
+
+    # -- the solve -------------------------------------------------------------------------------------------
+    def run(self) -> Rank3Result:
+        geo, y0, lam0 = self.geo, self.y0, self.lam0
+        zero = np.zeros((geo.P, geo.r))
+        M, vals = geo.check(y0)
+        if self.scale == 0.0 or M <= lam0:
+            # The residual y passes every dual check (y = 0 included): no neuron, and the bound is exact.
+            yy = float(y0 @ y0)
+            low = min(lower_bound(y0, y0, lam0, M), yy)
+            return Rank3Result(zero, zero.copy(), yy, low, 0, 0, time.perf_counter() - self.start, y0.copy())
+        self.y, self.lam = y0 / self.scale, lam0 / self.scale
+        self.r = 0.5 * self.lam
+        blocks = self.first_blocks(vals / self.scale)
+        while not self.stopped and not self.fits() and self.rounds < MAX_ROUNDS:
+            self.rounds += 1
+            grown = self.round(blocks)
+            if grown is None:
+                break
+            blocks = grown
+        return self.result()
+
+    def first_blocks(self, vals: np.ndarray) -> np.ndarray:
+        """Every block for small problems; else the most violated ones at y (and at the warm dual point)."""
+        geo = self.geo
+        every = np.flatnonzero(np.concatenate([geo.k, geo.k]) > 0)
+        self.every = every_block_fits(self.arr)
+        if self.every:
+            return every
+        count = FIRST_BLOCKS * geo.n
+        picks = [np.argsort(-vals)[:count]]
+        if self.warm is not None and np.shape(self.warm) == (geo.n,) and np.all(np.isfinite(self.warm)):
+            _, wv = geo.check(np.asarray(self.warm, dtype=np.float64))
+            picks.append(np.argsort(-wv)[:count])
+        return np.unique(np.concatenate(picks))
+
+    def round(self, blocks: np.ndarray) -> np.ndarray | None:
+        """The interior-point method over ``blocks`` from a cold start; the grown working set, or None when
+        nothing outside it is violated (or the solve ended)."""
+        lift = _Lifted(self.geo, blocks, self.y, self.r)
+        st = _State.empty(lift, np.zeros(self.geo.n))
+        pairs = lift.L + lift.nb
+        lift.start_blocks(st, np.arange(lift.nb), 1.0 / pairs)
+        inside = np.zeros(2 * self.geo.P, dtype=bool)
+        inside[lift.blocks] = True
+        priced_at = np.inf
+        best_gap, best_own, improved = np.inf, np.inf, 0
+        vals = None
+        lost = np.inf
+        grows, shrunk = 0, False
+        for it in range(MAX_ITER + 1):
+            h, pa, q, nb = lift.slacks(st.rho, st.b)
+            mu = (float(st.al @ st.sa) + float(st.th @ q)) / pairs
+            coef = 0.5 * st.al
+            obj = lift.objective(coef, self.lam)
+            self.offer_upper(obj, lift, coef)
+            own = obj - (2.0 * float(st.rho @ self.y) - float(st.rho @ st.rho))  # the working set's own gap
+            if it == 0 or own <= PRICE_DROP * priced_at or own <= self.rtol * obj:
+                priced_at = own
+                vals, low = self.price(st.rho)
+                # What the regions outside the set cost this dual point: its own dual value minus its bound.
+                lost = 2.0 * float(st.rho @ self.y) - float(st.rho @ st.rho) - low
+                if self.fits():
+                    self.sparsify(lift, coef, st.sa)
+                    return None
+                outside = self.gap() > OUTSIDE * max(own, 0.0)
+                if outside and np.any((vals > self.lam) & ~inside):
+                    if grows >= WARM_GROWS:
+                        return self.grow(lift.blocks, vals, inside)
+                    # The violated blocks join the running iterate (their slacks start at a floor; a full
+                    # step removes the residual), which keeps its place on the path for the others.
+                    grows += 1
+                    big = _Lifted(self.geo, self.grow(lift.blocks, vals, inside), self.y, self.r)
+                    st = st.grown(lift, big)
+                    big.start_blocks(st, np.arange(lift.nb, big.nb), mu)
+                    lift, pairs = big, big.L + big.nb
+                    inside[lift.blocks] = True
+                    h, pa, q, nb = lift.slacks(st.rho, st.b)
+                    mu = (float(st.al @ st.sa) + float(st.th @ q)) / pairs
+                    priced_at = np.inf
+            # Progress is the round's own gap or the certified one: a cold restart starts far behind the
+            # best point, and a shrink moves the working set's own gap.
+            if own < 0.5 * best_own or self.gap() < 0.5 * best_gap:
+                best_own, best_gap, improved = min(own, best_own), min(self.gap(), best_gap), it
+            self.steps += 1
+            if self.report():
+                return None
+            if it == MAX_ITER or not np.isfinite(mu) or mu <= 0 or it - improved > STALL_STEPS:
+                break
+            if (
+                vals is not None
+                and priced_at == own
+                and it >= SHRINK_AFTER
+                and lift.nb > SHRINK_FROM
+                and lost <= SHRINK_LOST * max(own, 0.0)  # only once the regions outside hardly matter
+                and (self.every or own <= SHRINK_LOST * obj)  # ... and a grown set's iterate is well on its way
+            ):
+                # Regions far from tight at a central iterate stay so: the set shrinks, the iterate stays
+                # strictly feasible for what is left (pricing brings back any that turn violated).
+                mine = vals[lift.blocks]
+                keep = mine >= KEEP * mine.max(initial=0.0)
+                if keep.sum() <= SHRINK_RATIO * lift.nb:
+                    small = _Lifted(self.geo, lift.blocks[keep], self.y, self.r)
+                    st = st.grown(lift, small, keep)
+                    shrunk = True
+                    lift, pairs = small, small.L + small.nb
+                    inside[:] = False
+                    inside[lift.blocks] = True
+                    h, pa, q, nb = lift.slacks(st.rho, st.b)
+                    mu = (float(st.al @ st.sa) + float(st.th @ q)) / pairs
+            try:
+                st = lift.step(st, h, pa, q, nb, mu)
+            except (np.linalg.LinAlgError, ValueError):
+                break  # the scaling broke down at rounding level: the best certified point stands
+        if vals is None or priced_at > own:
+            vals, _ = self.price(st.rho)
+        if np.any((vals > self.lam) & ~inside):
+            return self.grow(lift.blocks, vals, inside)
+        if (grows or shrunk) and not self.fits() and not self.stopped:
+            return lift.blocks  # a set changed under a running iterate can stall it: restart cold
+        return None
+
+    def grow(self, blocks: np.ndarray, vals: np.ndarray, inside: np.ndarray) -> np.ndarray:
+        """The working set with the most violated blocks outside it added."""
+        cand = np.flatnonzero((vals > self.lam) & ~inside)
+        count = max(GROW_MIN, len(blocks))
+        cand = cand[np.argsort(-vals[cand])[:count]]
+        return np.concatenate([blocks, cand])
+
+    def sparsify(self, lift: _Lifted, coef: np.ndarray, sa: np.ndarray) -> None:
+        """Drop coefficients, least used first, as many as keep the certified gap within the target.
+
+        A coefficient and its slack are complementary: on the support the coefficient stays of the size of
+        its neuron while the slack vanishes, off it the reverse; dropping one saves about ``2 coef slack``
+        of the gap and costs about ``coef^2 ||f||^2`` of the fit, so that ratio ranks what can go."""
+        assert self.lower is not None
+        low = self.lower[0]
+        cap = (low + ATOL) / (1.0 - self.rtol)
+        ratio = np.log(np.maximum(coef, TINY)) + np.log(lift.f2[lift.inc_w]) - np.log(np.maximum(sa, TINY))
+        order = np.argsort(ratio)
+
+        def attempt(count: int):
+            c = coef.copy()
+            c[order[:count]] = 0.0
+            obj = lift.objective(c, self.lam)
+            return (obj, c) if obj <= cap else None
+
+        lo = int(np.count_nonzero(ratio < 0))
+        found = attempt(lo)
+        if found is None:
+            lo, found = 0, attempt(0)
+            if found is None:
+                return
+        hi = len(coef)
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            got = attempt(mid)
+            if got is None:
+                hi = mid
+            else:
+                lo, found = mid, got
+        merged = _merge_rays(lift, found[1])
+        obj = lift.objective(merged, self.lam)
+        if obj <= max(cap, found[0]):
+            found = (obj, merged)
+        self.upper = (found[0], lift.blocks.copy(), lift.neurons(found[1]))
+
+    def result(self) -> Rank3Result:
+        seconds = time.perf_counter() - self.start
+        if self.upper is None or self.lower is None:
+            raise SolverError("the rank-3 solver found no finite objective; no optimum is reported.")
+        obj, blocks, neurons = self.upper
+        low = min(self.lower[0], obj)
+        if obj - low > self.rtol * obj + ATOL and obj - low > STALL_RTOL * obj + ATOL and self.progress is None:
+            raise SolverError(
+                f"the rank-3 solver stopped after {self.steps} steps with a certified relative gap of "
+                f"{(obj - low) / obj:.3g}; no optimum is reported."
+            )
+        P = self.geo.P
+        U, V = np.zeros((P, self.geo.r)), np.zeros((P, self.geo.r))
+        pos = blocks < P
+        U[blocks[pos]] = neurons[pos] * self.scale
+        V[blocks[~pos] - P] = neurons[~pos] * self.scale
+        dual = self.lower[1] * self.scale
+        s2 = self.scale**2
+        return Rank3Result(U, V, obj * s2, low * s2, self.steps, self.rounds, seconds, dual, self.stopped)
+
+
+def _merge_rays(lift: _Lifted, coef: np.ndarray) -> np.ndarray:
+    """Blocks whose neuron lies on one ray, of the same sign and ray, as one neuron (in the first of them).
+
+    Every region around a ray holds it, and an interior point shares such a neuron between them: the
+    prediction depends only on the total and the norms add up along one direction, so the objective is the
+    same with fewer neurons."""
+    live = coef > 0
+    per_block = np.bincount(lift.inc_blk[live], minlength=lift.nb)
+    idx = np.flatnonzero(live & (per_block[lift.inc_blk] == 1))
+    if len(idx) == 0:
+        return coef
+    key = 2 * lift.inc_w[idx] + (lift.s_inc[idx] < 0)
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    out = coef.copy()
+    out[idx] = 0.0
+    out[idx[first]] = np.bincount(inverse.reshape(-1), weights=coef[idx])
+    return out

@@ -1,0 +1,150 @@
+"""The interior-point method over regions (rank-3 data: 2-D inputs with a bias), through ``solve_convex``.
+
+Every assertion is one the certificate guarantees: the bound recomputed from the returned dual point over
+every region with the dense cones equals the reported one, the network's objective is the reported one,
+and the reference optimum lies between the bound and the objective (up to its own tolerance).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import solvers.interior as interior_module
+from landscape import with_bias
+from solvers import SolverError, solve_convex
+from solvers.cones import arrangement
+from solvers.interior import solve_rank3
+from tests.solvers.test_solver_robust import assert_certified, bound_at
+
+
+def data(n, kind, seed):
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1.0, 1.0, (n, 2))
+    y = np.sin(3.0 * x[:, 0]) * np.cos(2.0 * x[:, 1])
+    if kind == "noisy":
+        y = y + 0.1 * rng.standard_normal(n)
+    elif kind == "rounded":
+        x = x.round(1)  # repeated inputs and points on one line through others
+        y = (np.sin(3.0 * x[:, 0]) * np.cos(2.0 * x[:, 1])).round(2)
+    return with_bias(x), y
+
+
+def agrees_with_reference(sol, X, y, lam):
+    try:
+        ref = solve_convex(X, y, lam, method="cvxpy")
+    except SolverError:
+        return  # the reference fails on some tiny-lambda cases; the certificate stands alone
+    tol = 1e-7 * max(abs(ref.objective), 1.0)
+    assert sol.lower <= ref.objective + tol
+    assert sol.objective >= ref.objective - tol
+
+
+@pytest.mark.parametrize("kind", ["smooth", "noisy", "rounded"])
+@pytest.mark.parametrize("lam", [1e-5, 1e-3, 1e-1, 1.0])
+def test_two_dimensional_inputs_with_a_bias_are_certified_and_agree_with_the_reference(kind, lam):
+    X, y = data(16, kind, seed=2)
+    sol = solve_convex(X, y, lam)
+    assert sol.exact and sol.dual is not None
+    assert "regions" in sol.status
+    assert_certified(sol, X, y, lam)
+    agrees_with_reference(sol, X, y, lam)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), n=st.integers(4, 24), lam=st.sampled_from([1e-5, 1e-3, 1e-1, 1.0]))
+def test_clicked_points_in_the_plane_are_certified(seed, n, lam):
+    # Clicks land on a coarse grid: repeated inputs, three or more on a line, equal labels.
+    rng = np.random.default_rng(seed)
+    x = rng.choice(np.round(np.linspace(-1, 1, 7), 3), size=(n, 2))
+    y = np.round(rng.normal(size=n), 1)
+    X = with_bias(x)
+    if np.linalg.matrix_rank(X) < 3:
+        return  # collinear clicks are rank-2 data: another solver's
+    sol = solve_convex(X, y, lam)
+    assert_certified(sol, X, y, lam)
+
+
+def test_the_working_set_path_reaches_the_same_certified_optimum(monkeypatch):
+    """Small sets that start from the most violated blocks, grow, shrink and restart: same optimum."""
+    X, y = data(20, "noisy", seed=4)
+    arr = arrangement(X)
+    full = solve_rank3(arr, y, 1e-3)
+    monkeypatch.setattr(interior_module, "ALL_BLOCKS", 0)
+    monkeypatch.setattr(interior_module, "FIRST_BLOCKS", 1)
+    monkeypatch.setattr(interior_module, "GROW_MIN", 4)
+    monkeypatch.setattr(interior_module, "SHRINK_FROM", 10)
+    grown = solve_rank3(arr, y, 1e-3)
+    assert grown.rounds >= 1 and not grown.stopped
+    assert bound_at(grown.dual, X, y, 1e-3) == pytest.approx(grown.lower, rel=1e-9)
+    assert grown.gap <= interior_module.STALL_RTOL * grown.objective
+    assert abs(grown.objective - full.objective) <= grown.gap + full.gap + 1e-12
+
+
+def test_progress_stops_without_raising_and_keeps_a_certified_gap():
+    X, y = data(20, "noisy", seed=1)
+    seen = []
+
+    def progress(step, gap, obj):
+        seen.append((step, gap, obj))
+        return step >= 3
+
+    sol = solve_convex(X, y, 1e-3, progress=progress)
+    assert sol.stopped == "stopped by the caller" and not sol.optimal
+    gaps = [g for _, g, _ in seen]
+    assert all(g >= 0 for g in gaps) and gaps == sorted(gaps, reverse=True)  # the best so far
+    assert_certified(sol, X, y, 1e-3)
+    full = solve_convex(X, y, 1e-3)
+    assert sol.lower <= full.objective + 1e-12 and full.lower <= sol.objective + 1e-12
+
+
+def test_a_budget_returns_the_best_certified_point():
+    X, y = data(30, "smooth", seed=3)
+    sol = solve_convex(X, y, 1e-4, budget=0.0)
+    assert "time budget" in sol.stopped and "stopped early" in sol.status
+    assert_certified(sol, X, y, 1e-4)
+
+
+def test_a_warm_start_reaches_the_same_certified_optimum(monkeypatch):
+    X, y = data(24, "noisy", seed=5)
+    earlier = solve_convex(X, y, 1e-2)
+    warm = solve_convex(X, y, 1e-3, warm=earlier)
+    cold = solve_convex(X, y, 1e-3)
+    assert_certified(warm, X, y, 1e-3)
+    assert abs(warm.objective - cold.objective) <= warm.gap + cold.gap + 1e-12
+    # On a working set, the earlier dual point chooses the first blocks.
+    monkeypatch.setattr(interior_module, "ALL_BLOCKS", 0)
+    res = solve_rank3(arrangement(X), y, 1e-3, warm=earlier.dual)
+    assert bound_at(res.dual, X, y, 1e-3) == pytest.approx(res.lower, rel=1e-9)
+    assert abs(res.objective - cold.objective) <= res.gap + cold.gap + 1e-12
+
+
+def test_no_neuron_when_lambda_is_large_and_for_zero_labels():
+    X, y = data(12, "smooth", seed=0)
+    arr = arrangement(X)
+    res = solve_rank3(arr, y, 1e3)
+    assert not np.any(res.U) and not np.any(res.V)
+    assert res.objective == res.lower == pytest.approx(float(y @ y), rel=1e-12)
+    zero = solve_rank3(arr, np.zeros(12), 0.1)
+    assert zero.objective == zero.lower == 0.0 and not np.any(zero.U)
+
+
+def test_the_returned_dual_point_gives_the_returned_bound():
+    X, y = data(18, "rounded", seed=6)
+    res = solve_rank3(arrangement(X), y, 1e-2)
+    assert bound_at(res.dual, X, y, 1e-2) == pytest.approx(res.lower, rel=1e-9)
+    assert res.gap <= interior_module.RTOL * res.objective + interior_module.ATOL * float(y @ y)
+
+
+def test_lambda_zero_and_given_patterns_keep_column_generation():
+    X, y = data(10, "noisy", seed=7)
+    for sol in (solve_convex(X, y, 0.0), solve_convex(X, y, 1e-2, patterns=arrangement(X).patterns)):
+        assert sol.optimal and sol.gap <= 1e-6 * max(sol.objective, 1e-12)
+
+
+def test_invalid_lambda_is_refused():
+    X, y = data(8, "noisy", seed=8)
+    with pytest.raises(ValueError, match="lam > 0"):
+        solve_rank3(arrangement(X), y, 0.0)
