@@ -188,10 +188,14 @@ def _chain(problem: Problem):
     return chain_of(Z, problem.y)
 
 
-def _solve_on_chain(chain, problem: Problem, *, progress=None, budget: float | None = None):
-    """:func:`solvers.barrier.solve_chain` with the fast method's options, its blocks mapped back to R^d."""
+def _stop_rule(progress, budget: float | None):
+    """The interior-point methods' callback for the fast method's ``progress`` and ``budget``, and the list
+    that says why a solve was ended (empty while it runs). No callback when neither was asked for: the methods
+    then raise instead of returning a point they could not certify as optimal."""
+    if progress is None and budget is None:
+        return None, []
     start = time.perf_counter()
-    why = []
+    why: list[str] = []
 
     def report(step: int, gap: float, objective: float) -> bool:
         if budget is not None and time.perf_counter() - start > budget:
@@ -200,8 +204,13 @@ def _solve_on_chain(chain, problem: Problem, *, progress=None, budget: float | N
             why.append("stopped by the caller")
         return bool(why)
 
-    asked = progress is not None or budget is not None
-    res = solve_chain(chain, problem.lam, progress=report if asked else None)
+    return report, why
+
+
+def _solve_on_chain(chain, problem: Problem, *, progress=None, budget: float | None = None):
+    """:func:`solvers.barrier.solve_chain` with the fast method's options, its blocks mapped back to R^d."""
+    report, why = _stop_rule(progress, budget)
+    res = solve_chain(chain, problem.lam, progress=report)
     stopped = why[0] if why else ("stalled" if res.gap > STALL_RTOL * res.objective else "")
     Z, basis = row_space(problem.X)
     U, V = chain.to_z(res.U) @ basis, chain.to_z(res.V) @ basis
@@ -223,21 +232,11 @@ def _solve_on_regions(arr: Arrangement, problem: Problem, *, warm=None, progress
     """:func:`solvers.interior.solve_rank3` with the fast method's options, its blocks mapped back to R^d.
 
     A warm start passes its dual point: the blocks it makes nearly tight start the working set."""
-    start = time.perf_counter()
-    why = []
-
-    def report(step: int, gap: float, objective: float) -> bool:
-        if budget is not None and time.perf_counter() - start > budget:
-            why.append(f"time budget of {budget:g} s")
-        elif progress is not None and progress(step, gap, objective):
-            why.append("stopped by the caller")
-        return bool(why)
-
-    asked = progress is not None or budget is not None
+    report, why = _stop_rule(progress, budget)
     dual = getattr(warm, "dual", None)
     # One BLAS thread: the steps are many mid-sized products, and two threads on two shared cores lose.
     with threadpool_limits(1):
-        res = solve_rank3(arr, problem.y, problem.lam, warm=dual, progress=report if asked else None)
+        res = solve_rank3(arr, problem.y, problem.lam, warm=dual, progress=report)
     stopped = why[0] if why else ("stalled" if res.gap > STALL_RTOL * res.objective else "")
     return res.U @ arr.basis, res.V @ arr.basis, arr.patterns, res.objective, res.lower, res.seconds, stopped, res.dual
 
