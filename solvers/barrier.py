@@ -322,9 +322,10 @@ class _Problem:
         return lower_bound(rho, self.y, self.lam, dual_value(self.chain, rho))
 
 
-def _max_step(x, dx):
-    """Largest t with ``x + t dx >= 0`` (x > 0)."""
-    return float(np.min(np.where(dx < 0, x / -dx, np.inf), initial=np.inf))  # x / -dx masked where dx >= 0
+def max_step(x, dx):
+    """Largest t with ``x + t dx >= 0`` (x > 0); the interior-point methods' step to the boundary."""
+    with np.errstate(divide="ignore", invalid="ignore"):  # x / -dx is masked where dx >= 0
+        return float(np.min(np.where(dx < 0, x / -dx, np.inf), initial=np.inf))
 
 
 def _ratios(pr: _Problem, al, ga, sa, sb):
@@ -806,7 +807,7 @@ def _step(pr: _Problem, nu, b, al, ga, th, h, pa, pb, sa, sb, q, nb, mu):
     def longest(d):
         """Largest step keeping every slack and multiplier positive (q is quadratic along the step)."""
         _, _, dsa, dsb, dq, dbb, dal, dga, dth = d
-        t = min(_max_step(sa, dsa), _max_step(sb, dsb), _max_step(al, dal), _max_step(ga, dga), _max_step(th, dth))
+        t = min(max_step(sa, dsa), max_step(sb, dsb), max_step(al, dal), max_step(ga, dga), max_step(th, dth))
         # q + t dq - t^2 |db|^2 > 0 up to the positive root
         root = (dq + np.sqrt(dq * dq + 4.0 * dbb * q)) / np.maximum(2.0 * dbb, 1e-300)
         root = np.where(dbb > 0, root, np.where(dq < 0, -q / np.minimum(dq, -1e-300), np.inf))

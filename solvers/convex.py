@@ -180,12 +180,14 @@ class FastSolver:
 
 
 def _chain(problem: Problem):
-    """The chain form of the data when the O(n) method applies: every region of rank-2 data whose rows
-    lie in an open half-plane, lambda > 0 (lambda = 0 is a least-squares fit, solved directly)."""
+    """The chain form of the data, with its row-space coordinates and basis, when the O(n) method applies:
+    every region of rank-2 data whose rows lie in an open half-plane, lambda > 0 (lambda = 0 is a
+    least-squares fit, solved directly)."""
     if problem.rank != 2 or problem.patterns is not None or not problem.lam > 0:
         return None
-    Z, _ = row_space(problem.X)
-    return chain_of(Z, problem.y)
+    Z, basis = row_space(problem.X)
+    chain = chain_of(Z, problem.y)
+    return None if chain is None else (chain, Z, basis)
 
 
 def _stop_rule(progress, budget: float | None):
@@ -207,12 +209,12 @@ def _stop_rule(progress, budget: float | None):
     return report, why
 
 
-def _solve_on_chain(chain, problem: Problem, *, progress=None, budget: float | None = None):
+def _solve_on_chain(found, problem: Problem, *, progress=None, budget: float | None = None):
     """:func:`solvers.barrier.solve_chain` with the fast method's options, its blocks mapped back to R^d."""
+    chain, Z, basis = found
     report, why = _stop_rule(progress, budget)
     res = solve_chain(chain, problem.lam, progress=report)
     stopped = why[0] if why else ("stalled" if res.gap > STALL_RTOL * res.objective else "")
-    Z, basis = row_space(problem.X)
     U, V = chain.to_z(res.U) @ basis, chain.to_z(res.V) @ basis
     dual = None if res.dual is None else chain.expand_dual(res.dual, Z, problem.y)
     return U, V, chain.region_patterns(), res.objective, res.lower, res.seconds, stopped, dual

@@ -62,6 +62,7 @@ import numpy as np
 import scipy.linalg
 import scipy.sparse as sp
 
+from .barrier import max_step
 from .chain import lower_bound
 from .cones import Arrangement
 from .solution import SolverError
@@ -375,7 +376,7 @@ class _Lifted:
 
         def longest(d):
             _, _, dsa, dq, dbb, dal, dth = d
-            t = min(_max_step(sa, dsa), _max_step(al, dal), _max_step(th, dth))
+            t = min(max_step(sa, dsa), max_step(al, dal), max_step(th, dth))
             root = (dq + np.sqrt(dq * dq + 4.0 * dbb * q)) / np.maximum(2.0 * dbb, 1e-300)
             root = np.where(dbb > 0, root, np.where(dq < 0, -q / np.minimum(dq, -1e-300), np.inf))
             return min(t, float(root.min(initial=np.inf)))
@@ -432,12 +433,6 @@ def _factor(Q):
         except np.linalg.LinAlgError:
             continue
     raise np.linalg.LinAlgError("the Newton system is not positive definite to working precision")
-
-
-def _max_step(x, dx):
-    """Largest t with ``x + t dx >= 0`` (x > 0)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return float(np.min(np.where(dx < 0, x / -dx, np.inf), initial=np.inf))
 
 
 def every_block_fits(arr: Arrangement) -> bool:

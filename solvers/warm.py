@@ -54,10 +54,13 @@ class WarmStarts:
 
     def nearest(self, X, y, lam: float) -> ConvexSolution | None:
         """The stored solution on this data whose lambda is nearest on a log scale (None if none)."""
+        return self._nearest(data_key(X, y), lam)
+
+    def _nearest(self, key: str, lam: float) -> ConvexSolution | None:
         if lam <= 0:
             return None
         with self._lock:
-            known = self._store.get(data_key(X, y))
+            known = self._store.get(key)
             if not known:
                 return None
             lams = [v for v in known if v > 0]
@@ -70,10 +73,11 @@ class WarmStarts:
         """Problem (2) at ``lam``, warm-started when this data was solved before (options pass through)."""
         X, y = as_data(X, y)
         lam = as_nonnegative(lam, "lam")
-        warm = self.nearest(X, y, lam)
+        key = data_key(X, y)
+        warm = self._nearest(key, lam)
         sol = self._solve(X, y, lam, warm=warm, **options) if warm is not None else self._solve(X, y, lam, **options)
         if sol.method == "fast" and sol.optimal:
-            self._remember(data_key(X, y), lam, sol)
+            self._remember(key, lam, sol)
         return sol
 
     def _remember(self, key: str, lam: float, sol: ConvexSolution) -> None:
