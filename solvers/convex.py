@@ -11,10 +11,11 @@ from threadpoolctl import threadpool_limits
 
 from landscape.validation import as_data, as_nonnegative
 
+from . import barrier, interior
 from .barrier import solve_chain
 from .chain import chain_of
 from .cones import Arrangement, arrangement, cones_of, row_space
-from .fast import STALL_RTOL, solve_fast
+from .fast import solve_fast
 from .interior import every_block_fits, solve_rank3
 from .patterns import enumerate_patterns, sample_patterns
 from .reference import solve_with_cvxpy
@@ -214,7 +215,7 @@ def _solve_on_chain(found, problem: Problem, *, progress=None, budget: float | N
     chain, Z, basis = found
     report, why = _stop_rule(progress, budget)
     res = solve_chain(chain, problem.lam, progress=report)
-    stopped = why[0] if why else ("stalled" if res.gap > STALL_RTOL * res.objective else "")
+    stopped = why[0] if why else ("stalled" if res.gap > barrier.STALL_RTOL * res.objective else "")
     U, V = chain.to_z(res.U) @ basis, chain.to_z(res.V) @ basis
     dual = None if res.dual is None else chain.expand_dual(res.dual, Z, problem.y)
     return U, V, chain.region_patterns(), res.objective, res.lower, res.seconds, stopped, dual
@@ -239,7 +240,7 @@ def _solve_on_regions(arr: Arrangement, problem: Problem, *, warm=None, progress
     # One BLAS thread: the steps are many mid-sized products, and two threads on two shared cores lose.
     with threadpool_limits(1):
         res = solve_rank3(arr, problem.y, problem.lam, warm=dual, progress=report)
-    stopped = why[0] if why else ("stalled" if res.gap > STALL_RTOL * res.objective else "")
+    stopped = why[0] if why else ("stalled" if res.gap > interior.STALL_RTOL * res.objective else "")
     return res.U @ arr.basis, res.V @ arr.basis, arr.patterns, res.objective, res.lower, res.seconds, stopped, res.dual
 
 
