@@ -8,6 +8,7 @@ one figure alone; ``?present=1`` is the page for a lecture hall (explorer/panels
 import streamlit as st
 
 from explorer import session
+from explorer.long_lived import freeze_imports
 from explorer.panels import controls, exchange_panel, modes, text, tour_panel
 from explorer.views import view_of
 
@@ -22,6 +23,7 @@ modes.measure_screen(state)
 if state.figure:
     modes.single_figure(state)
     session.publish(session.current())
+    freeze_imports()
     st.stop()
 
 preset_slot = None if state.present else controls.sidebar(state)
@@ -47,3 +49,4 @@ if not state.present:
 if preset_slot is not None:
     controls.describe_preset(preset_slot, session.current())
 session.publish(session.current())
+freeze_imports()
