@@ -115,8 +115,9 @@ def wait_until_idle(page) -> None:
 
 # --- In the page: when is it idle, what did a rerun redraw ----------------------------------------
 # ``install_probe(context)`` runs PROBE_JS in every page of a browser context before the page's own
-# scripts. It records script-state changes, long tasks, WebGL contexts created and websocket bytes
-# received, in ``window.__probe``; the functions below read it.
+# scripts. It records the script runs that ended (read from the websocket), script-state changes, long
+# tasks, WebGL contexts created and websocket bytes received, in ``window.__probe``; the functions below
+# read it.
 
 PROBE_JS = r"""
 (() => {
@@ -127,9 +128,7 @@ PROBE_JS = r"""
     for (const m of records) {
       b.changes++;
       const value = m.target.getAttribute(m.attributeName);
-      if (m.attributeName !== 'data-test-script-state') continue;
-      if (value === 'running') b.runs++;
-      if (value === 'notRunning') b.lastDone = performance.now();
+      if (m.attributeName === 'data-test-script-state' && value === 'notRunning') b.lastDone = performance.now();
     }
   }).observe(document, {subtree: true, attributes: true,
                         attributeFilter: ['data-test-script-state', 'data-test-connection-state']});
@@ -145,11 +144,37 @@ PROBE_JS = r"""
     if (ctx && /webgl/i.test(type) && !contexts.has(ctx)) { contexts.add(ctx); b.gl++; }
     return ctx;
   };
+  // A run is counted by its end, the ForwardMsg with field 6 (script_finished), read from the wire: a
+  // short run (a fragment) can start and end within one render, so the page's script-state attribute
+  // need not change at all.
+  const scriptFinished = a => {
+    let i = 0;
+    const varint = () => {
+      let v = 0, scale = 1, c;
+      do { c = a[i++]; v += (c & 0x7f) * scale; scale *= 128; } while (c & 0x80 && i < a.length);
+      return v;
+    };
+    while (i < a.length) {
+      const tag = varint(), field = Math.floor(tag / 8), wire = tag % 8;
+      if (wire === 0) { varint(); if (field === 6) return true; }
+      else if (wire === 2) { const length = varint(); i += length; }
+      else if (wire === 1) i += 8;
+      else if (wire === 5) i += 4;
+      else return false;
+    }
+    return false;
+  };
   const Socket = window.WebSocket;
   window.WebSocket = class extends Socket {
     constructor(...args) {
       super(...args);
-      this.addEventListener('message', e => { b.wsBytes += e.data.byteLength ?? e.data.size ?? e.data.length ?? 0; });
+      this.addEventListener('message', e => {
+        b.wsBytes += e.data.byteLength ?? e.data.size ?? e.data.length ?? 0;
+        if (e.data instanceof ArrayBuffer && scriptFinished(new Uint8Array(e.data))) {
+          b.runs++;
+          b.lastDone = performance.now();
+        }
+      });
     }
   };
 })();

@@ -47,8 +47,9 @@ def wait_for(predicate, timeout: float = 30.0):
 
 
 def table_cells(page) -> list[str]:
+    """The cells of the data table; none while a change of the points re-creates it (its key follows them)."""
     return page.evaluate(
-        "() => Array.from(document.querySelector('[data-testid=stDataFrame] table').querySelectorAll('td'))"
+        "() => Array.from(document.querySelectorAll('[class*=\"st-key-data_table_\"] [data-testid=stDataFrame] td'))"
         ".map(td => td.textContent)"
     )
 
