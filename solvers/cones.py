@@ -118,8 +118,7 @@ def _unique_patterns(pats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     # Rows are grouped by a 64-bit hash (a sort of numbers, not of rows: the rank-3 arrangement of 500
     # points has a million candidate rows); the grouping is then verified word by word, and the rows
     # sorted as before. A collision, however unlikely, falls back to the row sort.
-    mult = np.random.default_rng(0).integers(1, 2**63, size=words.shape[1], dtype=np.uint64) | np.uint64(1)
-    _, first, inverse = np.unique((words * mult).sum(axis=1, dtype=np.uint64), return_index=True, return_inverse=True)
+    _, first, inverse = np.unique(_row_hashes(words), return_index=True, return_inverse=True)
     inverse = inverse.reshape(-1)
     if not np.array_equal(words[first][inverse], words):
         _, first, inverse = np.unique(words, axis=0, return_index=True, return_inverse=True)
@@ -128,6 +127,25 @@ def _unique_patterns(pats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
     return pats[first[order]], rank[inverse]
+
+
+_MIX = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
+
+
+def _row_hashes(words: np.ndarray) -> np.ndarray:
+    """A 64-bit hash per row of ``words`` (m, w), uint64, chained through splitmix64's finaliser.
+
+    A linear hash (a weighted sum of the words) is not enough here: the regions around a ray differ in
+    the two points the ray lies on, and two such rows whose differences fall on the top bit of two
+    words add up to the same sum (2^63 + 2^63 = 0 mod 2^64). That happens from 121 points on.
+    """
+    h = np.zeros(len(words), dtype=np.uint64)
+    for k in range(words.shape[1]):
+        z = h + words[:, k]
+        z = (z ^ (z >> np.uint64(30))) * _MIX[0]
+        z = (z ^ (z >> np.uint64(27))) * _MIX[1]
+        h = z ^ (z >> np.uint64(31))
+    return h
 
 
 def _rank1(Z: np.ndarray):
@@ -156,8 +174,8 @@ def _rank2(Z: np.ndarray):
 
 
 def _rank3_rays(Z: np.ndarray):
-    """Distinct rays ``+-(z_a x z_b)``, their products with the rows, which rows vanish on them, and
-    which half each comes from (the crossings in pair order, then their opposites)."""
+    """Distinct rays ``+-(z_a x z_b)``, which rows are positive on them, which vanish on them, and which
+    half each comes from (the crossings in pair order, then their opposites)."""
     n = Z.shape[0]
     norms = np.linalg.norm(Z, axis=1)
     zero = norms == 0
@@ -167,20 +185,38 @@ def _rank3_rays(Z: np.ndarray):
     keep = cn > TIE * norms[i] * norms[j]
     rays = cross[keep] / cn[keep, None]
     half = np.repeat([0, 1], len(rays))  # 0: z_a x z_b, 1: its opposite
-    rays = np.concatenate([rays, -rays])
-    prod = rays @ Z.T
-    tied = (np.abs(prod) <= TIE * norms[None, :]) & ~zero[None, :]
+    pos, neg, tied = _signs(rays, Z, TIE * norms, zero)
+    # The opposite ray lies on the same hyperplanes, with the signs swapped.
+    rays, pos, tied = np.concatenate([rays, -rays]), np.concatenate([pos, neg]), np.concatenate([tied, tied])
     count = tied.sum(axis=1)
     # A ray on exactly two hyperplanes came from one pair only; others may repeat: keep one each.
     simple = count == 2
     multi = np.flatnonzero(~simple)
     if len(multi):
-        sig = np.where(tied[multi], 0, np.sign(prod[multi])).astype(np.int8)
+        sig = np.where(tied[multi] | zero[None, :], 0, np.where(pos[multi], 1, -1)).astype(np.int8)
         _, first = np.unique(sig, axis=0, return_index=True)
         keep_rows = np.concatenate([np.flatnonzero(simple), multi[np.sort(first)]])
         keep_rows.sort()
-        rays, prod, tied, half = rays[keep_rows], prod[keep_rows], tied[keep_rows], half[keep_rows]
-    return rays, prod, tied, half
+        rays, pos, tied, half = rays[keep_rows], pos[keep_rows], tied[keep_rows], half[keep_rows]
+    return rays, pos, tied, half
+
+
+def _signs(rays: np.ndarray, Z: np.ndarray, tol: np.ndarray, zero: np.ndarray, chunk: int = 8192):
+    """``(rays Z^T > 0, rays Z^T < 0, |rays Z^T| <= tol on non-zero rows)``, a chunk of rays at a time.
+
+    The products themselves are never held whole: on 500 points they are 125 000 x 500 floats, and
+    writing that much fresh memory took longer than all the arithmetic.
+    """
+    shape = (len(rays), len(Z))
+    pos, neg, tied = np.empty(shape, dtype=bool), np.empty(shape, dtype=bool), np.empty(shape, dtype=bool)
+    for s in range(0, len(rays), chunk):
+        part = slice(s, s + chunk)
+        prod = rays[part] @ Z.T
+        np.greater(prod, 0.0, out=pos[part])
+        np.less(prod, 0.0, out=neg[part])
+        np.less_equal(np.abs(prod), tol[None, :], out=tied[part])
+    tied &= ~zero[None, :]
+    return pos, neg, tied
 
 
 def _rank3(Z: np.ndarray, faces: bool = False):
@@ -192,9 +228,9 @@ def _rank3(Z: np.ndarray, faces: bool = False):
     itself. Patterns come ray by ray, the crossings ``z_a x z_b`` first and their opposites second.
     """
     zero = np.linalg.norm(Z, axis=1) == 0
-    rays, prod, tied, half = _rank3_rays(Z)
+    rays, pos, tied, half = _rank3_rays(Z)
     simple = tied.sum(axis=1) == 2
-    base = (prod > 0) | zero[None, :]
+    base = pos | zero[None, :]
     out_p, out_r = [], []
     for h in (0, 1):
         s_idx = np.flatnonzero(simple & (half == h))

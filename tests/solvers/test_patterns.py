@@ -109,3 +109,21 @@ def test_rank_above_three_points_to_sampling():
 def test_sampling_is_reproducible():
     X = L.with_bias(np.random.default_rng(1).normal(size=(15, 2)))
     np.testing.assert_array_equal(S.sample_patterns(X, 300, seed=5), S.sample_patterns(X, 300, seed=5))
+
+
+def test_row_hashes_tell_apart_rows_that_differ_in_the_top_bits_of_two_words():
+    # The regions on either side of a ray on the hyperplanes of points 56 and 120 differ in exactly those
+    # two bits, the top bits of the first two 64-bit words: a weighted sum of the words cannot tell them apart.
+    from solvers.cones import _row_hashes
+
+    pats = np.zeros((2, 128), dtype=bool)
+    pats[0, 56] = pats[1, 120] = True
+    words = np.packbits(pats, axis=1).view(np.uint64)
+    assert words[0, 0] - words[1, 0] == words[1, 1] - words[0, 1] == np.uint64(2**63)
+    assert _row_hashes(words)[0] != _row_hashes(words)[1]
+
+
+def test_two_d_general_position_count_beyond_two_words_of_points():
+    # 130 points: patterns span three 64-bit words, the regime where a weak hash would collide.
+    X = np.random.default_rng(3).normal(size=(130, 2))
+    assert len(S.enumerate_patterns(L.with_bias(X))) == 2 * sum(comb(129, k) for k in range(3)) - 1
