@@ -36,27 +36,26 @@ def test_it_freezes_again_only_after_new_imports(fresh, monkeypatch):
     assert fresh.freeze_imports()
 
 
-def test_cycles_made_after_freezing_are_still_collected(fresh):
-    fresh.freeze_imports()
+class Node:
+    pass
 
-    class Node:
-        pass
 
+def cycle() -> weakref.ref:
+    """A node that refers to itself, dropped: only the cycle collector can free it. Returns a weak ref to it."""
     node = Node()
     node.me = node
-    gone = weakref.ref(node)
-    del node
+    return weakref.ref(node)
+
+
+def test_cycles_made_after_freezing_are_still_collected(fresh):
+    fresh.freeze_imports()
+    gone = cycle()
     gc.collect()
     assert gone() is None
 
 
 def test_garbage_present_when_freezing_is_collected_not_frozen(fresh):
-    class Node:
-        pass
-
-    node = Node()
-    node.me = node
-    gone = weakref.ref(node)
-    del node
+    gone = cycle()
+    assert gone() is not None  # automatic collection is off
     fresh.freeze_imports()
     assert gone() is None
