@@ -109,8 +109,12 @@ def _sector_signs(normals: np.ndarray, faces: bool = False) -> np.ndarray:
 
 def _unique_patterns(pats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct rows of a boolean matrix via packed 64-bit keys: (unique rows, inverse)."""
-    m, n = pats.shape
-    packed = np.packbits(pats, axis=1)
+    return _unique_packed(np.packbits(pats, axis=1), pats.shape[1])
+
+
+def _unique_packed(packed: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of ``n`` booleans packed with :func:`numpy.packbits`: (unique rows as booleans, inverse)."""
+    m = len(packed)
     width = -(-packed.shape[1] // 8) * 8
     keys = np.zeros((m, width), dtype=np.uint8)
     keys[:, : packed.shape[1]] = packed
@@ -122,11 +126,15 @@ def _unique_patterns(pats: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     inverse = inverse.reshape(-1)
     if not np.array_equal(words[first][inverse], words):
         _, first, inverse = np.unique(words, axis=0, return_index=True, return_inverse=True)
-        return pats[first], inverse.reshape(-1)
+        return _unpacked(packed[first], n), inverse.reshape(-1)
     order = np.lexsort(words[first].T[::-1])
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
-    return pats[first[order]], rank[inverse]
+    return _unpacked(packed[first[order]], n), rank[inverse]
+
+
+def _unpacked(packed: np.ndarray, n: int) -> np.ndarray:
+    return np.unpackbits(packed, axis=1, count=n).astype(bool)
 
 
 _MIX = (np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB))
@@ -219,29 +227,33 @@ def _signs(rays: np.ndarray, Z: np.ndarray, tol: np.ndarray, zero: np.ndarray, c
     return pos, neg, tied
 
 
-def _rank3(Z: np.ndarray, faces: bool = False):
+def _rank3(Z: np.ndarray, faces: bool = False, packed: bool = False):
     """Patterns around every ray of a rank-3 arrangement, with the ray each comes from.
 
     Around a ray on exactly two hyperplanes the four sign choices of their rows are the four regions
     (and, with ``>=``, already every face through the ray); around a ray on three or more a small
     angular sweep gives the sectors, and with ``faces`` also the half-planes between them and the ray
-    itself. Patterns come ray by ray, the crossings ``z_a x z_b`` first and their opposites second.
+    itself. Patterns come ray by ray, the crossings ``z_a x z_b`` first and their opposites second;
+    with ``packed``, as :func:`numpy.packbits` rows (on 500 points there are a million of them).
     """
+    n = len(Z)
     zero = np.linalg.norm(Z, axis=1) == 0
     rays, pos, tied, half = _rank3_rays(Z)
     simple = tied.sum(axis=1) == 2
     base = pos | zero[None, :]
+    bits = np.packbits(base, axis=1)
     out_p, out_r = [], []
     for h in (0, 1):
         s_idx = np.flatnonzero(simple & (half == h))
         if len(s_idx):
             cols = np.nonzero(tied[s_idx])[1].reshape(-1, 2)
             rows = np.arange(len(s_idx))
+            where = [(cols[:, c] >> 3, (0x80 >> (cols[:, c] & 7)).astype(np.uint8)) for c in (0, 1)]
             for a in (False, True):
                 for b in (False, True):
-                    p = base[s_idx].copy()
-                    p[rows, cols[:, 0]] = a
-                    p[rows, cols[:, 1]] = b
+                    p = bits[s_idx]
+                    for (byte, mask), on in zip(where, (a, b)):
+                        p[rows, byte] = p[rows, byte] | mask if on else p[rows, byte] & ~mask
                     out_p.append(p)
                     out_r.append(s_idx)
         for k in np.flatnonzero(~simple & (half == h)):
@@ -256,9 +268,10 @@ def _rank3(Z: np.ndarray, faces: bool = False):
                 signs = np.concatenate([signs, np.ones((1, signs.shape[1]), dtype=bool)])  # the ray itself
             p = np.repeat(base[k][None, :], len(signs), axis=0)
             p[:, tied[k]] = signs
-            out_p.append(p)
+            out_p.append(np.packbits(p, axis=1))
             out_r.append(np.full(len(signs), k))
-    return rays, np.concatenate(out_p), np.concatenate(out_r)
+    pats = np.concatenate(out_p)
+    return rays, pats if packed else _unpacked(pats, n), np.concatenate(out_r)
 
 
 def face_patterns(Z: np.ndarray) -> np.ndarray:
@@ -315,8 +328,12 @@ def arrangement(X: np.ndarray) -> Arrangement:
         raise ValueError(f"X has rank {r}; the regions are listed only for rank <= 3.")
     if r == 0:
         return Arrangement(Z, basis, np.zeros((0, 0)), np.zeros((0, n), dtype=bool), np.zeros((0, 1), dtype=np.int64))
-    rays, pats, ray_of = (_rank1, _rank2, _rank3)[r - 1](Z)
-    patterns, region = _unique_patterns(pats)
+    if r == 3:
+        rays, pats, ray_of = _rank3(Z, packed=True)
+        patterns, region = _unique_packed(pats, n)
+    else:
+        rays, pats, ray_of = (_rank1, _rank2)[r - 1](Z)
+        patterns, region = _unique_patterns(pats)
     nonzero = np.asarray(patterns.any(axis=1))
     renumber = np.cumsum(nonzero) - 1
     keep = nonzero[region]
