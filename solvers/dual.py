@@ -67,7 +67,6 @@ class RayCones:
     owner: torch.Tensor
     E: torch.Tensor
     # Set by from_arrangement: the pairs of rays of each cone, their cosines, and the patterns' signs.
-    _P: int = field(init=False, default=0)
     _a: torch.Tensor = field(init=False, repr=False)
     _b: torch.Tensor = field(init=False, repr=False)
     _C: torch.Tensor = field(init=False, repr=False)
@@ -78,7 +77,7 @@ class RayCones:
     @classmethod
     def from_arrangement(cls, arr: Arrangement, device=None) -> "RayCones":
         kw = dict(dtype=torch.float64, device=device)
-        P, k = arr.members.shape
+        _, k = arr.members.shape
         p_idx, slot = np.nonzero(arr.members >= 0)
         ray_idx = arr.members[p_idx, slot]
         # Every pair of rays of one cone (pointed: never (anti)parallel).
@@ -96,7 +95,6 @@ class RayCones:
             torch.as_tensor(p_idx, device=device),
             rays[torch.as_tensor(ray_idx, device=device)],
         )
-        obj._P = P
         a = torch.as_tensor(np.concatenate(a_list) if a_list else np.zeros(0, dtype=np.int64), device=device)
         b = torch.as_tensor(np.concatenate(b_list) if b_list else np.zeros(0, dtype=np.int64), device=device)
         C = (obj.E[a] * obj.E[b]).sum(1)
@@ -127,13 +125,14 @@ class RayCones:
         -------
         tensor, shape (P,)
         """
-        return self._norms(g, None)
+        inside = self._inside_pm(g)[:1] if self.Z.shape[1] == 3 else None
+        return self._norms(g, inside)[0]
 
     def projection_norms_pm(self, g: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """``(||P_{K_i}(g_i)||, ||P_{K_i}(-g_i)||)`` in one pass (the products with the rows are shared)."""
         inside = self._inside_pm(g) if self.Z.shape[1] == 3 else None
-        both = self._norms(torch.cat([g, -g]), None if inside is None else torch.cat(inside))
-        return both[: self._P], both[self._P :]
+        plus, minus = self._norms(g, inside, opposite=True)
+        return plus, minus
 
     def _inside_pm(self, g: torch.Tensor, chunk: int = 16384) -> tuple[torch.Tensor, torch.Tensor]:
         """Whether ``g_i`` and ``-g_i`` lie in ``K_i``: every row's sign agrees with the pattern (ties count).
@@ -152,29 +151,27 @@ class RayCones:
             minus[part] = t.amax(dim=1) <= 0
         return plus, minus
 
-    def _norms(self, g: torch.Tensor, inside) -> torch.Tensor:
-        """Projection norms for a stack of ``k * P`` gradients (k copies of the cones)."""
-        copies = len(g) // self._P
-        copy = torch.arange(copies, device=g.device)[:, None]
-        shift = copy * self._P
-        owner = (self.owner[None, :] + shift).reshape(-1)
-        pair_owner = (self._pair_owner[None, :] + shift).reshape(-1)
-        E = self.E.repeat(copies, 1)
-        ge = (E * g[owner]).sum(1)
-        best = torch.zeros(len(g), dtype=g.dtype, device=g.device)
-        best = best.scatter_reduce(0, owner, ge.clamp(min=0.0) ** 2, reduce="amax")
+    def _norms(self, g: torch.Tensor, inside, opposite: bool = False) -> list[torch.Tensor]:
+        """Projection norms of ``g`` (P, r), and with ``opposite`` of ``-g`` as well (a list of one or two).
+
+        For ``-g`` every product with a ray and every pair's coefficients change sign and the candidate
+        norms do not, so one pass serves both. ``inside`` (rank 3): whether each ``+-g_i`` lies in its cone.
+        """
+        ge = (self.E * g[self.owner]).sum(1)
         if len(self._a):
-            L = len(self.owner)
-            a = (self._a[None, :] + L * copy).reshape(-1)
-            b = (self._b[None, :] + L * copy).reshape(-1)
-            C, det = self._C.repeat(copies), self._det.repeat(copies)
-            ga, gb = ge[a], ge[b]
-            la = (ga - C * gb) / det
-            lb = (gb - C * ga) / det
-            val = torch.where((la >= 0) & (lb >= 0), la * ga + lb * gb, torch.zeros_like(la))
-            best = best.scatter_reduce(0, pair_owner, val, reduce="amax")
-        if self.Z.shape[1] == 3:
-            if inside is None:
-                inside = (self._sign.repeat(copies, 1) * (g @ self.Z.T)).amin(dim=1) >= 0
-            best = torch.where(inside, (g * g).sum(1), best)
-        return best.clamp(min=0.0).sqrt()
+            ga, gb = ge[self._a], ge[self._b]
+            la = (ga - self._C * gb) / self._det
+            lb = (gb - self._C * ga) / self._det
+            value = la * ga + lb * gb
+        out = []
+        for k, sign in enumerate((1.0, -1.0)[: 1 + opposite]):
+            best = torch.zeros(len(g), dtype=g.dtype, device=g.device)
+            best = best.scatter_reduce(0, self.owner, (sign * ge).clamp(min=0.0) ** 2, reduce="amax")
+            if len(self._a):
+                facet = (la >= 0) & (lb >= 0) if sign > 0 else (la <= 0) & (lb <= 0)
+                val = torch.where(facet, value, torch.zeros_like(value))
+                best = best.scatter_reduce(0, self._pair_owner, val, reduce="amax")
+            if inside is not None:
+                best = torch.where(inside[k], (g * g).sum(1), best)
+            out.append(best.clamp(min=0.0).sqrt())
+        return out
