@@ -25,6 +25,35 @@ import torch
 
 from .cones import Arrangement
 
+FACET_SIDE = 1e-12  # a pair of rays spans a facet when the cone's other rays are on one side of it, to this
+FACET_TOL = 1e-12  # a vector this close (relative) outside a facet's plane counts as inside the cone
+
+
+def _facets(arr: Arrangement, owner: np.ndarray, ray_idx: np.ndarray, a: np.ndarray, b: np.ndarray):
+    """Which pairs of rays of one cone span a facet, and the facet's unit normal towards the cone (rank 3).
+
+    Parameters: the incidences' cones ``owner`` and rays ``ray_idx``, and the pairs as incidence indices
+    ``a``, ``b``. A pair spans a facet when every other ray of its cone lies on one side of the plane
+    through it; a pair across the cone (k >= 4 rays) has rays on both sides. The pair's own rays are left
+    out: on a narrow cone their products with the normal are rounding noise of either sign.
+    """
+    rays, members = arr.rays, arr.members
+    count = (members >= 0).sum(axis=1)
+    cone = owner[a]
+    normal = np.cross(rays[ray_idx[a]], rays[ray_idx[b]])
+    normal /= np.linalg.norm(normal, axis=1, keepdims=True)
+    low, high = np.zeros(len(a)), np.zeros(len(a))
+    for k in np.unique(count[cone]):
+        pick = np.flatnonzero(count[cone] == k)
+        m = members[cone[pick], :k]  # a cone's rays come first in its row
+        side = np.einsum("ckr,cr->ck", rays[m], normal[pick])
+        own = (m == ray_idx[a[pick]][:, None]) | (m == ray_idx[b[pick]][:, None])
+        side[own] = 0.0
+        low[pick], high[pick] = side.min(axis=1), side.max(axis=1)
+    facet = (low >= -FACET_SIDE) | (high <= FACET_SIDE)
+    normal[high <= FACET_SIDE] *= -1.0
+    return facet, normal
+
 
 def dual_bound(rho: torch.Tensor, y: torch.Tensor, lam: float, M: float) -> float:
     """Best lower bound ``max_s 2 s rho.y - s^2 ||rho||^2`` over ``0 <= s <= lam / M``.
@@ -73,6 +102,8 @@ class RayCones:
     _det: torch.Tensor = field(init=False, repr=False)
     _pair_owner: torch.Tensor = field(init=False, repr=False)
     _sign: torch.Tensor = field(init=False, repr=False)
+    _facet: torch.Tensor | None = field(init=False, repr=False, default=None)
+    _normal: torch.Tensor | None = field(init=False, repr=False, default=None)
 
     @classmethod
     def from_arrangement(cls, arr: Arrangement, device=None) -> "RayCones":
@@ -103,6 +134,12 @@ class RayCones:
         obj._pair_owner = obj.owner[a]
         # +-1 per row and pattern, in one byte each: on 500 points in 2-D the patterns are 250 000 x 500.
         obj._sign = torch.as_tensor(np.where(arr.patterns, 1, -1).astype(np.int8), device=device)
+        obj._facet, obj._normal = None, None
+        if arr.Z.shape[1] == 3 and len(a):
+            facet, normal = _facets(arr, p_idx, ray_idx, a.cpu().numpy(), b.cpu().numpy())
+            if np.all(np.bincount(p_idx[a.cpu().numpy()[facet]], minlength=len(arr.patterns)) >= 3):
+                obj._facet = torch.as_tensor(np.flatnonzero(facet), device=device)
+                obj._normal = torch.as_tensor(normal[facet], **kw)
         return obj
 
     def gradients(self, rho: torch.Tensor) -> torch.Tensor:
@@ -135,7 +172,26 @@ class RayCones:
         plus, minus = self._norms(g, inside, opposite=True)
         return plus, minus
 
+    def _inside_facets(self, g: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Whether ``+-g_i`` lie in ``K_i``, from the cone's facets only (a pointed cone in R^3 is the
+        intersection of the half-spaces of its facets). A vector within ``FACET_TOL |g|`` of a facet's plane
+        counts as on it: calling a vector inside when it is that close outside changes its norm by a
+        second-order amount, and keeps the bound safe."""
+        assert self._facet is not None and self._normal is not None
+        owner = self._pair_owner[self._facet]
+        v = (self._normal * g[owner]).sum(1)
+        tol = FACET_TOL * g.norm(dim=1)[owner]
+        out = torch.zeros(len(g), dtype=g.dtype, device=g.device)
+        plus = out.scatter_reduce(0, owner, (v < -tol).to(g.dtype), reduce="amax") == 0
+        minus = out.scatter_reduce(0, owner, (v > tol).to(g.dtype), reduce="amax") == 0
+        return plus, minus
+
     def _inside_pm(self, g: torch.Tensor, chunk: int = 16384) -> tuple[torch.Tensor, torch.Tensor]:
+        if self._facet is not None:
+            return self._inside_facets(g)
+        return self._inside_rows(g, chunk)
+
+    def _inside_rows(self, g: torch.Tensor, chunk: int = 16384) -> tuple[torch.Tensor, torch.Tensor]:
         """Whether ``g_i`` and ``-g_i`` lie in ``K_i``: every row's sign agrees with the pattern (ties count).
 
         A chunk of cones at a time, in one reused buffer: on 500 points the products are 250 000 x 500, and
