@@ -167,7 +167,7 @@ class RayCones:
         return self._norms(g, inside)[0]
 
     def projection_norms_pm(self, g: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """``(||P_{K_i}(g_i)||, ||P_{K_i}(-g_i)||)`` in one pass (the products with the rows are shared)."""
+        """``(||P_{K_i}(g_i)||, ||P_{K_i}(-g_i)||)`` in one pass: every product only changes sign for ``-g``."""
         inside = self._inside_pm(g) if self.Z.shape[1] == 3 else None
         plus, minus = self._norms(g, inside, opposite=True)
         return plus, minus
@@ -187,6 +187,7 @@ class RayCones:
         return plus, minus
 
     def _inside_pm(self, g: torch.Tensor, chunk: int = 16384) -> tuple[torch.Tensor, torch.Tensor]:
+        """Whether ``g_i`` and ``-g_i`` lie in ``K_i`` (rank 3): from the facets, or from every row."""
         if self._facet is not None:
             return self._inside_facets(g)
         return self._inside_rows(g, chunk)
