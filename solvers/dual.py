@@ -95,13 +95,14 @@ class RayCones:
     Z: torch.Tensor
     owner: torch.Tensor
     E: torch.Tensor
-    # Set by from_arrangement: the pairs of rays of each cone, their cosines, and the patterns' signs.
+    # Set by from_arrangement: the pairs of rays of each cone and their cosines; for rank 3 the cones' facets
+    # (their pairs and inward normals), or where a cone shows fewer than three, the patterns' signs.
     _a: torch.Tensor = field(init=False, repr=False)
     _b: torch.Tensor = field(init=False, repr=False)
     _C: torch.Tensor = field(init=False, repr=False)
     _det: torch.Tensor = field(init=False, repr=False)
     _pair_owner: torch.Tensor = field(init=False, repr=False)
-    _sign: torch.Tensor = field(init=False, repr=False)
+    _sign: torch.Tensor | None = field(init=False, repr=False, default=None)
     _facet: torch.Tensor | None = field(init=False, repr=False, default=None)
     _normal: torch.Tensor | None = field(init=False, repr=False, default=None)
 
@@ -126,20 +127,23 @@ class RayCones:
             torch.as_tensor(p_idx, device=device),
             rays[torch.as_tensor(ray_idx, device=device)],
         )
-        a = torch.as_tensor(np.concatenate(a_list) if a_list else np.zeros(0, dtype=np.int64), device=device)
-        b = torch.as_tensor(np.concatenate(b_list) if b_list else np.zeros(0, dtype=np.int64), device=device)
+        a_np = np.concatenate(a_list) if a_list else np.zeros(0, dtype=np.int64)
+        b_np = np.concatenate(b_list) if b_list else np.zeros(0, dtype=np.int64)
+        a, b = torch.as_tensor(a_np, device=device), torch.as_tensor(b_np, device=device)
         C = (obj.E[a] * obj.E[b]).sum(1)
         obj._a, obj._b, obj._C = a, b, C
         obj._det = (1.0 - C * C).clamp(min=1e-300)
         obj._pair_owner = obj.owner[a]
-        # +-1 per row and pattern, in one byte each: on 500 points in 2-D the patterns are 250 000 x 500.
-        obj._sign = torch.as_tensor(np.where(arr.patterns, 1, -1).astype(np.int8), device=device)
-        obj._facet, obj._normal = None, None
-        if arr.Z.shape[1] == 3 and len(a):
-            facet, normal = _facets(arr, p_idx, ray_idx, a.cpu().numpy(), b.cpu().numpy())
-            if np.all(np.bincount(p_idx[a.cpu().numpy()[facet]], minlength=len(arr.patterns)) >= 3):
-                obj._facet = torch.as_tensor(np.flatnonzero(facet), device=device)
-                obj._normal = torch.as_tensor(normal[facet], **kw)
+        obj._facet, obj._normal, obj._sign = None, None, None
+        if arr.Z.shape[1] != 3:
+            return obj  # below rank 3 no vector lies in a cone's interior: the rays and pairs decide
+        facet, normal = _facets(arr, p_idx, ray_idx, a_np, b_np)
+        if len(a_np) and np.all(np.bincount(p_idx[a_np[facet]], minlength=len(arr.patterns)) >= 3):
+            obj._facet = torch.as_tensor(np.flatnonzero(facet), device=device)
+            obj._normal = torch.as_tensor(normal[facet], **kw)
+        else:
+            # +-1 per row and pattern, in one byte each: on 500 points in 2-D the patterns are 250 000 x 500.
+            obj._sign = torch.as_tensor(np.where(arr.patterns, 1, -1).astype(np.int8), device=device)
         return obj
 
     def gradients(self, rho: torch.Tensor) -> torch.Tensor:
@@ -186,11 +190,9 @@ class RayCones:
         minus = out.scatter_reduce(0, owner, (v > tol).to(g.dtype), reduce="amax") == 0
         return plus, minus
 
-    def _inside_pm(self, g: torch.Tensor, chunk: int = 16384) -> tuple[torch.Tensor, torch.Tensor]:
+    def _inside_pm(self, g: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Whether ``g_i`` and ``-g_i`` lie in ``K_i`` (rank 3): from the facets, or from every row."""
-        if self._facet is not None:
-            return self._inside_facets(g)
-        return self._inside_rows(g, chunk)
+        return self._inside_facets(g) if self._facet is not None else self._inside_rows(g)
 
     def _inside_rows(self, g: torch.Tensor, chunk: int = 16384) -> tuple[torch.Tensor, torch.Tensor]:
         """Whether ``g_i`` and ``-g_i`` lie in ``K_i``: every row's sign agrees with the pattern (ties count).
@@ -198,6 +200,7 @@ class RayCones:
         A chunk of cones at a time, in one reused buffer: on 500 points the products are 250 000 x 500, and
         allocating fresh memory for them cost more than computing them.
         """
+        assert self._sign is not None
         plus = torch.empty(len(g), dtype=torch.bool, device=g.device)
         minus = torch.empty_like(plus)
         ZT = self.Z.T.contiguous()

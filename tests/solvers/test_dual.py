@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import numpy as np
 import torch
 from hypothesis import given, settings
@@ -9,6 +11,7 @@ from hypothesis import strategies as st
 from scipy.optimize import nnls
 
 from landscape import with_bias
+from solvers import dual
 from solvers.cones import arrangement
 from solvers.dual import RayCones
 
@@ -25,13 +28,18 @@ def projected_norm(rays: np.ndarray, g: np.ndarray) -> float:
     seed=st.integers(0, 10_000),
     grid=st.booleans(),
     dims=st.sampled_from([1, 2]),
+    rows=st.booleans(),
 )
-def test_projection_norms_match_a_generic_projection(n, seed, grid, dims):
+def test_projection_norms_match_a_generic_projection(n, seed, grid, dims, rows):
     rng = np.random.default_rng(seed)
     # Small integer grids make points repeat and lines meet three at a time.
     pts = rng.integers(-2, 3, size=(n, dims)).astype(float) if grid else rng.normal(size=(n, dims))
     arr = arrangement(with_bias(pts))
-    cones = RayCones.from_arrangement(arr)
+    # With ``rows``, no pair of rays passes for a facet, so rank-3 cones are tested row by row instead.
+    with mock.patch.object(dual, "FACET_SIDE", -1.0 if rows else dual.FACET_SIDE):
+        cones = RayCones.from_arrangement(arr)
+    if arr.Z.shape[1] == 3:
+        assert (cones._facet is None) == rows
     P, r = len(arr.patterns), arr.Z.shape[1]
     rays = [arr.rays[m[m >= 0]] for m in arr.members]
     # A third of the vectors inside their cone (positive combinations of its rays), a third on its boundary
