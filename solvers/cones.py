@@ -227,16 +227,15 @@ def _signs(rays: np.ndarray, Z: np.ndarray, tol: np.ndarray, zero: np.ndarray, c
     return pos, neg, tied
 
 
-def _rank3(Z: np.ndarray, faces: bool = False, packed: bool = False):
+def _rank3(Z: np.ndarray, faces: bool = False):
     """Patterns around every ray of a rank-3 arrangement, with the ray each comes from.
 
     Around a ray on exactly two hyperplanes the four sign choices of their rows are the four regions
     (and, with ``>=``, already every face through the ray); around a ray on three or more a small
     angular sweep gives the sectors, and with ``faces`` also the half-planes between them and the ray
-    itself. Patterns come ray by ray, the crossings ``z_a x z_b`` first and their opposites second;
-    with ``packed``, as :func:`numpy.packbits` rows (on 500 points there are a million of them).
+    itself. Patterns come ray by ray, the crossings ``z_a x z_b`` first and their opposites second, as
+    :func:`numpy.packbits` rows (on 500 points there are a million of them).
     """
-    n = len(Z)
     zero = np.linalg.norm(Z, axis=1) == 0
     rays, pos, tied, half = _rank3_rays(Z)
     simple = tied.sum(axis=1) == 2
@@ -270,8 +269,7 @@ def _rank3(Z: np.ndarray, faces: bool = False, packed: bool = False):
             p[:, tied[k]] = signs
             out_p.append(np.packbits(p, axis=1))
             out_r.append(np.full(len(signs), k))
-    pats = np.concatenate(out_p)
-    return rays, pats if packed else _unpacked(pats, n), np.concatenate(out_r)
+    return rays, np.concatenate(out_p), np.concatenate(out_r)
 
 
 def face_patterns(Z: np.ndarray) -> np.ndarray:
@@ -302,7 +300,7 @@ def face_patterns(Z: np.ndarray) -> np.ndarray:
         norms = np.linalg.norm(Z, axis=1)
         rays, sectors, _ = _rank2(Z)
         return np.concatenate([rays @ Z.T >= -TIE * norms[None, :], sectors, ones])
-    return np.concatenate([ones, _rank3(Z, faces=True)[1]])
+    return np.concatenate([ones, _unpacked(_rank3(Z, faces=True)[1], n)])
 
 
 def arrangement(X: np.ndarray) -> Arrangement:
@@ -329,11 +327,11 @@ def arrangement(X: np.ndarray) -> Arrangement:
     if r == 0:
         return Arrangement(Z, basis, np.zeros((0, 0)), np.zeros((0, n), dtype=bool), np.zeros((0, 1), dtype=np.int64))
     if r == 3:
-        rays, pats, ray_of = _rank3(Z, packed=True)
-        patterns, region = _unique_packed(pats, n)
+        rays, packed, ray_of = _rank3(Z)
     else:
         rays, pats, ray_of = (_rank1, _rank2)[r - 1](Z)
-        patterns, region = _unique_patterns(pats)
+        packed = np.packbits(pats, axis=1)
+    patterns, region = _unique_packed(packed, n)
     nonzero = np.asarray(patterns.any(axis=1))
     renumber = np.cumsum(nonzero) - 1
     keep = nonzero[region]
@@ -348,17 +346,14 @@ def arrangement(X: np.ndarray) -> Arrangement:
     return Arrangement(Z, basis, rays, patterns, members)
 
 
-def _all_rays(Z: np.ndarray) -> np.ndarray:
-    """Every ray of the arrangement of Z (rank r = 1, 2 or 3), unit length."""
-    r = Z.shape[1]
-    if r == 1:
+def _planar_rays(Z: np.ndarray) -> np.ndarray:
+    """Every ray of the arrangement of Z of rank 1 or 2, unit length (rank 3: :func:`_rank3_rays`)."""
+    if Z.shape[1] == 1:
         return np.array([[1.0], [-1.0]])
-    if r == 2:
-        norms = np.linalg.norm(Z, axis=1)
-        nz = norms > 0
-        perp = np.stack([-Z[nz, 1], Z[nz, 0]], axis=1) / norms[nz, None]
-        return _angles_merged(np.concatenate([perp, -perp]))[0]
-    return _rank3_rays(Z)[0]
+    norms = np.linalg.norm(Z, axis=1)
+    nz = norms > 0
+    perp = np.stack([-Z[nz, 1], Z[nz, 0]], axis=1) / norms[nz, None]
+    return _angles_merged(np.concatenate([perp, -perp]))[0]
 
 
 def cones_of(X: np.ndarray, patterns: np.ndarray, max_free: int = 12) -> Arrangement:
@@ -386,11 +381,15 @@ def cones_of(X: np.ndarray, patterns: np.ndarray, max_free: int = 12) -> Arrange
     P = len(patterns)
     if r == 0:
         return Arrangement(Z, basis, np.zeros((0, 0)), patterns, np.full((P, 1), -1, dtype=np.int64))
-    rays = _all_rays(Z)
     norms = np.linalg.norm(Z, axis=1)
-    prod = rays @ Z.T
-    tied = np.abs(prod) <= TIE * norms[None, :]
-    base = prod > 0
+    if r == 3:
+        rays, base, tied, _ = _rank3_rays(Z)
+        tied = tied | (norms == 0)[None, :]  # a zero row vanishes on every ray: it is free
+    else:
+        rays = _planar_rays(Z)
+        prod = rays @ Z.T
+        tied = np.abs(prod) <= TIE * norms[None, :]
+        base = prod > 0
     free = tied.sum(axis=1)
     pair_p, pair_e = [], []
     queries, owners = [], []
