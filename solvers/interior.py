@@ -36,7 +36,7 @@ Regions number ~n^2 and the optimum's dual is tight on a few n of them (every re
 carries a neuron). Up to ``ALL_BLOCKS`` incidences (about 250 points) the method starts from every block;
 once the iterate is central enough, blocks whose value is far below the largest are dropped (the iterate
 stays strictly feasible for the rest, and the steps get cheaper). The dual iterate is checked against
-*every* region (:class:`Regions`, the closed-form projections of :mod:`solvers.dual` in chunks); blocks
+*every* region (:class:`Regions`, the closed-form projections of :mod:`solvers.dual`); blocks
 outside the set that are violated by more than the set's own gap join the running iterate, and if that
 stalls the round restarts cold on the larger set. Beyond ``ALL_BLOCKS`` the first set is the blocks most
 violated at ``rho = y`` (or at a warm start's dual point) and grows the same way; on large data that takes
@@ -61,10 +61,12 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg
 import scipy.sparse as sp
+import torch
 
 from .barrier import max_step
 from .chain import lower_bound
 from .cones import Arrangement
+from .dual import RayCones
 from .solution import SolverError
 
 RTOL = 1e-8  # stop when the certified gap is at most RTOL * objective (+ ATOL * ||y||^2)
@@ -77,90 +79,26 @@ BOUNDARY = 0.99
 PRUNE_FROM = 1e3
 PRUNE_STEPS = 3
 ALL_BLOCKS = 600_000  # incidences (block, ray) up to which every block starts in the working set (n = 250 or so)
-CHUNK = 4096  # regions priced at a time
 FACTOR_SHIFTS = (0.0, 1e-14, 1e-12, 1e-10, 1e-8)
 
 
 # -- every region: the dual check ----------------------------------------------------------------------------
 class Regions:
-    """Every region of an arrangement, priced in chunks: ``||P_{K_i}(+-Z^T D_i rho)||`` for all i."""
+    """Every region of an arrangement with its dual check ``||P_{K_i}(+-Z^T D_i rho)||`` for all i, as the
+    certificate computes it (:class:`solvers.dual.RayCones`)."""
 
     def __init__(self, arr: Arrangement):
         self.arr = arr
         self.Z = arr.Z
         self.n, self.r = arr.Z.shape
         self.P = len(arr.patterns)
-        mem = arr.members
-        valid = mem >= 0
-        self.k = valid.sum(1)
-        self.inc_region, slot = np.nonzero(valid)
-        self.inc_ray = mem[self.inc_region, slot]
-        self.start = np.concatenate([[0], np.cumsum(self.k)[:-1]])
-        # every pair of rays of one cone
-        a_list, b_list = [], []
-        kmax = mem.shape[1]
-        for i in range(kmax):
-            for j in range(i + 1, kmax):
-                both = np.flatnonzero(valid[:, i] & valid[:, j])
-                a_list.append(self.start[both] + i)
-                b_list.append(self.start[both] + j)
-        self.pa = np.concatenate(a_list) if a_list else np.zeros(0, dtype=np.int64)
-        self.pb = np.concatenate(b_list) if b_list else np.zeros(0, dtype=np.int64)
-        E = arr.rays[self.inc_ray] if len(self.inc_ray) else np.zeros((0, self.r))
-        self.E = E
-        C = np.einsum("ij,ij->i", E[self.pa], E[self.pb])
-        self.C = C
-        self.det = np.maximum(1.0 - C * C, 1e-300)
-        # pairs grouped by region, for segment maxima
-        order = np.argsort(self.inc_region[self.pa], kind="stable")
-        self.pa, self.pb, self.C, self.det = self.pa[order], self.pb[order], self.C[order], self.det[order]
-        pr = self.inc_region[self.pa]
-        first = np.flatnonzero(np.r_[True, pr[1:] != pr[:-1]]) if len(pr) else np.zeros(0, dtype=np.int64)
-        self.pair_regions, self.pair_start = pr[first], first
-        self.has_rays = self.k > 0
-
-    def gradients(self, rho: np.ndarray) -> np.ndarray:
-        """``g_i = Z^T D_i rho``: shape (P, r)."""
-        Zr = self.Z * rho[:, None]
-        g = np.empty((self.P, self.r))
-        pats = self.arr.patterns
-        for lo in range(0, self.P, CHUNK):
-            g[lo : lo + CHUNK] = pats[lo : lo + CHUNK].astype(np.float64) @ Zr
-        return g
+        self.k = (arr.members >= 0).sum(1)
+        self.cones = RayCones.from_arrangement(arr)
 
     def norms_pm(self, rho: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``(||P_{K_i}(g_i)||, ||P_{K_i}(-g_i)||)`` for every region, as :class:`solvers.dual.RayCones` computes
-        them: the largest of the projections on each ray, on each pair of rays, and ``||g||`` if g is in the cone."""
-        g = self.gradients(rho)
-        ge = np.einsum("ij,ij->i", self.E, g[self.inc_region])
-        inside = None
-        if self.r == 3:
-            pats = self.arr.patterns
-            ins_p = np.empty(self.P, dtype=bool)
-            ins_n = np.empty(self.P, dtype=bool)
-            for lo in range(0, self.P, CHUNK):
-                t = g[lo : lo + CHUNK] @ self.Z.T
-                t = np.where(pats[lo : lo + CHUNK], t, -t)
-                ins_p[lo : lo + CHUNK] = t.min(axis=1, initial=np.inf) >= 0
-                ins_n[lo : lo + CHUNK] = t.max(axis=1, initial=-np.inf) <= 0
-            inside = (ins_p, ins_n)
-        gg = np.einsum("ij,ij->i", g, g)
-        out = []
-        for sign in (1.0, -1.0):
-            v = sign * ge
-            best = np.zeros(self.P)
-            if len(v):
-                best[self.has_rays] = np.maximum.reduceat(np.maximum(v, 0.0) ** 2, self.start[self.has_rays])
-            if len(self.pa):
-                ga, gb = v[self.pa], v[self.pb]
-                la = (ga - self.C * gb) / self.det
-                lb = (gb - self.C * ga) / self.det
-                val = np.where((la >= 0) & (lb >= 0), la * ga + lb * gb, 0.0)
-                best[self.pair_regions] = np.maximum(best[self.pair_regions], np.maximum.reduceat(val, self.pair_start))
-            if inside is not None:
-                best = np.where(inside[0] if sign > 0 else inside[1], gg, best)
-            out.append(np.sqrt(np.maximum(best, 0.0)))
-        return out[0], out[1]
+        """``(||P_{K_i}(g_i)||, ||P_{K_i}(-g_i)||)`` for every region, with ``g_i = Z^T D_i rho``."""
+        plus, minus = self.cones.projection_norms_pm(self.cones.gradients(torch.as_tensor(rho, dtype=torch.float64)))
+        return plus.numpy(), minus.numpy()
 
     def check(self, rho: np.ndarray) -> tuple[float, np.ndarray]:
         """``M = 2 max ||P(+-g)||`` and every block's value ``2 ||P_{K_i}(s g_i)||`` (2P,: signs +, then -)."""
