@@ -3,7 +3,8 @@
 //  * The player's one-step buttons get their action (wireFrameSteps, from frame_steps.js).
 //  * When an animation or a step ends on another frame, its name is sent as `frame`, so that the link
 //    follows the frame shown.
-// The chart is re-created whenever its figure changes, so the hooks are attached to each new chart.
+// The chart stays across reruns (explorer/live_chart.py draws each new figure into it), and it is new
+// after a view switch or where Streamlit draws it: the hooks are attached once to each chart found.
 const SLOP_PX = 4;
 const hooked = new WeakSet();
 const pages = new WeakMap();
@@ -92,6 +93,7 @@ function watch(parentElement) {
   return {
     update(data, setStateValue) {
       cfg = data;
+      shownFrame = cfg.frame; // the frame the new figure opens on
       send = (name, value) => setStateValue(name, value);
       if (!timer) timer = setInterval(scan, 200);
       scan();

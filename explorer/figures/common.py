@@ -18,7 +18,8 @@ for _axis in ("xaxis", "yaxis"):
 EXPORT_CONFIG = {
     "displaylogo": False,
     "toImageButtonOptions": {"format": "svg", "scale": 3, "filename": "hidden-convex-figure"},
-    "modeBarButtonsToRemove": ["lasso2d"],
+    # Sharing uploads the chart to Plotly's cloud: data a lecture or a user brought stays on the machine.
+    "modeBarButtonsToRemove": ["lasso2d", "sendChartToCloud"],
 }
 
 

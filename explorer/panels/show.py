@@ -10,6 +10,7 @@ from solvers import SolverError
 from .. import gallery, session
 from ..figures import EXPORT_CONFIG
 from ..figures.presenting import for_screen
+from ..live_chart import live_chart
 from . import modes
 
 
@@ -36,10 +37,14 @@ def figure(fig: go.Figure, key: str, filename: str, *, on_select=None, selection
         kwargs.update(on_select=on_select, selection_mode=selection_mode)
     with st.container(key=f"figure-{key}"):
         if state.present:
-            shown = for_screen(fig, modes.figure_height(state), larger=True)
-            event = st.plotly_chart(shown, **dict(kwargs, config=dict(config, displayModeBar=False)))
+            shown, config = for_screen(fig, modes.figure_height(state), larger=True), dict(config, displayModeBar=False)
         else:
-            event = st.plotly_chart(fig, **kwargs)
+            shown = fig
+        if on_select:  # a selection is a widget value: only Streamlit's own chart reports one
+            event = st.plotly_chart(shown, **dict(kwargs, config=config))
+        else:
+            live_chart(shown, key=key, config=config, alt=note)
+            event = None
         if note:
             st.caption(note)
         if not state.present:

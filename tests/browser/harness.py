@@ -192,7 +192,8 @@ async ([minRuns, timeoutMs, quietMs]) => {
       && app.getAttribute('data-test-connection-state') === 'CONNECTED' && b.runs >= minRuns
       && !document.querySelector("[data-testid='stStatusWidget'], [data-testid='stSkeleton']")
       && [...document.querySelectorAll("[data-testid='stPlotlyChart']")]
-        .every(c => { const g = c.querySelector('.js-plotly-plot'); return g && g._fullLayout; });
+        .every(c => { const g = c.querySelector('.js-plotly-plot'); return g && g._fullLayout; })
+      && !document.querySelector("[data-live-chart='drawing']");
   };
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {

@@ -236,3 +236,46 @@ def test_a_lambda_change_keeps_the_data_pad(explorer, wait_for_app_idle):
     assert kept.evaluate("el => el.isConnected && el.__beforeLambda === true"), "the data pad was drawn anew"
     assert pad.count() == 1
     assert not explorer.get_by_test_id("stException").count()
+
+
+def test_a_lambda_change_redraws_the_charts_in_place(explorer, wait_for_app_idle):
+    """Each chart is the same plot after the rerun (drawn anew into it, not replaced) and shows the new λ."""
+    wait_for_app_idle(explorer)
+    before = plot_data(explorer, "Loss (1)", "GD from your start")
+    assert explorer.evaluate(
+        "() => [...document.querySelectorAll('.js-plotly-plot')].map(g => { g.__beforeLambda = true; }).length"
+    ) == len(FIGURES)
+    lam = explorer.get_by_role("spinbutton", name="λ (weight decay)")
+    lam.fill("0.2")
+    lam.press("Enter")
+    wait_for(lambda: query(explorer).get("lam") == "0.2")
+    wait_for_app_idle(explorer)
+    after = plot_data(explorer, "Loss (1)", "GD from your start")
+    assert after["y"] != before["y"], "the loss curve still shows the old λ"
+    kept = explorer.evaluate(
+        "() => [...document.querySelectorAll('.js-plotly-plot')].map(g => g.__beforeLambda === true && g.isConnected)"
+    )
+    assert kept == [True] * len(FIGURES), "a chart was drawn anew instead of in place"
+    assert not explorer.get_by_test_id("stException").count()
+
+
+def test_a_chart_goes_full_screen_and_back(explorer, wait_for_app_idle):
+    wait_for_app_idle(explorer)
+    n = next(i for i, t in enumerate(plot_titles(explorer)) if t.startswith("Loss (1)"))
+    chart = explorer.locator(".js-plotly-plot").nth(n)
+    chart.scroll_into_view_if_needed()
+    chart.hover()
+    size = "g => [g._fullLayout.width, g._fullLayout.height]"
+    before = chart.evaluate(size)
+    button = chart.locator(".modebar-btn[data-title^='Full screen']")
+    button.click()
+    explorer.wait_for_function(
+        "() => { const g = document.fullscreenElement;"
+        " return g && g.classList.contains('js-plotly-plot') && g._fullLayout.height === window.innerHeight; }",
+        timeout=10_000,
+    )
+    chart.hover()
+    button.click()  # the same button leaves (so does Esc, which the browser handles)
+    explorer.wait_for_function("() => !document.fullscreenElement", timeout=10_000)
+    wait_for(lambda: chart.evaluate(size) == before)
+    assert not explorer.get_by_test_id("stException").count()

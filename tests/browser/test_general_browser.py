@@ -39,8 +39,7 @@ def test_place_2d_points_and_run_the_general_case(open_app, wait_for_app_idle):
     page = open_app(APP, query="p=xor_plane&neurons=20&steps=800")
     pad = page.locator("svg.click-pad-plot")
     expect(pad.locator("g.points circle")).to_have_count(len(START))
-    charts = page.get_by_test_id("stPlotlyChart")
-    expect(charts.first).to_be_visible()
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
 
     # New points get the label typed in "Label of new points".
     label = page.get_by_label("Label of new points")
@@ -71,7 +70,7 @@ def test_place_2d_points_and_run_the_general_case(open_app, wait_for_app_idle):
     # The general case ran on the new data: metrics, both surfaces, loss and the landscape slice.
     expect(page.get_by_text("Did GD reach it?", exact=True)).to_be_visible()
     expect(page.get_by_text("Global optimum (convex)", exact=True)).to_be_visible()
-    assert charts.count() >= 4
+    assert page.locator(".js-plotly-plot").count() >= 4
     surfaces = page.locator(".js-plotly-plot").first
     expect(surfaces.locator(".hm, .heatmaplayer image, image").first).to_be_attached()
     assert page.get_by_test_id("stException").count() == 0

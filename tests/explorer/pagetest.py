@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -36,11 +37,34 @@ def decode(obj):
     return obj
 
 
+@dataclass(frozen=True)
+class Plotted:
+    """A Plotly chart as the page sends it, drawn by Streamlit or by explorer.live_chart."""
+
+    spec: str  # the figure as Plotly JSON
+    config: dict
+    alt: str  # the accessible name
+
+    @property
+    def title(self) -> str:
+        return (json.loads(self.spec)["layout"].get("title") or {}).get("text", "")
+
+
+def plotted(at: AppTest) -> list[Plotted]:
+    """Every Plotly chart on the page: Streamlit's own first, then the live charts, each in page order."""
+    out = [Plotted(c.proto.spec, json.loads(c.proto.config), c.proto.alt) for c in at.get("plotly_chart")]
+    for c in at.get("bidi_component"):
+        if c.proto.component_name.rsplit(".", 1)[-1] == "live_chart":
+            data = json.loads(c.proto.json)
+            out.append(Plotted(data["figure"], data["config"], data["alt"]))
+    return out
+
+
 def charts(at: AppTest) -> dict[str, dict]:
     """Every Plotly chart on the page by its title."""
     out = {}
-    for c in at.get("plotly_chart"):
-        spec = decode(json.loads(c.proto.spec))
+    for c in plotted(at):
+        spec = decode(json.loads(c.spec))
         title = (spec["layout"].get("title") or {}).get("text", "")
         out[title or f"chart {len(out)}"] = spec
     return out

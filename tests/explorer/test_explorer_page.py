@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 
@@ -12,7 +10,7 @@ from explorer.keys import TrainingKey
 from explorer.panels.explorer_view import contour_for
 from explorer.presets import PRESETS, ZIGZAG_X, ZIGZAG_Y
 from explorer.state import State, from_preset
-from tests.explorer.pagetest import chart_with, charts, open_page, query, texts, trace
+from tests.explorer.pagetest import chart_with, charts, open_page, plotted, query, texts, trace
 
 EXPLORER_PRESETS = [p for p in PRESETS if from_preset(p).view == "explorer"]
 
@@ -143,15 +141,15 @@ def test_url_state_round_trips():
 
 def test_camera_button_format_follows_the_choice_and_the_link():
     at = open_page(p="poster")
-    configs = [json.loads(c.proto.config) for c in at.get("plotly_chart")]
+    configs = [c.config for c in plotted(at)]
     assert {c["toImageButtonOptions"]["format"] for c in configs} == {"svg"}
     assert all(c["toImageButtonOptions"]["scale"] >= 3 for c in configs)
     at.segmented_control(key="w_image").set_value("png").run()
-    configs = [json.loads(c.proto.config) for c in at.get("plotly_chart")]
+    configs = [c.config for c in plotted(at)]
     assert {c["toImageButtonOptions"]["format"] for c in configs} == {"png"}
     assert query(at)["image"] == "png"
     again = open_page(**query(at))
-    assert {json.loads(c.proto.config)["toImageButtonOptions"]["format"] for c in again.get("plotly_chart")} == {"png"}
+    assert {c.config["toImageButtonOptions"]["format"] for c in plotted(again)} == {"png"}
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from explorer import general as G
 from explorer.figures.ranges import OUTPUT_GRID_1D
 from explorer.presets import PRESETS
 from explorer.state import State
-from tests.explorer.pagetest import chart_with, metric, open_page, texts, traces
+from tests.explorer.pagetest import chart_with, metric, open_page, plotted, texts, traces
 
 
 def url_state(at: AppTest) -> State:
@@ -139,7 +139,7 @@ def test_duplicated_and_collinear_2d_points_are_explained():
 def test_empty_2d_data_asks_for_points():
     at = open_page(view="general", dims=2, points2d="")
     assert any("empty" in i.value for i in at.info)
-    assert not at.get("plotly_chart")
+    assert not plotted(at)
 
 
 # --- timing -----------------------------------------------------------------------------------------
@@ -257,7 +257,7 @@ def test_tampered_links_give_a_message_and_a_usable_page(params, field):
         at = open_page(view=view, **params)
         warnings = " ".join(w.value for w in at.warning)
         assert f"Ignored '{field}'" in warnings
-        assert at.get("plotly_chart")
+        assert plotted(at)
 
 
 def test_links_round_trip_the_new_fields():

@@ -15,7 +15,7 @@ from explorer.export import Section, view_html
 from explorer.figures.presenting import extra_height
 from explorer.state import from_preset
 from explorer.tour import TOUR, check_tour, step_state
-from tests.explorer.pagetest import charts, open_page, query, texts
+from tests.explorer.pagetest import charts, open_page, plotted, query, texts
 
 
 def tour_heading(at) -> str:
@@ -43,7 +43,7 @@ def test_next_and_back_walk_the_tour_and_update_the_link():
         assert q.get("view", from_preset(TOUR[k - 1].preset).view) == TOUR[k - 1].view
         assert not at.exception and not at.error, [e.value for e in at.error]
         # The step's figures are on the page, each with its caption.
-        shown = [c.proto.alt for c in at.get("plotly_chart")]
+        shown = [c.alt for c in plotted(at)]
         assert len(shown) >= len(TOUR[k - 1].figures)
         if k < len(TOUR):
             at.button(key="tour_next").click().run()
@@ -104,16 +104,16 @@ def test_presentation_toggle_turns_it_on_and_off():
 @pytest.mark.parametrize("name", ["contour", "loss", "bowl"])
 def test_one_figure_alone(name):
     at = open_page(p="poster", figure=name)
-    shown = at.get("plotly_chart")
+    shown = plotted(at)
     assert len(shown) == 1
     assert not at.title and not at.get("download_button") and not at.button
     caption = at.caption[0].value
-    assert caption == shown[0].proto.alt and re.search(r"\d", caption)
+    assert caption == shown[0].alt and re.search(r"\d", caption)
 
 
 def test_a_figure_the_settings_do_not_draw_says_so():
     at = open_page(p="poster", figure="curve")
-    assert not at.get("plotly_chart")
+    assert not plotted(at)
     assert "not drawn for these settings" in texts(at)
     at = open_page(p="poster", figure="nonsense")
     assert "Ignored 'figure' in the link" in texts(at)
@@ -132,11 +132,11 @@ VIEW_LINKS = [
 @pytest.mark.parametrize("link", VIEW_LINKS, ids=lambda q: "-".join(q.values()))
 def test_every_figure_has_a_caption_in_numbers_as_its_text_alternative(link):
     at = open_page(**link)
-    shown = at.get("plotly_chart")
+    shown = plotted(at)
     assert shown
     captions = {c.value for c in at.caption}
     for chart in shown:
-        alt = chart.proto.alt
+        alt = chart.alt
         assert len(alt) > 40 and re.search(r"\d", alt), alt
         assert alt in captions
 

@@ -1,0 +1,150 @@
+// A Plotly chart that stays on the page across reruns: a new figure is drawn into the same plot with
+// Plotly.react, which reuses its DOM (and any WebGL context), keeps the listeners attached to it and costs
+// a fraction of drawing a new chart.
+//
+// data: {figure: the figure as Plotly JSON text, config: Plotly's config, alt: the accessible name,
+//        plotly: the file name of Streamlit's own plotly.js module, next to the page's main script}.
+// The plot carries data-live-chart="drawing" from the moment a figure arrives until it is drawn, then
+// "drawn" (or "failed", with a message in place of the plot).
+const charts = new WeakMap();
+let plotlyLoad = null;
+
+// The host re-runs this default export with the same parentElement whenever `data` changes, and calls
+// the last returned cleanup only on unmount.
+export default function (component) {
+  const { data, parentElement } = component;
+  let chart = charts.get(parentElement);
+  if (!chart) {
+    chart = createChart(parentElement);
+    charts.set(parentElement, chart);
+  }
+  chart.update(data);
+  return () => {
+    chart.destroy();
+    charts.delete(parentElement);
+  };
+}
+
+// Streamlit ships plotly.js as one of its own modules and loads it for its charts; importing that same
+// file (cached by the browser, shared with any chart Streamlit draws) sets window.Plotly.
+function loadPlotly(file) {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!plotlyLoad) {
+    const main = document.querySelector('script[type="module"][src*="/static/js/"]');
+    const base = main ? main.src : new URL("static/js/", document.baseURI).href;
+    plotlyLoad = import(new URL(file, base).href).then(() => {
+      if (!window.Plotly) throw new Error("plotly.js did not load");
+      return window.Plotly;
+    });
+    plotlyLoad.catch(() => {
+      plotlyLoad = null;
+    });
+  }
+  return plotlyLoad;
+}
+
+// Four corners: the modebar button that shows the chart on the whole screen (Esc leaves).
+const FULL_SCREEN_ICON = {
+  width: 1000,
+  height: 1000,
+  path: "M0 0h380v110H110v270H0zM620 0h380v380H890V110H620zM1000 620v380H620V890h270V620zM0 620h110v270h270v110H0z",
+};
+
+function createChart(parent) {
+  const gd = document.createElement("div");
+  gd.className = "live-chart";
+  gd.style.width = "100%";
+  // A figure, not an image: its player and modebar stay reachable by keyboard and screen reader.
+  gd.setAttribute("role", "figure");
+  parent.appendChild(gd);
+  let shown = null; // the last figure drawn, kept to redraw it at another size
+
+  const fullScreen = () => document.fullscreenElement === gd;
+  function toggleFullScreen() {
+    if (fullScreen()) document.exitFullscreen();
+    else if (gd.requestFullscreen) gd.requestFullscreen().catch(() => {});
+  }
+  // The plot is as wide as its column and as tall as its figure says; on the whole screen, the screen's size.
+  // (Plotly's own autosize would also take the height from the container, which is whatever it was before.)
+  function sized(layout) {
+    if (fullScreen()) return { ...layout, width: window.innerWidth, height: window.innerHeight };
+    return { ...layout, width: parent.clientWidth || undefined, height: layout.height };
+  }
+  function withFullScreenButton(config) {
+    if (config.displayModeBar === false) return config;
+    const button = { name: "fullscreen", title: "Full screen (Esc to leave)", icon: FULL_SCREEN_ICON, click: toggleFullScreen };
+    return { ...config, modeBarButtonsToAdd: [...(config.modeBarButtonsToAdd || []), button] };
+  }
+  function onFullScreenChange() {
+    gd.style.background = fullScreen() ? "white" : "";
+    resized();
+  }
+  // Only the size changes: the frame the player shows stays.
+  function resized() {
+    if (!shown || !window.Plotly || !gd._fullLayout) return;
+    const { width, height } = sized(shown.layout);
+    if (width === gd._fullLayout.width && (height ?? gd._fullLayout.height) === gd._fullLayout.height) return;
+    window.Plotly.relayout(gd, { width: width ?? null, height: height ?? null });
+  }
+  document.addEventListener("fullscreenchange", onFullScreenChange);
+
+  let pending = null; // the latest figure not yet drawn
+  let drawing = false;
+  let gone = false;
+  let frame = 0;
+
+  async function drawAll() {
+    drawing = true;
+    while (pending && !gone) {
+      const data = pending;
+      pending = null;
+      try {
+        const Plotly = await loadPlotly(data.plotly);
+        if (gone) break;
+        const figure = JSON.parse(data.figure);
+        gd.setAttribute("aria-label", data.alt || "");
+        shown = {
+          data: figure.data || [],
+          layout: figure.layout || {},
+          frames: figure.frames || [],
+          config: withFullScreenButton(data.config || {}),
+        };
+        if (!gd._fullLayout) gd.replaceChildren(); // a message left by a failed draw
+        await Plotly.react(gd, { ...shown, layout: sized(shown.layout) });
+        gd.dataset.liveChart = pending ? "drawing" : "drawn";
+      } catch (error) {
+        gd.dataset.liveChart = "failed";
+        if (window.Plotly && gd._fullLayout) window.Plotly.purge(gd);
+        gd.textContent = `This chart could not be drawn: ${error && error.message ? error.message : error}`;
+      }
+    }
+    drawing = false;
+  }
+
+  // The plot follows its column's width (the sidebar opening, a window resize), once per animation frame.
+  const resize = new ResizeObserver(() => {
+    if (frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      if (!gone) resized();
+    });
+  });
+  resize.observe(parent);
+
+  return {
+    update(data) {
+      pending = data;
+      gd.dataset.liveChart = "drawing";
+      if (!drawing) drawAll();
+    },
+    destroy() {
+      gone = true;
+      resize.disconnect();
+      document.removeEventListener("fullscreenchange", onFullScreenChange);
+      if (fullScreen()) document.exitFullscreen();
+      if (frame) cancelAnimationFrame(frame);
+      if (window.Plotly && gd._fullLayout) window.Plotly.purge(gd);
+      gd.remove();
+    },
+  };
+}
