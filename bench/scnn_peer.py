@@ -19,9 +19,8 @@ import threading
 import time
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
-from landscape.threads import single_thread
+from landscape.threads import one_blas_thread, single_thread
 from solvers import convex_objective
 from solvers.cones import arrangement
 
@@ -100,7 +99,7 @@ def scnn_ladder(X: np.ndarray, y: np.ndarray, lam: float, optimum: float):
     for tol in TOLERANCES:
         model = ConvexReLU(G, c=1, bias=False)
         start = time.perf_counter()
-        with single_thread(), threadpool_limits(1):  # as our solver runs: the comparison is of the code
+        with single_thread(), one_blas_thread():  # as our solver runs: the comparison is of the code
             model, metrics = optimize_model(
                 model,
                 AL(model, tol=tol, constraint_tol=tol),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 import torch
+from threadpoolctl import ThreadpoolController
 
 
 @contextmanager
@@ -24,3 +25,18 @@ def single_thread(device=None):
         yield
     finally:
         torch.set_num_threads(threads)
+
+
+_blas: ThreadpoolController | None = None
+
+
+def one_blas_thread():
+    """Limit numpy's and scipy's BLAS (and OpenMP) to one thread inside a ``with`` block.
+
+    The native libraries are looked up once: ``threadpoolctl.threadpool_limits`` looks them up on every
+    call, about 3 ms, a fifth of a small solve.
+    """
+    global _blas
+    if _blas is None:
+        _blas = ThreadpoolController()
+    return _blas.limit(limits=1)

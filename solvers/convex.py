@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
+from landscape.threads import one_blas_thread
 from landscape.validation import as_data, as_nonnegative
 
 from . import barrier, interior
@@ -238,7 +238,7 @@ def _solve_on_regions(arr: Arrangement, problem: Problem, *, warm=None, progress
     report, why = _stop_rule(progress, budget)
     dual = getattr(warm, "dual", None)
     # One BLAS thread: the steps are many mid-sized products, and two threads on two shared cores lose.
-    with threadpool_limits(1):
+    with one_blas_thread():
         res = solve_rank3(arr, problem.y, problem.lam, warm=dual, progress=report)
     stopped = why[0] if why else ("stalled" if res.gap > interior.STALL_RTOL * res.objective else "")
     return res.U @ arr.basis, res.V @ arr.basis, arr.patterns, res.objective, res.lower, res.seconds, stopped, res.dual

@@ -41,9 +41,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg
 import torch
-from threadpoolctl import threadpool_limits
 
-from landscape.threads import single_thread
+from landscape.threads import one_blas_thread, single_thread
 
 from .atoms import Atom, face_of_projection, region_atom, shrink_to_face, simplicial_atom
 from .cones import Arrangement, arrangement
@@ -487,7 +486,7 @@ def solve_fast(
     """
     merged = merge_repeats(X, y) if arr is None else None
     stop = _Stop(progress, budget)
-    with single_thread(device), threadpool_limits(1):
+    with single_thread(device), one_blas_thread():
         if merged is None:
             return _solve_fast(X, y, lam, device, arr, warm, stop)
         Xm, ym, inverse, constant = merged
