@@ -2,7 +2,7 @@
 // Plotly.react, which reuses its DOM (and any WebGL context), keeps the listeners attached to it and costs
 // a fraction of drawing a new chart.
 //
-// data: {figure: the figure as Plotly JSON text, config: Plotly's config, alt: the accessible name,
+// data: UTF-8 JSON bytes of {figure: the Plotly figure, config: Plotly's config, alt: the accessible name,
 //        plotly: the file name of Streamlit's own plotly.js module, next to the page's main script}.
 // The plot carries data-live-chart="drawing" from the moment a figure arrives until it is drawn, then
 // "drawn" (or "failed", with a message in place of the plot).
@@ -49,6 +49,13 @@ const FULL_SCREEN_ICON = {
   height: 1000,
   path: "M0 0h380v110H110v270H0zM620 0h380v380H890V110H620zM1000 620v380H620V890h270V620zM0 620h110v270h270v110H0z",
 };
+
+const utf8 = new TextDecoder();
+function decode(bytes) {
+  if (typeof bytes === "string") return JSON.parse(bytes);
+  if (bytes instanceof ArrayBuffer || ArrayBuffer.isView(bytes)) return JSON.parse(utf8.decode(bytes));
+  return bytes;
+}
 
 function createChart(parent) {
   const gd = document.createElement("div");
@@ -101,7 +108,7 @@ function createChart(parent) {
       try {
         const Plotly = await loadPlotly(data.plotly);
         if (gone) break;
-        const figure = JSON.parse(data.figure);
+        const figure = data.figure;
         gd.setAttribute("aria-label", data.alt || "");
         shown = {
           data: figure.data || [],
@@ -132,8 +139,8 @@ function createChart(parent) {
   resize.observe(parent);
 
   return {
-    update(data) {
-      pending = data;
+    update(bytes) {
+      pending = decode(bytes);
       gd.dataset.liveChart = "drawing";
       if (!drawing) drawAll();
     },

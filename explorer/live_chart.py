@@ -40,13 +40,14 @@ def live_chart(fig: go.Figure, *, key: str, config: dict, alt: str | None = None
     if module is None:
         st.plotly_chart(fig, theme=None, config=config, key=key, alt=alt)
         return
-    _component(
-        key=f"live_chart:{key}",
-        data={
-            "figure": plotly.io.to_json(fig, validate=False),
-            "config": json.loads(json.dumps(config)),
-            "alt": alt or "",
-            "plotly": module,
-        },
-        height="content",
-    )
+    _component(key=f"live_chart:{key}", data=envelope(fig, config, alt, module), height="content")
+
+
+def envelope(fig: go.Figure, config: dict, alt: str | None, module: str) -> bytes:
+    """What the chart receives: ``{"figure": ..., "config": ..., "alt": ..., "plotly": ...}`` as UTF-8 JSON.
+
+    Bytes, with the figure's JSON spliced in as it is: as a JSON value inside JSON data the figure would be
+    escaped, serialised and parsed twice more on each run (and hashed for the element's identity).
+    """
+    head = {"config": config, "alt": alt or "", "plotly": module}
+    return ('{"figure":' + plotly.io.to_json(fig, validate=False) + "," + json.dumps(head)[1:]).encode("utf-8")

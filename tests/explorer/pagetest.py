@@ -55,8 +55,8 @@ def plotted(at: AppTest) -> list[Plotted]:
     out = [Plotted(c.proto.spec, json.loads(c.proto.config), c.proto.alt) for c in at.get("plotly_chart")]
     for c in at.get("bidi_component"):
         if c.proto.component_name.rsplit(".", 1)[-1] == "live_chart":
-            data = json.loads(c.proto.json)
-            out.append(Plotted(data["figure"], data["config"], data["alt"]))
+            data = json.loads(c.proto.bytes)
+            out.append(Plotted(json.dumps(data["figure"]), data["config"], data["alt"]))
     return out
 
 

@@ -42,13 +42,24 @@ def test_a_new_figure_keeps_the_chart_and_sends_the_figure_config_and_name():
     (second,) = _live(at)
     # The same element: the browser keeps the chart and draws the new figure into it.
     assert second.proto.id == first.proto.id
-    data = json.loads(second.proto.json)
-    figure = go.Figure(json.loads(data["figure"]))
+    data = json.loads(second.proto.bytes)
+    figure = go.Figure(data["figure"])
     assert list(figure.data[0].y) == [0, 3.0, 12.0]
     assert data["config"] == {"displaylogo": False}
     assert data["alt"] == "A line of slope 3.0"
     assert data["plotly"] == live_chart.plotly_module()
     assert not at.get("plotly_chart")
+
+
+def test_the_envelope_is_json_with_the_figure_as_plotly_writes_it():
+    fig = go.Figure(go.Heatmap(z=[[1.5, 2.0], [0.25, -1.0]]), layout=dict(title=dict(text='Say "hi" ↗')))
+    sent = json.loads(live_chart.envelope(fig, {"scale": 3}, 'a "quoted" name', "PlotlyChart.x.js"))
+    assert sent == {
+        "figure": json.loads(fig.to_json()),
+        "config": {"scale": 3},
+        "alt": 'a "quoted" name',
+        "plotly": "PlotlyChart.x.js",
+    }
 
 
 def test_without_a_plotly_module_to_borrow_streamlit_draws_the_chart(monkeypatch):
