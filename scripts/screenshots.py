@@ -28,6 +28,11 @@ from tests.browser.harness import (
 )
 
 VIEWPORT = {"width": 1360, "height": 860}
+
+
+def shown(path: Path) -> Path:
+    """``path`` from the repository root when it lies inside it (``--out`` may point anywhere)."""
+    return path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path
 # (file name, link, figure to scroll to or None for the top of the page)
 SHOTS = [
     ("tour.png", "tour=2", None),
@@ -83,7 +88,7 @@ def shoot_views(page, url: str, out: Path) -> list[Path]:
         path = out / name
         _small_png(page.screenshot(), path)
         written.append(path)
-        print(f"  {path.relative_to(REPO_ROOT)}: {link}", flush=True)
+        print(f"  {shown(path)}: {link}", flush=True)
     return written
 
 
@@ -115,7 +120,7 @@ def shoot_gif(page, url: str, out: Path, count: int) -> Path:
     durations = [160] * (len(still) - 1) + [1800]  # rest on the endpoints before starting again
     path = out / GIF
     still[0].save(path, save_all=True, append_images=still[1:], duration=durations, loop=0, optimize=True)
-    print(f"  {path.relative_to(REPO_ROOT)}: {len(still)} moments of {GIF_LINK}", flush=True)
+    print(f"  {shown(path)}: {len(still)} moments of {GIF_LINK}", flush=True)
     return path
 
 
