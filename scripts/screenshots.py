@@ -33,6 +33,8 @@ VIEWPORT = {"width": 1360, "height": 860}
 def shown(path: Path) -> Path:
     """``path`` from the repository root when it lies inside it (``--out`` may point anywhere)."""
     return path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path
+
+
 # (file name, link, figure to scroll to or None for the top of the page)
 SHOTS = [
     ("tour.png", "tour=2", None),
