@@ -268,7 +268,8 @@ def wait_until_browser_idle(page, min_runs: int = 1, timeout_ms: int = 120_000, 
     """Wait until the page is idle in the browser, not only on the server; needs :func:`install_probe`.
 
     Idle: at least ``min_runs`` script runs seen, the script state ``notRunning``, connected, no status
-    widget and no placeholder of an element still loading its code, every Plotly chart drawn, two
+    widget and no placeholder of an element still loading its code, every Plotly chart drawn (Streamlit's
+    own, and each live chart done with its latest figure: explorer/live_chart.js), two
     animation frames run, and no long task (> 50 ms of main-thread work) starting in the next
     ``quiet_ms``. Returns ``{"t": page time of idle in ms, "done": page time the last script run
     ended}``, or None after ``timeout_ms``.
