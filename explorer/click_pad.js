@@ -6,8 +6,9 @@ const CLICK_SLOP_PX = 4;
 const MARGIN = { left: 52, right: 14, bottom: 40 };
 
 // The host re-runs this module's default export with the same parentElement
-// whenever `data` changes, and only calls the last returned cleanup on
-// unmount.  One pad per parentElement keeps listeners from piling up.
+// whenever `data` changes, and calls the last returned cleanup on unmount (it
+// may also call the cleanup of a run that a later one overtook, which leaves
+// the pad alone).  One pad per parentElement keeps listeners from piling up.
 const pads = new WeakMap();
 let clipCounter = 0;
 
@@ -18,8 +19,10 @@ export default function (component) {
     pad = createPad(parentElement);
     pads.set(parentElement, pad);
   }
+  const run = (pad.runs = (pad.runs || 0) + 1);
   pad.update(data, setStateValue);
   return () => {
+    if (run !== pad.runs) return; // the cleanup of a run a later one overtook: the pad is still in use
     pad.destroy();
     pads.delete(parentElement);
   };

@@ -16,8 +16,10 @@ export default function (component) {
     page = watch(parentElement);
     pages.set(parentElement, page);
   }
+  const run = (page.runs = (page.runs || 0) + 1);
   page.update(data, setStateValue);
   return () => {
+    if (run !== page.runs) return; // the cleanup of a run a later one overtook: the hooks are still in use
     page.stop();
     pages.delete(parentElement);
   };

@@ -1,16 +1,18 @@
 // A Plotly chart that stays on the page across reruns: a new figure is drawn into the same plot with
 // Plotly.react, which reuses its DOM (and any WebGL context), keeps the listeners attached to it and costs
-// a fraction of drawing a new chart.
+// a fraction of drawing a new chart. A rerun that sends the same figure again changes nothing, so a zoom,
+// a pan or a turned 3-D camera stays, as with Streamlit's own chart.
 //
 // data: UTF-8 JSON bytes of {figure: the Plotly figure, config: Plotly's config, alt: the accessible name,
 //        plotly: the file name of Streamlit's own plotly.js module, next to the page's main script}.
-// The plot carries data-live-chart="drawing" from the moment a figure arrives until it is drawn, then
+// The plot carries data-live-chart="drawing" from the moment a new figure arrives until it is drawn, then
 // "drawn" (or "failed", with a message in place of the plot).
 const charts = new WeakMap();
 let plotlyLoad = null;
 
-// The host re-runs this default export with the same parentElement whenever `data` changes, and calls
-// the last returned cleanup only on unmount.
+// The host re-runs this default export with the same parentElement whenever `data` changes and calls the
+// last returned cleanup on unmount. It may also call the cleanup of a run that a later one overtook: only
+// the latest run's cleanup removes the chart.
 export default function (component) {
   const { data, parentElement } = component;
   let chart = charts.get(parentElement);
@@ -18,8 +20,10 @@ export default function (component) {
     chart = createChart(parentElement);
     charts.set(parentElement, chart);
   }
+  const run = ++chart.runs;
   chart.update(data);
   return () => {
+    if (run !== chart.runs) return;
     chart.destroy();
     charts.delete(parentElement);
   };
@@ -43,6 +47,13 @@ function loadPlotly(file) {
   return plotlyLoad;
 }
 
+const utf8 = new TextDecoder();
+function text(bytes) {
+  if (typeof bytes === "string") return bytes;
+  if (bytes instanceof ArrayBuffer || ArrayBuffer.isView(bytes)) return utf8.decode(bytes);
+  return JSON.stringify(bytes);
+}
+
 // Four corners: the modebar button that shows the chart on the whole screen (Esc leaves).
 const FULL_SCREEN_ICON = {
   width: 1000,
@@ -50,26 +61,23 @@ const FULL_SCREEN_ICON = {
   path: "M0 0h380v110H110v270H0zM620 0h380v380H890V110H620zM1000 620v380H620V890h270V620zM0 620h110v270h270v110H0z",
 };
 
-const utf8 = new TextDecoder();
-function decode(bytes) {
-  if (typeof bytes === "string") return JSON.parse(bytes);
-  if (bytes instanceof ArrayBuffer || ArrayBuffer.isView(bytes)) return JSON.parse(utf8.decode(bytes));
-  return bytes;
-}
-
-function createChart(parent) {
+function newPlot(parent) {
   const gd = document.createElement("div");
   gd.className = "live-chart";
   gd.style.width = "100%";
-  // A figure, not an image: its player and modebar stay reachable by keyboard and screen reader.
-  gd.setAttribute("role", "figure");
   parent.appendChild(gd);
+  return gd;
+}
+
+function createChart(parent) {
+  let gd = newPlot(parent);
   let shown = null; // the last figure drawn, kept to redraw it at another size
+  let latest = null; // the text of the newest figure received
 
   const fullScreen = () => document.fullscreenElement === gd;
   function toggleFullScreen() {
     if (fullScreen()) document.exitFullscreen();
-    else if (gd.requestFullscreen) gd.requestFullscreen().catch(() => {});
+    else gd.requestFullscreen().catch(() => {});
   }
   // The plot is as wide as its column and as tall as its figure says; on the whole screen, the screen's size.
   // (Plotly's own autosize would also take the height from the container, which is whatever it was before.)
@@ -77,8 +85,9 @@ function createChart(parent) {
     if (fullScreen()) return { ...layout, width: window.innerWidth, height: window.innerHeight };
     return { ...layout, width: parent.clientWidth || undefined, height: layout.height };
   }
+  // Where the page may not take the whole screen (a frame without the permission), there is no button.
   function withFullScreenButton(config) {
-    if (config.displayModeBar === false) return config;
+    if (config.displayModeBar === false || !document.fullscreenEnabled) return config;
     const button = { name: "fullscreen", title: "Full screen (Esc to leave)", icon: FULL_SCREEN_ICON, click: toggleFullScreen };
     return { ...config, modeBarButtonsToAdd: [...(config.modeBarButtonsToAdd || []), button] };
   }
@@ -95,6 +104,17 @@ function createChart(parent) {
   }
   document.addEventListener("fullscreenchange", onFullScreenChange);
 
+  // A figure that cannot be drawn leaves a message on a fresh element: the next figure starts clean, and
+  // whatever hooked the old plot (its listeners are gone with it) finds a new one.
+  function fail(error) {
+    const message = newPlot(parent);
+    gd.replaceWith(message);
+    gd = message;
+    shown = null;
+    gd.dataset.liveChart = "failed";
+    gd.textContent = `This chart could not be drawn: ${error && error.message ? error.message : error}`;
+  }
+
   let pending = null; // the latest figure not yet drawn
   let drawing = false;
   let gone = false;
@@ -109,20 +129,29 @@ function createChart(parent) {
         const Plotly = await loadPlotly(data.plotly);
         if (gone) break;
         const figure = data.figure;
-        gd.setAttribute("aria-label", data.alt || "");
+        if (gd.dataset.liveChart === "failed") gd.textContent = "";
+        if (data.alt) {
+          // A figure, not an image: a screen reader still reaches the text inside it (legend, labels).
+          gd.setAttribute("role", "figure");
+          gd.setAttribute("aria-label", data.alt);
+        } else {
+          gd.removeAttribute("role");
+          gd.removeAttribute("aria-label");
+        }
         shown = {
           data: figure.data || [],
           layout: figure.layout || {},
           frames: figure.frames || [],
           config: withFullScreenButton(data.config || {}),
         };
-        if (!gd._fullLayout) gd.replaceChildren(); // a message left by a failed draw
         await Plotly.react(gd, { ...shown, layout: sized(shown.layout) });
+        // Plotly.react starts over with newPlot when the config changed, and that drops the frames.
+        const kept = (gd._transitionData && gd._transitionData._frames) || [];
+        if (shown.frames.length && !kept.length) await Plotly.addFrames(gd, shown.frames);
         gd.dataset.liveChart = pending ? "drawing" : "drawn";
       } catch (error) {
-        gd.dataset.liveChart = "failed";
         if (window.Plotly && gd._fullLayout) window.Plotly.purge(gd);
-        gd.textContent = `This chart could not be drawn: ${error && error.message ? error.message : error}`;
+        fail(error);
       }
     }
     drawing = false;
@@ -139,8 +168,18 @@ function createChart(parent) {
   resize.observe(parent);
 
   return {
+    runs: 0,
     update(bytes) {
-      pending = decode(bytes);
+      const figure = text(bytes);
+      if (figure === latest) return; // the same figure again: nothing to redraw, the user's view stays
+      latest = figure;
+      try {
+        pending = JSON.parse(figure);
+      } catch (error) {
+        pending = null;
+        fail(error);
+        return;
+      }
       gd.dataset.liveChart = "drawing";
       if (!drawing) drawAll();
     },

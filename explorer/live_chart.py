@@ -50,4 +50,7 @@ def envelope(fig: go.Figure, config: dict, alt: str | None, module: str) -> byte
     escaped, serialised and parsed twice more on each run (and hashed for the element's identity).
     """
     head = {"config": config, "alt": alt or "", "plotly": module}
-    return ('{"figure":' + plotly.io.to_json(fig, validate=False) + "," + json.dumps(head)[1:]).encode("utf-8")
+    # Strict JSON, as the browser parses it: a NaN in the config fails here, not there.
+    return ('{"figure":' + plotly.io.to_json(fig, validate=False) + "," + json.dumps(head, allow_nan=False)[1:]).encode(
+        "utf-8"
+    )

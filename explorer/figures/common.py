@@ -18,8 +18,9 @@ for _axis in ("xaxis", "yaxis"):
 EXPORT_CONFIG = {
     "displaylogo": False,
     "toImageButtonOptions": {"format": "svg", "scale": 3, "filename": "hidden-convex-figure"},
-    # Sharing uploads the chart to Plotly's cloud: data a lecture or a user brought stays on the machine.
-    "modeBarButtonsToRemove": ["lasso2d", "sendChartToCloud"],
+    # Selecting only dims points here (as in Streamlit's own charts, where it is off unless a chart reports a
+    # selection); sharing uploads the chart to Plotly's cloud, and data a lecture or a user brought stays put.
+    "modeBarButtonsToRemove": ["lasso2d", "select2d", "sendChartToCloud"],
 }
 
 

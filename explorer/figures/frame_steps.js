@@ -84,6 +84,9 @@ function wireFrameSteps(gd, Plotly, names) {
     else if (name === names.back) go(current() - 1);
     else if (name === names.forward) go(current() + 1);
   });
+  // A new figure drawn into the same plot (explorer/live_chart.js) opens on its own frame: a running player
+  // stops rather than step through the new runs from the old position.
+  gd.on("plotly_react", () => pause());
   // The slider moves itself; the frame follows it.
   gd.on("plotly_sliderchange", (event) => {
     if (!event || !event.interaction || !event.slider || busy) return;

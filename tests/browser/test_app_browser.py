@@ -238,24 +238,75 @@ def test_a_lambda_change_keeps_the_data_pad(explorer, wait_for_app_idle):
     assert not explorer.get_by_test_id("stException").count()
 
 
+CHARTS_JS = r"""() => [...document.querySelectorAll('.js-plotly-plot')].map(g => ({
+    title: (g.layout.title || {}).text || '',
+    state: g.dataset.liveChart,
+    kept: g.__mark === true && g.isConnected,
+    data: JSON.stringify(g.data),
+    xrange: g._fullLayout.xaxis ? [...g._fullLayout.xaxis.range] : null,
+    frames: ((g._transitionData || {})._frames || []).length,
+}))"""
+MARK_JS = "() => document.querySelectorAll('.js-plotly-plot').forEach(g => { g.__mark = true; })"
+
+
 def test_a_lambda_change_redraws_the_charts_in_place(explorer, wait_for_app_idle):
     """Each chart is the same plot after the rerun (drawn anew into it, not replaced) and shows the new λ."""
     wait_for_app_idle(explorer)
-    before = plot_data(explorer, "Loss (1)", "GD from your start")
-    assert explorer.evaluate(
-        "() => [...document.querySelectorAll('.js-plotly-plot')].map(g => { g.__beforeLambda = true; }).length"
-    ) == len(FIGURES)
+    explorer.evaluate(MARK_JS)
+    before = explorer.evaluate(CHARTS_JS)
+    assert len(before) == len(FIGURES)
     lam = explorer.get_by_role("spinbutton", name="λ (weight decay)")
     lam.fill("0.2")
     lam.press("Enter")
     wait_for(lambda: query(explorer).get("lam") == "0.2")
     wait_for_app_idle(explorer)
-    after = plot_data(explorer, "Loss (1)", "GD from your start")
-    assert after["y"] != before["y"], "the loss curve still shows the old λ"
-    kept = explorer.evaluate(
-        "() => [...document.querySelectorAll('.js-plotly-plot')].map(g => g.__beforeLambda === true && g.isConnected)"
+    after = explorer.evaluate(CHARTS_JS)
+    assert [c["title"] for c in after] == [c["title"] for c in before]
+    for old, new in zip(before, after):
+        assert new["state"] == "drawn" and new["kept"], f"{new['title']} was not redrawn in place: {new['state']}"
+        assert new["data"] != old["data"], f"{new['title']} still shows the old λ"
+    assert not explorer.get_by_test_id("stException").count()
+
+
+def test_a_rerun_that_leaves_a_figure_alone_keeps_the_users_zoom(explorer, wait_for_app_idle):
+    """The 3-D camera only changes the (hidden) surface: the other charts get the same figure, and stay."""
+    wait_for_app_idle(explorer)
+    explorer.evaluate(MARK_JS)
+    zoomed = [0.0, 25.0]
+    explorer.evaluate(
+        """z => { const g = [...document.querySelectorAll('.js-plotly-plot')]
+            .find(g => (g.layout.title || {}).text.startsWith('Loss (1)'));
+          return window.Plotly.relayout(g, {'xaxis.range': z}); }""",  # as a drag on the plot would
+        zoomed,
     )
-    assert kept == [True] * len(FIGURES), "a chart was drawn anew instead of in place"
+    camera = explorer.get_by_role("combobox", name="3-D camera")
+    camera.scroll_into_view_if_needed()
+    camera.click()
+    camera.press("ArrowDown")
+    camera.press("Enter")
+    wait_for(lambda: "camera" in query(explorer))
+    wait_for_app_idle(explorer)
+    after = {c["title"]: c for c in explorer.evaluate(CHARTS_JS)}
+    loss = next(c for t, c in after.items() if t.startswith("Loss (1)"))
+    assert loss["xrange"] == pytest.approx(zoomed), "the zoom was lost on a rerun that did not change the chart"
+    assert all(c["kept"] and c["state"] == "drawn" for c in after.values())
+
+
+def test_the_player_still_steps_after_the_charts_config_changed(explorer, wait_for_app_idle):
+    """Plotly starts a chart over when its config changes (here the camera button's format), frames and all."""
+    wait_for_app_idle(explorer)
+    explorer.get_by_role("radio", name="PNG (3×)").click()
+    wait_for(lambda: query(explorer).get("image") == "png")
+    wait_for_app_idle(explorer)
+    contour = next(c for c in explorer.evaluate(CHARTS_JS) if c["title"].startswith("Contour"))
+    assert contour["frames"] > 1
+    frames = explorer.locator(".js-plotly-plot").first.evaluate(
+        "g => g.layout.sliders[0].steps.map(s => [s.args[0][0], s.label])"
+    )
+    player_button(explorer, "◀").click()
+    record, step = frames[-2]
+    wait_for(lambda: plot_data(explorer, "Contour", "position at step")["name"] == f"position at step {step}")
+    wait_for(lambda: query(explorer).get("frame") == record)
     assert not explorer.get_by_test_id("stException").count()
 
 
