@@ -224,6 +224,7 @@ class RayCones:
             la = (ga - self._C * gb) / self._det
             lb = (gb - self._C * ga) / self._det
             value = la * ga + lb * gb
+        gg = (g * g).sum(1) if inside is not None else None  # the norm of a vector inside its cone
         out = []
         for k, sign in enumerate((1.0, -1.0)[: 1 + opposite]):
             best = torch.zeros(len(g), dtype=g.dtype, device=g.device)
@@ -232,7 +233,7 @@ class RayCones:
                 facet = (la >= 0) & (lb >= 0) if sign > 0 else (la <= 0) & (lb <= 0)
                 val = torch.where(facet, value, torch.zeros_like(value))
                 best = best.scatter_reduce(0, self._pair_owner, val, reduce="amax")
-            if inside is not None:
-                best = torch.where(inside[k], (g * g).sum(1), best)
+            if gg is not None:
+                best = torch.where(inside[k], gg, best)
             out.append(best.clamp(min=0.0).sqrt())
         return out
