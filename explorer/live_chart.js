@@ -83,7 +83,7 @@ function createChart(parent) {
   // (Plotly's own autosize would also take the height from the container, which is whatever it was before.)
   function sized(layout) {
     if (fullScreen()) return { ...layout, width: window.innerWidth, height: window.innerHeight };
-    return { ...layout, width: parent.clientWidth || undefined, height: layout.height };
+    return { ...layout, width: parent.clientWidth || undefined };
   }
   // Where the page may not take the whole screen (a frame without the permission), there is no button.
   function withFullScreenButton(config) {

@@ -32,16 +32,15 @@ def figure(fig: go.Figure, key: str, filename: str, *, on_select=None, selection
     image = dict(EXPORT_CONFIG["toImageButtonOptions"], filename=filename, format=state.image)
     config = dict(EXPORT_CONFIG, toImageButtonOptions=image)
     note = caption_of(key, state)
-    kwargs = dict(theme=None, config=config, key=key, alt=note)
-    if on_select:
-        kwargs.update(on_select=on_select, selection_mode=selection_mode)
     with st.container(key=f"figure-{key}"):
         if state.present:
             shown, config = for_screen(fig, modes.figure_height(state), larger=True), dict(config, displayModeBar=False)
         else:
             shown = fig
         if on_select:  # a selection is a widget value: only Streamlit's own chart reports one
-            event = st.plotly_chart(shown, **dict(kwargs, config=config))
+            event = st.plotly_chart(
+                shown, theme=None, config=config, key=key, alt=note, on_select=on_select, selection_mode=selection_mode
+            )
         else:
             live_chart(shown, key=key, config=config, alt=note)
             event = None

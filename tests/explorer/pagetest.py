@@ -41,22 +41,22 @@ def decode(obj):
 class Plotted:
     """A Plotly chart as the page sends it, drawn by Streamlit or by explorer.live_chart."""
 
-    spec: str  # the figure as Plotly JSON
+    figure: dict  # Plotly's JSON, parsed (arrays still in Plotly's base64 form: see decode)
     config: dict
     alt: str  # the accessible name
 
-    @property
-    def title(self) -> str:
-        return (json.loads(self.spec)["layout"].get("title") or {}).get("text", "")
+
+def live_charts(at: AppTest) -> list:
+    """The page's explorer.live_chart elements, in page order."""
+    return [c for c in at.get("bidi_component") if c.proto.component_name.rsplit(".", 1)[-1] == "live_chart"]
 
 
 def plotted(at: AppTest) -> list[Plotted]:
     """Every Plotly chart on the page: Streamlit's own first, then the live charts, each in page order."""
-    out = [Plotted(c.proto.spec, json.loads(c.proto.config), c.proto.alt) for c in at.get("plotly_chart")]
-    for c in at.get("bidi_component"):
-        if c.proto.component_name.rsplit(".", 1)[-1] == "live_chart":
-            data = json.loads(c.proto.bytes)
-            out.append(Plotted(json.dumps(data["figure"]), data["config"], data["alt"]))
+    out = [Plotted(json.loads(c.proto.spec), json.loads(c.proto.config), c.proto.alt) for c in at.get("plotly_chart")]
+    for c in live_charts(at):
+        data = json.loads(c.proto.bytes)
+        out.append(Plotted(data["figure"], data["config"], data["alt"]))
     return out
 
 
@@ -64,7 +64,7 @@ def charts(at: AppTest) -> dict[str, dict]:
     """Every Plotly chart on the page by its title."""
     out = {}
     for c in plotted(at):
-        spec = decode(json.loads(c.spec))
+        spec = decode(c.figure)
         title = (spec["layout"].get("title") or {}).get("text", "")
         out[title or f"chart {len(out)}"] = spec
     return out

@@ -8,6 +8,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from explorer import live_chart
+from tests.explorer.pagetest import live_charts
 
 
 def test_the_borrowed_plotly_module_exists_and_sets_window_plotly():
@@ -29,17 +30,13 @@ def _page():
     live_chart(fig, key="demo", config={"displaylogo": False}, alt=f"A line of slope {scale}")
 
 
-def _live(at: AppTest):
-    return [c for c in at.get("bidi_component") if c.proto.component_name.rsplit(".", 1)[-1] == "live_chart"]
-
-
 def test_a_new_figure_keeps_the_chart_and_sends_the_figure_config_and_name():
     at = AppTest.from_function(_page).run()
     assert not at.exception
-    (first,) = _live(at)
+    (first,) = live_charts(at)
     at.session_state["scale"] = 3.0
     at.run()
-    (second,) = _live(at)
+    (second,) = live_charts(at)
     # The same element: the browser keeps the chart and draws the new figure into it.
     assert second.proto.id == first.proto.id
     data = json.loads(second.proto.bytes)
@@ -66,7 +63,7 @@ def test_without_a_plotly_module_to_borrow_streamlit_draws_the_chart(monkeypatch
     monkeypatch.setattr(live_chart, "plotly_module", lambda: None)
     at = AppTest.from_function(_page).run()
     assert not at.exception
-    assert not _live(at)
+    assert not live_charts(at)
     (chart,) = at.get("plotly_chart")
     assert chart.proto.alt == "A line of slope 1.0"
     assert json.loads(chart.proto.config) == {"displaylogo": False}
