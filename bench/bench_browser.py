@@ -6,16 +6,18 @@ loaded once in the browser); then:
 
 * every preset (``?p=<key>``) and every view (``?p=poster&view=<view>``) is opened in a new tab and timed
   from navigation to idle;
-* each interaction (a frame step, a click on the contour, a λ change, a step-size change, a point added on
-  the click pad, a view switch) is repeated on a page opened at ``?p=poster`` and timed from the action to
-  idle;
+* each interaction (a frame step, a click on the contour, a λ change and a step-size change with the
+  landscape in view, a scroll down to a chart that changed out of view, a point added on the click pad, a
+  view switch) is repeated on a page opened at ``?p=poster`` and timed from the action to idle;
 * the same is done for a floor page (``bench/floor_page.py``: one 121² contour and a number input that
   redraws it), in the same run, and every number is also given as a ratio to that floor.
 
 Idle is :func:`tests.browser.harness.wait_until_browser_idle`: the script run is over, every element has
-its code and every Plotly chart is drawn, two animation frames have run and no long task follows. Times
-are taken with the page's own clock. Before each interaction every chart (each Plotly graph and the click
-pad) is tagged; afterwards the tags tell which charts were left alone, updated in place or re-created.
+its code and every Plotly chart near the view is drawn (a chart far out of view keeps a new figure until
+it is scrolled to: the scroll interaction times that), two animation frames have run and no long task
+follows. Times are taken with the page's own clock. Before each interaction every chart (each Plotly graph
+and the click pad) is tagged; afterwards the tags tell which charts were left alone, waited out of view,
+were updated in place or re-created.
 
 The machine may run other work at the same time, so absolute times are noisy: read them against the
 floor page measured in the same run. ``BENCH_REPEATS`` sets the repetitions of each interaction.
@@ -100,6 +102,7 @@ class Interaction:
     repeats: int = REPEATS
     may_redraw: tuple | None = None  # title starts of the charts it may redraw; None: any
     view_switch: bool = False
+    reruns: bool = True  # False: the action runs no script (a scroll)
 
 
 # --- Measuring -----------------------------------------------------------------------------------
@@ -175,7 +178,7 @@ def interact(page, what: Interaction, i: int) -> Sample:
     tag_charts(page)
     snap = probe_snapshot(page)
     action()
-    idle = wait_until_browser_idle(page, snap["runs"] + 1, INTERACTION_TIMEOUT_MS)
+    idle = wait_until_browser_idle(page, snap["runs"] + what.reruns, INTERACTION_TIMEOUT_MS)
     after = query(page)
     if idle is None or (what.param and after.get(what.param) == before.get(what.param)):
         return Sample(None)
@@ -210,8 +213,22 @@ def centre(locator) -> tuple[float, float]:
     return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
 
 
-def number_input(label: str, values: list[float]):
+def look_at(page, title: str) -> None:
+    """Scroll the chart whose title starts with ``title`` to the middle of the screen."""
+    page.evaluate(
+        """t => [...document.querySelectorAll('.js-plotly-plot')]
+            .find(g => ((g.layout.title || {}).text || '').startsWith(t)).scrollIntoView({block: 'center'})""",
+        title,
+    )
+
+
+def number_input(label: str, values: list[float], watching: str = ""):
+    """Type a value into a sidebar number input; Enter is the action. ``watching``: the chart the user looks at
+    meanwhile (its title start), scrolled into view first: what is in view is what the rerun draws at once."""
+
     def prepare(page, i):
+        if watching:
+            look_at(page, watching)
         box = page.get_by_role("spinbutton", name=label)
         box.fill(f"{values[i % len(values)]:g}")
         return lambda: box.press("Enter")
@@ -267,6 +284,16 @@ VIEW_LABELS = {
 }
 
 
+def scroll_to_outputs(page, i):
+    """After a λ change with the landscape in view, the user scrolls down to the network outputs: the chart
+    that kept its new figure while out of view draws it now."""
+    change = number_input("λ (weight decay)", [0.015, 0.025, 0.035, 0.045, 0.055, 0.065], watching="Contour")(page, i)
+    runs = probe_snapshot(page)["runs"]
+    change()
+    wait_until_browser_idle(page, runs + 1, INTERACTION_TIMEOUT_MS)
+    return lambda: look_at(page, "Data, GD endpoints")
+
+
 def view_switch(page, i):
     return click_at(page, *centre(page.get_by_role("radio", name=VIEW_LABELS[SWITCHES[i % len(SWITCHES)]])))
 
@@ -276,8 +303,16 @@ def view_switch(page, i):
 INTERACTIONS = [
     Interaction("frame step (◀ / ▶)", "frame", frame_step, may_redraw=("Contour",)),
     Interaction("click on the contour", "start", contour_click),
-    Interaction("λ change", "lam", number_input("λ (weight decay)", [0.01, 0.02, 0.03, 0.04, 0.05, 0.06])),
-    Interaction("step-size change", "step", number_input("Step size γ", [0.04, 0.045, 0.055, 0.06, 0.065, 0.07])),
+    # The user watches the landscape while changing λ or γ: the contour and the loss chart are in view.
+    Interaction(
+        "λ change", "lam", number_input("λ (weight decay)", [0.01, 0.02, 0.03, 0.04, 0.05, 0.06], watching="Contour")
+    ),
+    Interaction(
+        "step-size change",
+        "step",
+        number_input("Step size γ", [0.04, 0.045, 0.055, 0.06, 0.065, 0.07], watching="Contour"),
+    ),
+    Interaction("scroll to a chart changed out of view", "", scroll_to_outputs, reruns=False),
     Interaction("point added on the pad", "points", pad_point),
 ]
 VIEW_SWITCH = Interaction("view switch", "view", view_switch, repeats=len(SWITCHES), view_switch=True)
@@ -305,7 +340,7 @@ def redraws(what: Interaction, samples: list[Sample]) -> tuple[str, str, str, st
     if what.view_switch:  # the charts of one view go, those of the next come
         drawn = [sum(status == "created" for _, status in s.charts) for s in samples]
         return "—", "—", f"{min(drawn, default=0)}–{max(drawn, default=0)} charts per switch", "n/a"
-    rank = {"untouched": 0, "updated": 1, "removed": 2, "created": 3}
+    rank = {"untouched": 0, "waiting": 1, "updated": 2, "removed": 3, "created": 4}
     worst: dict[str, str] = {}
     for s in samples:
         for name, status in s.charts:
@@ -317,7 +352,7 @@ def redraws(what: Interaction, samples: list[Sample]) -> tuple[str, str, str, st
     ]
     misses = ([f"{len(by['created'])} re-created"] if by["created"] else []) + [f"{n} redrawn" for n in moved]
     return (
-        ", ".join(by["untouched"]) or "—",
+        ", ".join(by["untouched"] + [f"{n} (waits out of view)" for n in by["waiting"]]) or "—",
         ", ".join(by["updated"]) or "—",
         ", ".join(by["created"]) or "—",
         "MISS: " + ", ".join(misses) if misses else "ok",

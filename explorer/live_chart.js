@@ -6,7 +6,9 @@
 // data: UTF-8 JSON bytes of {figure: the Plotly figure, config: Plotly's config, alt: the accessible name,
 //        plotly: the file name of Streamlit's own plotly.js module, next to the page's main script}.
 // The plot carries data-live-chart="drawing" from the moment a new figure arrives until it is drawn, then
-// "drawn" (or "failed", with a message in place of the plot).
+// "drawn" (or "failed", with a message in place of the plot). A new figure for a chart far out of view
+// waits ("waiting") until the chart comes near the view (or the page is printed): a rerun then redraws
+// only what the user can see, and a chart further down the page is drawn as it is scrolled to.
 const charts = new WeakMap();
 let plotlyLoad = null;
 
@@ -157,6 +159,23 @@ function createChart(parent) {
     drawing = false;
   }
 
+  // Near the view: within half a screen of it, so that a chart is drawn before it is scrolled into sight.
+  let near = true; // until the first observation says otherwise
+  function drawWaiting() {
+    if (!pending || drawing || gone) return;
+    gd.dataset.liveChart = "drawing";
+    drawAll();
+  }
+  const view = new IntersectionObserver(
+    (entries) => {
+      near = entries[entries.length - 1].isIntersecting;
+      if (near) drawWaiting();
+    },
+    { rootMargin: "50% 0px" },
+  );
+  view.observe(parent);
+  window.addEventListener("beforeprint", drawWaiting);
+
   // The plot follows its column's width (the sidebar opening, a window resize), once per animation frame.
   const resize = new ResizeObserver(() => {
     if (frame) return;
@@ -180,12 +199,16 @@ function createChart(parent) {
         fail(error);
         return;
       }
-      gd.dataset.liveChart = "drawing";
-      if (!drawing) drawAll();
+      // The first figure is always drawn: it gives the chart its place on the page.
+      if (drawing) gd.dataset.liveChart = "drawing"; // the running draw takes it next
+      else if (near || !shown) drawWaiting();
+      else gd.dataset.liveChart = "waiting";
     },
     destroy() {
       gone = true;
       resize.disconnect();
+      view.disconnect();
+      window.removeEventListener("beforeprint", drawWaiting);
       document.removeEventListener("fullscreenchange", onFullScreenChange);
       if (fullScreen()) document.exitFullscreen();
       if (frame) cancelAnimationFrame(frame);

@@ -193,7 +193,13 @@ async ([minRuns, timeoutMs, quietMs]) => {
       && !document.querySelector("[data-testid='stStatusWidget'], [data-testid='stSkeleton']")
       && [...document.querySelectorAll("[data-testid='stPlotlyChart']")]
         .every(c => { const g = c.querySelector('.js-plotly-plot'); return g && g._fullLayout; })
-      && !document.querySelector("[data-live-chart='drawing']");
+      && !document.querySelector("[data-live-chart='drawing']")
+      && ![...document.querySelectorAll("[data-live-chart='waiting']")].some(near);
+  };
+  // A live chart keeps a new figure while it is far out of view and draws it within half a screen of it.
+  const near = el => {
+    const r = el.getBoundingClientRect(), h = window.innerHeight;
+    return r.bottom > -0.5 * h && r.top < 1.5 * h;
   };
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
@@ -248,6 +254,7 @@ _CENSUS_JS = (
   const out = [];
   for (const {el, name: was} of b.tracked) {
     if (!el.isConnected) out.push([was, 'removed']);
+    else if (el.dataset.liveChart === 'waiting') out.push([name(el), 'waiting']);
     else out.push([name(el), el.__probeDraws ? 'updated' : 'untouched']);
   }
   for (const el of [...document.querySelectorAll('.js-plotly-plot'), ...pads]) {
@@ -269,7 +276,7 @@ def wait_until_browser_idle(page, min_runs: int = 1, timeout_ms: int = 120_000, 
 
     Idle: at least ``min_runs`` script runs seen, the script state ``notRunning``, connected, no status
     widget and no placeholder of an element still loading its code, every Plotly chart drawn (Streamlit's
-    own, and each live chart done with its latest figure: explorer/live_chart.js), two
+    own, and each live chart near the view done with its latest figure: explorer/live_chart.js), two
     animation frames run, and no long task (> 50 ms of main-thread work) starting in the next
     ``quiet_ms``. Returns ``{"t": page time of idle in ms, "done": page time the last script run
     ended}``, or None after ``timeout_ms``.
@@ -299,7 +306,8 @@ def tag_charts(page) -> None:
 def chart_census(page) -> list[tuple[str, str]]:
     """(chart name, status) of each chart since :func:`tag_charts`.
 
-    status: 'untouched', 'updated' (same DOM node, redrawn in place), 'removed' or 'created' (a new
-    node: a re-created chart shows as removed and created). The name is the Plotly title, or 'click pad'.
+    status: 'untouched', 'updated' (same DOM node, redrawn in place), 'waiting' (a live chart out of view
+    holding a new figure until it is scrolled to), 'removed' or 'created' (a new node: a re-created chart
+    shows as removed and created). The name is the Plotly title, or 'click pad'.
     """
     return [tuple(c) for c in page.evaluate(_CENSUS_JS, _pads(page))]

@@ -18,11 +18,13 @@ def plot_titles(page) -> list[str]:
 
 
 def plot_data(page, title_start: str, trace_name: str) -> dict:
-    """x, y and name of a trace of the chart whose title starts with ``title_start`` (as drawn now)."""
+    """x, y and name of a trace of the chart whose title starts with ``title_start`` (as drawn now), looked at:
+    the chart is scrolled into view, where a chart out of view draws the figure it holds."""
     return page.evaluate(
         """([title, name]) => {
             const g = Array.from(document.querySelectorAll('.js-plotly-plot'))
                 .find(g => ((g.layout.title || {}).text || '').startsWith(title));
+            g.scrollIntoView({block: 'nearest'});
             // _fullData holds decoded typed arrays; data keeps Plotly's base64 form.
             const t = g._fullData.find(t => (t.name || '').startsWith(name));
             return {x: Array.from(t.x), y: Array.from(t.y), name: t.name};
@@ -250,7 +252,11 @@ MARK_JS = "() => document.querySelectorAll('.js-plotly-plot').forEach(g => { g._
 
 
 def test_a_lambda_change_redraws_the_charts_in_place(explorer, wait_for_app_idle):
-    """Each chart is the same plot after the rerun (drawn anew into it, not replaced) and shows the new λ."""
+    """Each chart is the same plot after the rerun (drawn anew into it, not replaced) and shows the new λ:
+    at once where it is in view (the user watches the landscape), and as it is scrolled to where it is
+    further down the page."""
+    wait_for_app_idle(explorer)
+    explorer.locator(".js-plotly-plot").first.evaluate("g => g.scrollIntoView({block: 'center'})")
     wait_for_app_idle(explorer)
     explorer.evaluate(MARK_JS)
     before = explorer.evaluate(CHARTS_JS)
@@ -262,7 +268,15 @@ def test_a_lambda_change_redraws_the_charts_in_place(explorer, wait_for_app_idle
     wait_for_app_idle(explorer)
     after = explorer.evaluate(CHARTS_JS)
     assert [c["title"] for c in after] == [c["title"] for c in before]
+    states = {c["title"]: c["state"] for c in after}
+    assert states[before[0]["title"]] == "drawn", "the contour, in view, waits"
+    assert "waiting" in states.values(), f"every chart was drawn, those out of view too: {states}"
     for old, new in zip(before, after):
+        if new["state"] == "waiting":
+            assert new["data"] == old["data"]  # holds its figure until it is near the view
+            explorer.locator(".js-plotly-plot").nth(after.index(new)).scroll_into_view_if_needed()
+            wait_for_app_idle(explorer)
+            new = explorer.evaluate(CHARTS_JS)[after.index(new)]
         assert new["state"] == "drawn" and new["kept"], f"{new['title']} was not redrawn in place: {new['state']}"
         assert new["data"] != old["data"], f"{new['title']} still shows the old λ"
     assert not explorer.get_by_test_id("stException").count()
