@@ -171,7 +171,8 @@ function createChart(parent) {
       near = entries[entries.length - 1].isIntersecting;
       if (near) drawWaiting();
     },
-    { rootMargin: "50% 0px" },
+    // The page scrolls inside a container, whose clip takes its own margin (scrollMargin).
+    { rootMargin: "50% 0px", scrollMargin: "50% 0px" },
   );
   view.observe(parent);
   window.addEventListener("beforeprint", drawWaiting);
