@@ -282,6 +282,21 @@ def test_a_lambda_change_redraws_the_charts_in_place(explorer, wait_for_app_idle
     assert not explorer.get_by_test_id("stException").count()
 
 
+def test_charts_waiting_out_of_view_are_drawn_for_printing(explorer, wait_for_app_idle):
+    """A printed page shows every chart with the current figure, also those the user never scrolled to."""
+    wait_for_app_idle(explorer)
+    lam = explorer.get_by_role("spinbutton", name="λ (weight decay)")
+    lam.fill("0.3")
+    lam.press("Enter")
+    wait_for(lambda: query(explorer).get("lam") == "0.3")
+    wait_for_app_idle(explorer)
+    waiting = [c["title"] for c in explorer.evaluate(CHARTS_JS) if c["state"] == "waiting"]
+    assert waiting, "no chart out of view waits: nothing to check"
+    explorer.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+    wait_for(lambda: all(c["state"] == "drawn" for c in explorer.evaluate(CHARTS_JS)))
+    assert not explorer.get_by_test_id("stException").count()
+
+
 def test_a_rerun_that_leaves_a_figure_alone_keeps_the_users_zoom(explorer, wait_for_app_idle):
     """The 3-D camera only changes the (hidden) surface: the other charts get the same figure, and stay."""
     wait_for_app_idle(explorer)
