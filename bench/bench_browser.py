@@ -291,6 +291,12 @@ def scroll_to_outputs(page, i):
     runs = probe_snapshot(page)["runs"]
     change()
     wait_until_browser_idle(page, runs + 1, INTERACTION_TIMEOUT_MS)
+    waits = page.evaluate(
+        """() => [...document.querySelectorAll('.js-plotly-plot')].find(g => ((g.layout.title || {}).text || '')
+            .startsWith('Data, GD endpoints')).dataset.liveChart === 'waiting'"""
+    )
+    if not waits:  # the page's layout changed: this would time a scroll that draws nothing
+        raise RuntimeError("the network-output chart does not wait out of view while the landscape is in view")
     return lambda: look_at(page, "Data, GD endpoints")
 
 

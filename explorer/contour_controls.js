@@ -73,6 +73,7 @@ function watch(parentElement) {
       true,
     );
     const report = () => {
+      if (gd.dataset.liveChart === "waiting") return; // the old figure's frame, not the one the link holds
       const slider = (gd._fullLayout.sliders || [])[0];
       if (!slider || !slider.steps[slider.active]) return;
       const name = slider.steps[slider.active].args[0][0];

@@ -166,13 +166,14 @@ function createChart(parent) {
     gd.dataset.liveChart = "drawing";
     drawAll();
   }
+  // The page scrolls inside Streamlit's main container: that is the root, so the margin applies in every
+  // browser (a margin on the viewport would not reach past the container's clip without scrollMargin).
   const view = new IntersectionObserver(
     (entries) => {
       near = entries[entries.length - 1].isIntersecting;
       if (near) drawWaiting();
     },
-    // The page scrolls inside a container, whose clip takes its own margin (scrollMargin).
-    { rootMargin: "50% 0px", scrollMargin: "50% 0px" },
+    { root: parent.closest("[data-testid='stMain']"), rootMargin: "50% 0px", scrollMargin: "50% 0px" },
   );
   view.observe(parent);
   window.addEventListener("beforeprint", drawWaiting);
@@ -202,8 +203,12 @@ function createChart(parent) {
       }
       // The first figure is always drawn: it gives the chart its place on the page.
       if (drawing) gd.dataset.liveChart = "drawing"; // the running draw takes it next
-      else if (near || !shown) drawWaiting();
-      else gd.dataset.liveChart = "waiting";
+      else if (near || !shown || fullScreen()) drawWaiting();
+      else {
+        gd.dataset.liveChart = "waiting";
+        // Whatever runs on the old figure (the contour's player) stops: it would report a stale frame.
+        if (gd.emit) gd.emit("live_chart_waiting");
+      }
     },
     destroy() {
       gone = true;

@@ -87,6 +87,8 @@ function wireFrameSteps(gd, Plotly, names) {
   // A new figure drawn into the same plot (explorer/live_chart.js) opens on its own frame: a running player
   // stops rather than step through the new runs from the old position.
   gd.on("plotly_react", () => pause());
+  // ... and so does one held back while the chart is out of view: the player would run on the old figure.
+  gd.on("live_chart_waiting", () => pause());
   // The slider moves itself; the frame follows it.
   gd.on("plotly_sliderchange", (event) => {
     if (!event || !event.interaction || !event.slider || busy) return;

@@ -196,10 +196,14 @@ async ([minRuns, timeoutMs, quietMs]) => {
       && !document.querySelector("[data-live-chart='drawing']")
       && ![...document.querySelectorAll("[data-live-chart='waiting']")].some(near);
   };
-  // A live chart keeps a new figure while it is far out of view and draws it within half a screen of it.
+  // A live chart keeps a new figure while it is far out of view and draws it within half a screen of the
+  // page's scrolling container (explorer/live_chart.js); a hidden chart (no box) is not near.
   const near = el => {
-    const r = el.getBoundingClientRect(), h = window.innerHeight;
-    return r.bottom > -0.5 * h && r.top < 1.5 * h;
+    if (!el.getClientRects().length) return false;
+    const main = el.closest("[data-testid='stMain']");
+    const box = main ? main.getBoundingClientRect() : {top: 0, bottom: window.innerHeight};
+    const r = el.getBoundingClientRect(), h = box.bottom - box.top;
+    return r.bottom > box.top - 0.5 * h && r.top < box.bottom + 0.5 * h;
   };
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {

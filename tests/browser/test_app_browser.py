@@ -7,6 +7,7 @@ import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 APP = "app.py"
 
@@ -274,9 +275,9 @@ def test_a_lambda_change_redraws_the_charts_in_place(explorer, wait_for_app_idle
     for old, new in zip(before, after):
         if new["state"] == "waiting":
             assert new["data"] == old["data"]  # holds its figure until it is near the view
-            explorer.locator(".js-plotly-plot").nth(after.index(new)).scroll_into_view_if_needed()
-            wait_for_app_idle(explorer)
-            new = explorer.evaluate(CHARTS_JS)[after.index(new)]
+            at = after.index(new)
+            explorer.locator(".js-plotly-plot").nth(at).scroll_into_view_if_needed()
+            new = wait_for(lambda: (c := explorer.evaluate(CHARTS_JS)[at])["state"] == "drawn" and c)
         assert new["state"] == "drawn" and new["kept"], f"{new['title']} was not redrawn in place: {new['state']}"
         assert new["data"] != old["data"], f"{new['title']} still shows the old λ"
     assert not explorer.get_by_test_id("stException").count()
@@ -292,9 +293,38 @@ def test_charts_waiting_out_of_view_are_drawn_for_printing(explorer, wait_for_ap
     wait_for_app_idle(explorer)
     waiting = [c["title"] for c in explorer.evaluate(CHARTS_JS) if c["state"] == "waiting"]
     assert waiting, "no chart out of view waits: nothing to check"
-    explorer.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
-    wait_for(lambda: all(c["state"] == "drawn" for c in explorer.evaluate(CHARTS_JS)))
+    explorer.evaluate(
+        """() => window.addEventListener('afterprint', () => { window.__printed = [...document
+            .querySelectorAll('.js-plotly-plot')].map(g => [(g.layout.title || {}).text, g.dataset.liveChart]); })"""
+    )
+    explorer.pdf()  # prints the page: beforeprint, print layout, afterprint
+    printed = dict(explorer.evaluate("() => window.__printed"))
+    assert all(printed[t] == "drawn" for t in waiting), printed
     assert not explorer.get_by_test_id("stException").count()
+
+
+def test_a_player_left_running_out_of_view_stops_when_a_new_figure_waits(explorer, wait_for_app_idle):
+    """Play on the contour, scroll down, change λ: the new figure waits (the contour is out of view) and the
+    player stops there, instead of running on the old figure and putting its last frame in the link."""
+    contour = explorer.locator(".js-plotly-plot").first
+    contour.evaluate("g => g.scrollIntoView({block: 'center'})")
+    wait_for_app_idle(explorer)
+    steps = contour.evaluate("g => g.layout.sliders[0].steps.length")
+    player_button(explorer, "▶ Play").click()
+    wait_for(lambda: contour.evaluate("g => g._fullLayout.sliders[0].active") < steps - 1)  # playing
+    explorer.locator(".js-plotly-plot").last.evaluate("g => g.scrollIntoView({block: 'start'})")
+    lam = explorer.get_by_role("spinbutton", name="λ (weight decay)")
+    lam.fill("0.07")
+    lam.press("Enter")
+    wait_for(lambda: query(explorer).get("lam") == "0.07")
+    wait_for_app_idle(explorer)
+    assert contour.evaluate("g => g.dataset.liveChart") == "waiting"
+    at = contour.evaluate("g => g._fullLayout.sliders[0].active")
+    time.sleep(steps * 0.08 + 1.0)  # longer than the rest of the animation would take
+    assert contour.evaluate("g => g._fullLayout.sliders[0].active") == at, "the player ran on the old figure"
+    assert "frame" not in query(explorer), "a frame of the old figure went into the link"
+    contour.scroll_into_view_if_needed()
+    expect(contour).to_have_attribute("data-live-chart", "drawn")
 
 
 def test_a_rerun_that_leaves_a_figure_alone_keeps_the_users_zoom(explorer, wait_for_app_idle):
@@ -324,11 +354,13 @@ def test_a_rerun_that_leaves_a_figure_alone_keeps_the_users_zoom(explorer, wait_
 def test_the_player_still_steps_after_the_charts_config_changed(explorer, wait_for_app_idle):
     """Plotly starts a chart over when its config changes (here the camera button's format), frames and all."""
     wait_for_app_idle(explorer)
+    explorer.locator(".js-plotly-plot").first.evaluate("g => g.scrollIntoView({block: 'center'})")
+    wait_for_app_idle(explorer)
     explorer.get_by_role("radio", name="PNG (3×)").click()
     wait_for(lambda: query(explorer).get("image") == "png")
     wait_for_app_idle(explorer)
     contour = next(c for c in explorer.evaluate(CHARTS_JS) if c["title"].startswith("Contour"))
-    assert contour["frames"] > 1
+    assert contour["state"] == "drawn" and contour["frames"] > 1
     frames = explorer.locator(".js-plotly-plot").first.evaluate(
         "g => g.layout.sliders[0].steps.map(s => [s.args[0][0], s.label])"
     )

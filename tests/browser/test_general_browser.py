@@ -73,6 +73,7 @@ def test_place_2d_points_and_run_the_general_case(open_app, wait_for_app_idle):
     assert page.locator(".js-plotly-plot").count() >= 4
     surfaces = page.locator(".js-plotly-plot").first
     surfaces.scroll_into_view_if_needed()  # below the pad: it draws its new figure once in view
+    expect(surfaces).to_have_attribute("data-live-chart", "drawn")
     wait_for_app_idle(page)
     expect(surfaces.locator(".hm, .heatmaplayer image, image").first).to_be_attached()
     assert page.get_by_test_id("stException").count() == 0
