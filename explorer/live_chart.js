@@ -167,13 +167,15 @@ function createChart(parent) {
     drawAll();
   }
   // The page scrolls inside Streamlit's main container: that is the root, so the margin applies in every
-  // browser (a margin on the viewport would not reach past the container's clip without scrollMargin).
+  // browser (a margin on the viewport would not reach past the container's clip without scrollMargin, which
+  // on the container itself would add to the root's margin).
+  const main = parent.closest("[data-testid='stMain']");
   const view = new IntersectionObserver(
     (entries) => {
       near = entries[entries.length - 1].isIntersecting;
       if (near) drawWaiting();
     },
-    { root: parent.closest("[data-testid='stMain']"), rootMargin: "50% 0px", scrollMargin: "50% 0px" },
+    main ? { root: main, rootMargin: "50% 0px" } : { rootMargin: "50% 0px", scrollMargin: "50% 0px" },
   );
   view.observe(parent);
   window.addEventListener("beforeprint", drawWaiting);
