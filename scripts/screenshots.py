@@ -86,7 +86,9 @@ def shoot_views(page, url: str, out: Path) -> list[Path]:
         _open(page, url, link)
         if figure:
             page.locator(f".st-key-figure-{figure}").first.evaluate(SCROLL_TO_JS)
-            page.wait_for_timeout(400)
+            # A chart that now comes into view draws what it holds (explorer/live_chart.js): wait for it.
+            if wait_until_browser_idle(page, timeout_ms=60_000, quiet_ms=400) is None:
+                raise RuntimeError(f"the page did not settle after scrolling: {link}")
         path = out / name
         _small_png(page.screenshot(), path)
         written.append(path)
