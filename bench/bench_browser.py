@@ -213,13 +213,18 @@ def centre(locator) -> tuple[float, float]:
     return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
 
 
-def look_at(page, title: str) -> None:
-    """Scroll the chart whose title starts with ``title`` to the middle of the screen."""
-    page.evaluate(
-        """t => [...document.querySelectorAll('.js-plotly-plot')]
-            .find(g => ((g.layout.title || {}).text || '').startsWith(t)).scrollIntoView({block: 'center'})""",
+def on_chart(page, title: str, expression: str):
+    """The JavaScript ``expression`` of ``g``, the Plotly chart whose title starts with ``title``."""
+    return page.evaluate(
+        f"""t => {{ const g = [...document.querySelectorAll('.js-plotly-plot')]
+            .find(g => ((g.layout.title || {{}}).text || '').startsWith(t)); return {expression}; }}""",
         title,
     )
+
+
+def look_at(page, title: str) -> None:
+    """Scroll the chart whose title starts with ``title`` to the middle of the screen."""
+    on_chart(page, title, "g.scrollIntoView({block: 'center'})")
 
 
 def number_input(label: str, values: list[float], watching: str = ""):
@@ -291,11 +296,8 @@ def scroll_to_outputs(page, i):
     runs = probe_snapshot(page)["runs"]
     change()
     wait_until_browser_idle(page, runs + 1, INTERACTION_TIMEOUT_MS)
-    waits = page.evaluate(
-        """() => [...document.querySelectorAll('.js-plotly-plot')].find(g => ((g.layout.title || {}).text || '')
-            .startsWith('Data, GD endpoints')).dataset.liveChart === 'waiting'"""
-    )
-    if not waits:  # the page's layout changed: this would time a scroll that draws nothing
+    if on_chart(page, "Data, GD endpoints", "g.dataset.liveChart") != "waiting":
+        # the page's layout changed: this would time a scroll that draws nothing
         raise RuntimeError("the network-output chart does not wait out of view while the landscape is in view")
     return lambda: look_at(page, "Data, GD endpoints")
 

@@ -328,10 +328,10 @@ def arrangement(X: np.ndarray) -> Arrangement:
         return Arrangement(Z, basis, np.zeros((0, 0)), np.zeros((0, n), dtype=bool), np.zeros((0, 1), dtype=np.int64))
     if r == 3:
         rays, packed, ray_of = _rank3(Z)
+        patterns, region = _unique_packed(packed, n)
     else:
         rays, pats, ray_of = (_rank1, _rank2)[r - 1](Z)
-        packed = np.packbits(pats, axis=1)
-    patterns, region = _unique_packed(packed, n)
+        patterns, region = _unique_patterns(pats)
     nonzero = np.asarray(patterns.any(axis=1))
     renumber = np.cumsum(nonzero) - 1
     keep = nonzero[region]

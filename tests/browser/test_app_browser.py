@@ -67,6 +67,21 @@ def explorer(open_app):
     return page
 
 
+def look_at_contour(page, wait_for_app_idle) -> None:
+    """Scroll the contour to the middle of the screen, as a user watching the landscape, and let it settle."""
+    page.locator(".js-plotly-plot").first.evaluate("g => g.scrollIntoView({block: 'center'})")
+    wait_for_app_idle(page)
+
+
+def change_lambda(page, value: str, wait_for_app_idle) -> None:
+    """Type λ in the sidebar, press Enter, and wait until the link has it and the rerun is over."""
+    lam = page.get_by_role("spinbutton", name="λ (weight decay)")
+    lam.fill(value)
+    lam.press("Enter")
+    wait_for(lambda: query(page).get("lam") == value)
+    wait_for_app_idle(page)
+
+
 def test_page_loads_with_every_figure_and_no_exception(explorer, wait_for_app_idle):
     assert not explorer.get_by_test_id("stException").count()
     titles = plot_titles(explorer)
@@ -112,10 +127,7 @@ def contour_pixel(page, x: float, y: float) -> list[float]:
 
 
 def test_click_on_contour_starts_gd_there(explorer, wait_for_app_idle):
-    explorer.evaluate(
-        """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
-            .find(g => (g.layout.title.text || '').startsWith('Contour')).scrollIntoView({block: 'center'})"""
-    )
+    look_at_contour(explorer, wait_for_app_idle)
     # The page's script turns the clicked pixel into data coordinates: any point of the plot area is a
     # start. A busy page (headless Chromium draws in software) may lose a click, so up to three
     # neighbouring points are tried.
@@ -230,11 +242,7 @@ def test_a_lambda_change_keeps_the_data_pad(explorer, wait_for_app_idle):
     assert pad.count() == 1
     kept = pad.element_handle()
     kept.evaluate("el => { el.__beforeLambda = true; }")  # a mark that a re-created pad would not carry
-    lam = explorer.get_by_role("spinbutton", name="λ (weight decay)")
-    lam.fill("0.05")
-    lam.press("Enter")
-    wait_for(lambda: query(explorer).get("lam") == "0.05")
-    wait_for_app_idle(explorer)
+    change_lambda(explorer, "0.05", wait_for_app_idle)
     assert wait_for(lambda: plot_data(explorer, "Contour", "position at step")["name"])
     assert kept.evaluate("el => el.isConnected && el.__beforeLambda === true"), "the data pad was drawn anew"
     assert pad.count() == 1
@@ -257,16 +265,11 @@ def test_a_lambda_change_redraws_the_charts_in_place(explorer, wait_for_app_idle
     at once where it is in view (the user watches the landscape), and as it is scrolled to where it is
     further down the page."""
     wait_for_app_idle(explorer)
-    explorer.locator(".js-plotly-plot").first.evaluate("g => g.scrollIntoView({block: 'center'})")
-    wait_for_app_idle(explorer)
+    look_at_contour(explorer, wait_for_app_idle)
     explorer.evaluate(MARK_JS)
     before = explorer.evaluate(CHARTS_JS)
     assert len(before) == len(FIGURES)
-    lam = explorer.get_by_role("spinbutton", name="λ (weight decay)")
-    lam.fill("0.2")
-    lam.press("Enter")
-    wait_for(lambda: query(explorer).get("lam") == "0.2")
-    wait_for_app_idle(explorer)
+    change_lambda(explorer, "0.2", wait_for_app_idle)
     after = explorer.evaluate(CHARTS_JS)
     assert [c["title"] for c in after] == [c["title"] for c in before]
     states = {c["title"]: c["state"] for c in after}
@@ -286,11 +289,7 @@ def test_a_lambda_change_redraws_the_charts_in_place(explorer, wait_for_app_idle
 def test_charts_waiting_out_of_view_are_drawn_for_printing(explorer, wait_for_app_idle):
     """A printed page shows every chart with the current figure, also those the user never scrolled to."""
     wait_for_app_idle(explorer)
-    lam = explorer.get_by_role("spinbutton", name="λ (weight decay)")
-    lam.fill("0.3")
-    lam.press("Enter")
-    wait_for(lambda: query(explorer).get("lam") == "0.3")
-    wait_for_app_idle(explorer)
+    change_lambda(explorer, "0.3", wait_for_app_idle)
     waiting = [c["title"] for c in explorer.evaluate(CHARTS_JS) if c["state"] == "waiting"]
     assert waiting, "no chart out of view waits: nothing to check"
     explorer.evaluate(
@@ -306,18 +305,13 @@ def test_charts_waiting_out_of_view_are_drawn_for_printing(explorer, wait_for_ap
 def test_a_player_left_running_out_of_view_stops_when_a_new_figure_waits(explorer, wait_for_app_idle):
     """Play on the contour, scroll down, change λ: the new figure waits (the contour is out of view) and the
     player stops there, instead of running on the old figure and putting its last frame in the link."""
+    look_at_contour(explorer, wait_for_app_idle)
     contour = explorer.locator(".js-plotly-plot").first
-    contour.evaluate("g => g.scrollIntoView({block: 'center'})")
-    wait_for_app_idle(explorer)
     steps = contour.evaluate("g => g.layout.sliders[0].steps.length")
     player_button(explorer, "▶ Play").click()
     wait_for(lambda: contour.evaluate("g => g._fullLayout.sliders[0].active") < steps - 1)  # playing
     explorer.locator(".js-plotly-plot").last.evaluate("g => g.scrollIntoView({block: 'start'})")
-    lam = explorer.get_by_role("spinbutton", name="λ (weight decay)")
-    lam.fill("0.07")
-    lam.press("Enter")
-    wait_for(lambda: query(explorer).get("lam") == "0.07")
-    wait_for_app_idle(explorer)
+    change_lambda(explorer, "0.07", wait_for_app_idle)
     assert contour.evaluate("g => g.dataset.liveChart") == "waiting"
     at = contour.evaluate("g => g._fullLayout.sliders[0].active")
     time.sleep(steps * 0.08 + 1.0)  # longer than the rest of the animation would take
@@ -354,8 +348,7 @@ def test_a_rerun_that_leaves_a_figure_alone_keeps_the_users_zoom(explorer, wait_
 def test_the_player_still_steps_after_the_charts_config_changed(explorer, wait_for_app_idle):
     """Plotly starts a chart over when its config changes (here the camera button's format), frames and all."""
     wait_for_app_idle(explorer)
-    explorer.locator(".js-plotly-plot").first.evaluate("g => g.scrollIntoView({block: 'center'})")
-    wait_for_app_idle(explorer)
+    look_at_contour(explorer, wait_for_app_idle)
     explorer.get_by_role("radio", name="PNG (3×)").click()
     wait_for(lambda: query(explorer).get("image") == "png")
     wait_for_app_idle(explorer)
