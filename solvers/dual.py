@@ -95,12 +95,15 @@ class RayCones:
     Z: torch.Tensor
     owner: torch.Tensor
     E: torch.Tensor
-    # Set by from_arrangement: the pairs of rays of each cone and their cosines; for rank 3 the cones' facets
-    # (their pairs and inward normals), or where a cone shows fewer than three, the patterns' signs.
+    # Set by from_arrangement: the pairs of rays of each cone (see _norms for the rest of a pair's terms); for
+    # rank 3 the cones' facets (their pairs and inward normals), or where a cone shows fewer than three, the
+    # patterns' signs.
     _a: torch.Tensor = field(init=False, repr=False)
     _b: torch.Tensor = field(init=False, repr=False)
-    _C: torch.Tensor = field(init=False, repr=False)
-    _det: torch.Tensor = field(init=False, repr=False)
+    _w: torch.Tensor = field(init=False, repr=False)
+    _Ew: torch.Tensor = field(init=False, repr=False)
+    _cov: torch.Tensor = field(init=False, repr=False)
+    _sin2: torch.Tensor = field(init=False, repr=False)
     _pair_owner: torch.Tensor = field(init=False, repr=False)
     _sign: torch.Tensor | None = field(init=False, repr=False, default=None)
     _facet: torch.Tensor | None = field(init=False, repr=False, default=None)
@@ -131,8 +134,13 @@ class RayCones:
         b_np = np.concatenate(b_list) if b_list else np.zeros(0, dtype=np.int64)
         a, b = torch.as_tensor(a_np, device=device), torch.as_tensor(b_np, device=device)
         C = (obj.E[a] * obj.E[b]).sum(1)
-        obj._a, obj._b, obj._C = a, b, C
-        obj._det = (1.0 - C * C).clamp(min=1e-300)
+        obj._a, obj._b = a, b
+        # A narrow pair (C >= 0) through e_a - e_b, a wide one through e_a + e_b: |e_a - w e_b|^2 = 2 (1 - w C)
+        # to full relative precision where 1 -+ C itself would have lost it.
+        obj._w = torch.where(C >= 0, 1.0, -1.0).to(C.dtype)
+        obj._Ew = obj.E[a] - obj._w[:, None] * obj.E[b]
+        obj._cov = 0.5 * (obj._Ew * obj._Ew).sum(1)
+        obj._sin2 = (obj._cov * (1.0 + obj._w * C)).clamp(min=1e-300)
         obj._pair_owner = obj.owner[a]
         obj._facet, obj._normal, obj._sign = None, None, None
         if arr.Z.shape[1] != 3:
@@ -220,10 +228,17 @@ class RayCones:
         """
         ge = (self.E * g[self.owner]).sum(1)
         if len(self._a):
+            # With g = l_a e_a + l_b e_b + (normal part), sin^2 l_a = ga - C gb and sin^2 l_b = gb - C ga, and
+            # the pair's plane holds sin^2 ||P g||^2 = ga^2 + gb^2 - 2 C ga gb. On a narrow pair ga and gb nearly
+            # agree and these cancel; near a half-plane they nearly cancel each other. Written through
+            # e = g.(e_a - w e_b), a product of its own, and cov = 1 - w C, every term is a sum of
+            # non-negative ones when g is between the rays (as in :func:`solvers.chain.projection_norms`).
             ga, gb = ge[self._a], ge[self._b]
-            la = (ga - self._C * gb) / self._det
-            lb = (gb - self._C * ga) / self._det
-            value = la * ga + lb * gb
+            e = (self._Ew * g[self._pair_owner]).sum(1)
+            wc = self._w * self._cov
+            la = e + wc * gb  # both scaled by sin^2 > 0: only their signs are used
+            lb = wc * ga - self._w * e
+            value = (e * e + 2.0 * wc * ga * gb) / self._sin2
         gg = (g * g).sum(1) if inside is not None else None  # the norm of a vector inside its cone
         out = []
         for k, sign in enumerate((1.0, -1.0)[: 1 + opposite]):

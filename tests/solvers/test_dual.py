@@ -6,7 +6,7 @@ from unittest import mock
 
 import numpy as np
 import torch
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import nnls
 
@@ -30,6 +30,7 @@ def projected_norm(rays: np.ndarray, g: np.ndarray) -> float:
     dims=st.sampled_from([1, 2]),
     rows=st.booleans(),
 )
+@example(n=9, seed=13, grid=False, dims=1, rows=False)  # a wedge 1.2e-4 wide: the pair terms once cancelled
 def test_projection_norms_match_a_generic_projection(n, seed, grid, dims, rows):
     rng = np.random.default_rng(seed)
     # Small integer grids make points repeat and lines meet three at a time.
@@ -56,3 +57,37 @@ def test_projection_norms_match_a_generic_projection(n, seed, grid, dims, rows):
         scale = 1.0 + np.linalg.norm(g[i])
         assert abs(float(plus[i]) - projected_norm(rays[i], g[i])) <= 1e-9 * scale
         assert abs(float(minus[i]) - projected_norm(rays[i], -g[i])) <= 1e-9 * scale
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    x=st.floats(-2.0, 2.0),
+    gap=st.floats(1e-7, 1e-3),
+    share=st.floats(0.05, 0.95),
+    size=st.floats(0.1, 10.0),
+    dims=st.sampled_from([1, 2]),
+)
+def test_a_narrow_cone_keeps_a_vector_inside_it_whole(x, gap, share, size, dims):
+    """Two points ``gap`` apart make a region whose rays are ``gap`` apart: a vector between those rays is its
+    own projection, so its norm comes back to rounding (the pair's terms once cancelled to ~1e-9)."""
+    pts = np.array([[x], [x + gap], [x - 1.0], [x + 1.5]])
+    if dims == 2:
+        pts = np.hstack([pts, np.array([[0.0], [0.0], [0.7], [-0.4]])])
+    arr = arrangement(with_bias(pts))
+    cones = RayCones.from_arrangement(arr)
+    rays = arr.rays
+    checked = 0
+    for i, m in enumerate(arr.members):
+        own = rays[m[m >= 0]]
+        for a in range(len(own)):
+            for b in range(a + 1, len(own)):
+                if own[a] @ own[b] < 1.0 - 1e-5:
+                    continue  # not a narrow pair
+                g = np.zeros((len(arr.patterns), arr.Z.shape[1]))
+                g[i] = size * (share * own[a] + (1.0 - share) * own[b])
+                plus, minus = cones.projection_norms_pm(torch.as_tensor(g))
+                assert abs(float(plus[i]) - np.linalg.norm(g[i])) <= 1e-12 * np.linalg.norm(g[i])
+                if dims == 1:  # a narrow wedge holds nothing of -g (in 3-D the region has other rays)
+                    assert float(minus[i]) <= 1e-12 * np.linalg.norm(g[i])
+                checked += 1
+    assert checked > 0
