@@ -28,20 +28,23 @@ not cancel when ``D`` is huge), one dense system in rho,
     (2 I + F T F^T) drho = rhs,     F = [f_e] the features of the rays in use, T summed over blocks,
 
 an n x n Cholesky factorisation per step. The new multipliers come out of the block equations, never as
-``(target - ...) / slack``.
+``(target - ...) / slack``. Forming ``F T F^T`` is most of a step's work (the rays number ~n^2 however many
+blocks are in use): it is split in two halves of the rays, the second in another thread.
 
 The working set
 ---------------
 Regions number ~n^2 and the optimum's dual is tight on a few n of them (every region around a ray that
 carries a neuron). Up to ``ALL_BLOCKS`` incidences (about 250 points) the method starts from every block;
 once the iterate is central enough, blocks whose value is far below the largest are dropped (the iterate
-stays strictly feasible for the rest, and the steps get cheaper). The dual iterate is checked against
-*every* region (:class:`Regions`, the closed-form projections of :mod:`solvers.dual`); blocks
-outside the set that are violated by more than the set's own gap join the running iterate, and if that
-stalls the round restarts cold on the larger set. Beyond ``ALL_BLOCKS`` the first set is the blocks most
-violated at ``rho = y`` (or at a warm start's dual point) and grows the same way; on large data that takes
-many rounds (the dual bound stays near 0 until the set holds the whole support), so the fast solver only
-routes data to this method where every block fits.
+stays strictly feasible for the rest, and the block algebra gets cheaper). Every region is priced at each of the
+next few steps; if a dropped block turns violated, the round goes back to the iterate before the shrink
+(feasible for every block of that set) and keeps that block too, instead of restarting cold. The dual
+iterate is checked against *every* region (:class:`Regions`, the closed-form projections of
+:mod:`solvers.dual`); blocks outside the set that are violated by more than the set's own gap join the
+running iterate, and if that stalls the round restarts cold on the larger set. Beyond ``ALL_BLOCKS`` the
+first set is the blocks most violated at ``rho = y`` (or at a warm start's dual point) and grows the same
+way; on large data that takes many rounds (the dual bound stays near 0 until the set holds the whole
+support), so the fast solver only routes data to this method where every block fits.
 
 Certificate and the returned network
 ------------------------------------
@@ -56,6 +59,7 @@ order of how far their constraints are from tight, as many as the certificate al
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -156,8 +160,6 @@ class _Lifted:
         self._indices = (uniq % self.Rw).astype(np.int32)
         self._indptr = np.searchsorted(rows, np.arange(self.Rw + 1)).astype(np.int32)
         self.FT = np.ascontiguousarray(self.F.T)
-        self.min_heavy = 0
-        self.heavy_count = self.nb
 
     # -- elementwise helpers ---------------------------------------------------------------------------------
     def seg_sum(self, v):
@@ -184,6 +186,20 @@ class _Lifted:
         res = self.y - self.prediction(coef)
         u = self.neurons(coef)
         return float(res @ res + lam * np.sqrt(np.einsum("ij,ij->i", u, u)).sum())
+
+    def newton_matrix(self, vals):
+        """``F T F^T`` for T (summed over blocks) with the entries ``vals`` in the CSR pattern: two halves of
+        the rays, each ``F_h (T_h F^T)``, the second in a worker thread (sparse and BLAS products release the
+        GIL). The split is fixed, so the sum is the same on any machine and number of cores."""
+        cut = self.Rw // 2
+        mid = int(self._indptr[cut])
+        upper = sp.csr_matrix((vals[:mid], self._indices[:mid], self._indptr[: cut + 1]), shape=(cut, self.Rw))
+        lower = sp.csr_matrix(
+            (vals[mid:], self._indices[mid:], self._indptr[cut:] - mid), shape=(self.Rw - cut, self.Rw)
+        )
+        second = _worker().submit(lambda: self.F[:, cut:] @ (lower @ self.FT))
+        first = self.F[:, :cut] @ (upper @ self.FT)
+        return first + second.result()
 
     # -- starting points -------------------------------------------------------------------------------------
     def inner_directions(self, blocks=None):
@@ -227,7 +243,7 @@ class _Lifted:
         state.th[blocks] = mu / q
 
     # -- the Newton step -------------------------------------------------------------------------------------
-    def step(self, st: "_State", h, pa, q, nb, mu, heavy=None, limit=None):
+    def step(self, st: "_State", h, pa, q, nb, mu):
         """One predictor-corrector step; returns the next state. The linear slacks are variables of their own:
         ``b.e - s h - sa`` is a residual that a full step removes (zero but for rounding, except on blocks that
         joined violated)."""
@@ -241,6 +257,7 @@ class _Lifted:
         Ep = self.E - w[:, None] * u[self.inc_blk]  # ... and perpendicular to it
         i2t = 0.5 / th
         dinv = sa / al
+
         # T = (D^-1 + E^T B^-1 E)^-1 per block, Jacobi-scaled
         Tg = []
         data = []
@@ -257,32 +274,8 @@ class _Lifted:
             Tg.append(T)
             data.append(T.reshape(-1))
         n = len(self.y)
-        if heavy is None:
-            vals = np.bincount(self._slot, weights=np.concatenate(data), minlength=self._nnz)
-            Tt = sp.csr_matrix((vals, self._indices, self._indptr), shape=(self.Rw, self.Rw))
-            Q = self.F @ np.ascontiguousarray(Tt @ self.FT)
-        else:
-            # Constraint reduction: the blocks carrying most of ``tr(F T F^T)`` build the matrix (the rest carry
-            # a vanishing share as mu -> 0); every block still moves by its own exact block equations.
-            wgt = np.zeros(self.nb)
-            for (kk, idx, inc), T in zip(self.groups, Tg):
-                wgt[idx] = np.einsum("mii->m", T * self.f2[self.inc_w[inc]][:, None, :])
-            order = np.argsort(-wgt)
-            cum = np.cumsum(wgt[order])
-            count = int(np.searchsorted(cum, (1.0 - heavy) * cum[-1])) + 1
-            keep = np.zeros(self.nb, dtype=bool)
-            keep[order[: max(count, min(self.nb, self.min_heavy))]] = True
-            self.heavy_count = int(keep.sum())
-            cols = []
-            for (kk, idx, inc), T in zip(self.groups, Tg):
-                sel = keep[idx]
-                if not sel.any():
-                    continue
-                Lc = np.linalg.cholesky(T[sel])
-                Fk = self.F[:, self.inc_w[inc[sel]]]  # (n, m, k)
-                cols.append(np.einsum("nmi,mij->nmj", Fk, Lc).reshape(n, -1))
-            G = np.concatenate(cols, axis=1)
-            Q = G @ G.T
+        vals = np.bincount(self._slot, weights=np.concatenate(data), minlength=self._nnz)
+        Q = self.newton_matrix(vals)
         Q[np.diag_indices(n)] += 2.0
         fac = _factor(Q)
         base = 2.0 * (self.y - rho)
@@ -330,8 +323,6 @@ class _Lifted:
         cor = direction(smu - dal * dsa, smu - dth * dq + th * dbb)
         t = min(1.0, BOUNDARY * longest(cor))
         drho, db, dsa, _, _, dal, dth = cor
-        if limit is not None:
-            t = limit(drho, t)
         return _State(rho + t * drho, b + t * db, al + t * dal, sa + t * dsa, th + t * dth)
 
 
@@ -361,6 +352,17 @@ class _State:
         st.b[:kept], st.th[:kept] = self.b[keep], self.th[keep]
         st.al[:m], st.sa[:m] = self.al[inc], self.sa[inc]
         return st
+
+
+_WORKER: ThreadPoolExecutor | None = None
+
+
+def _worker() -> ThreadPoolExecutor:
+    """One thread for the second half of the Newton matrix (made on first use, shared by every solve)."""
+    global _WORKER
+    if _WORKER is None:
+        _WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newton-matrix")
+    return _WORKER
 
 
 def _factor(Q):
@@ -431,6 +433,7 @@ SHRINK_AFTER = 5  # ... from this step on, at each pricing ...
 KEEP = 0.15  # ... to the blocks whose value is at least this fraction of the largest ...
 SHRINK_RATIO = 0.8  # ... when that drops at least a fifth of them, and the regions outside cost the dual
 SHRINK_LOST = 0.1  # point at most this fraction of the set's own gap
+WATCH_STEPS = 6  # after a shrink, every region is priced at each of this many steps
 
 
 def solve_rank3(
@@ -569,6 +572,8 @@ class _Driver:
         vals = None
         lost = np.inf
         grows, shrunk = 0, False
+        before = None  # (set, iterate, kept, step) just before a shrink: where a wrong shrink goes back to
+        rolled = False
         for it in range(MAX_ITER + 1):
             h, pa, q, nb = lift.slacks(st.rho, st.b)
             mu = (float(st.al @ st.sa) + float(st.th @ q)) / pairs
@@ -576,7 +581,8 @@ class _Driver:
             obj = lift.objective(coef, self.lam)
             self.offer_upper(obj, lift, coef)
             own = obj - (2.0 * float(st.rho @ self.y) - float(st.rho @ st.rho))  # the working set's own gap
-            if it == 0 or own <= PRICE_DROP * priced_at or own <= self.rtol * obj:
+            watch = before is not None and it - before[3] <= WATCH_STEPS
+            if it == 0 or own <= PRICE_DROP * priced_at or own <= self.rtol * obj or watch:
                 priced_at = own
                 vals, low = self.price(st.rho)
                 # What the regions outside the set cost this dual point: its own dual value minus its bound.
@@ -584,6 +590,20 @@ class _Driver:
                 if self.fits():
                     self.sparsify(lift, coef, st.sa)
                     return None
+                if before is not None and np.any(vals[before[0].blocks[~before[2]]] > self.lam):
+                    # The shrink dropped a block the path needs: back to the iterate before it (strictly
+                    # feasible for every block of that set), keeping also what is within KEEP now.
+                    full, at, kept, _ = before
+                    now = vals[full.blocks]
+                    keep = kept | (now >= KEEP * now.max(initial=0.0))
+                    before, rolled = None, True
+                    lift = _Lifted(self.geo, full.blocks[keep], self.y, self.r)
+                    st = at.grown(full, lift, keep)
+                    pairs = lift.L + lift.nb
+                    inside[:] = False
+                    inside[lift.blocks] = True
+                    priced_at, best_own, improved = np.inf, np.inf, it
+                    continue
                 outside = self.gap() > OUTSIDE * max(own, 0.0)
                 if outside and np.any((vals > self.lam) & ~inside):
                     if grows >= WARM_GROWS:
@@ -610,6 +630,7 @@ class _Driver:
                 break
             if (
                 vals is not None
+                and not rolled
                 and priced_at == own
                 and it >= SHRINK_AFTER
                 and lift.nb > SHRINK_FROM
@@ -621,6 +642,7 @@ class _Driver:
                 mine = vals[lift.blocks]
                 keep = mine >= KEEP * mine.max(initial=0.0)
                 if keep.sum() <= SHRINK_RATIO * lift.nb:
+                    before = (lift, st, keep, it)
                     small = _Lifted(self.geo, lift.blocks[keep], self.y, self.r)
                     st = st.grown(lift, small, keep)
                     shrunk = True
