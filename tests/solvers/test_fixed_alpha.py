@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
+import cvxpy as cp
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import landscape as L
 from solvers.fixed_alpha import fixed_pattern_objective, solve_fixed_alpha, solve_fixed_patterns, solved_choice
 from solvers.patterns import enumerate_patterns
+from solvers.solution import SolverError
 
 POSTER_X = np.array([[-1.0], [1.0]])
 POSTER_Y = np.array([1.0, 2.0])
@@ -100,13 +104,32 @@ def _plane_data(seed: int, n: int, kind: int):
     return X, np.round(rng.normal(size=n), 2)
 
 
+def _solve_by_scs(problem: cp.Problem, what: str) -> float:
+    problem.solve(solver=cp.SCS, eps=1e-11, max_iters=200_000)
+    if problem.status != cp.OPTIMAL:
+        raise SolverError(f"SCS stopped with status '{problem.status}' on {what}.")
+    return 0.0
+
+
+def _conic_values(X, y, lam, patterns) -> np.ndarray:
+    """The stacked program's minima, by Clarabel; by SCS where Clarabel fails: a cone without interior (inputs
+    on one line through 0, facing opposite ways, make some cones a single ray) can defeat an interior-point
+    method."""
+    try:
+        return solve_fixed_patterns(X, y, lam, patterns, method="cvxpy")[1]
+    except SolverError:
+        with mock.patch("solvers.fixed_alpha.solve_or_raise", _solve_by_scs):
+            return solve_fixed_patterns(X, y, lam, patterns, method="cvxpy")[1]
+
+
 @given(seed=st.integers(0, 10_000), n=st.integers(1, 7), kind=st.integers(0, 2), lam=st.sampled_from([0.0, 0.01, 0.5]))
 @settings(max_examples=60, deadline=None)
+@example(seed=1302, n=6, kind=1, lam=0.5)  # Clarabel fails on this program
 def test_one_neuron_in_the_plane_in_closed_form_matches_the_conic_solver(seed, n, kind, lam):
     X, y = _plane_data(seed, n, kind)
     patterns = np.vstack([enumerate_patterns(X), np.zeros((1, n), dtype=bool)])[:, None, :]
     U, values, _ = solve_fixed_patterns(X, y, lam, patterns)
-    _, reference, _ = solve_fixed_patterns(X, y, lam, patterns, method="cvxpy")
+    reference = _conic_values(X, y, lam, patterns)
     scale = 1.0 + np.abs(reference)
     # Exact minima: never above Clarabel's (which may sit a hair outside the cone and below).
     assert np.all(values <= reference + 1e-8 * scale)
