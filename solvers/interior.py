@@ -84,6 +84,9 @@ PRUNE_FROM = 1e3
 PRUNE_STEPS = 3
 ALL_BLOCKS = 600_000  # incidences (block, ray) up to which every block starts in the working set (n = 250 or so)
 FACTOR_SHIFTS = (0.0, 1e-14, 1e-12, 1e-10, 1e-8)
+# Steps towards each block's inner direction: a start needs one positive on the rays, not the exact min-norm
+# point (40 steps gave the same step counts at n = 150, for 0.15 s more).
+GILBERT_STEPS = 12
 
 
 # -- every region: the dual check ----------------------------------------------------------------------------
@@ -212,7 +215,7 @@ class _Lifted:
         inc = np.repeat(self.start[blocks], k) + np.arange(len(owner)) - start[owner]
         E = self.E[inc]
         p = np.add.reduceat(E, start, axis=0) / k[:, None]
-        for _ in range(40):
+        for _ in range(GILBERT_STEPS):
             d = np.einsum("ij,ij->i", p[owner], E)
             low = np.minimum.reduceat(d, start)
             hit = np.zeros(len(blocks), dtype=np.int64)
