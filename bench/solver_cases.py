@@ -8,6 +8,7 @@ import time
 
 import numpy as np
 
+from bench.timing import runs_for
 from landscape import with_bias
 from solvers import solve_convex
 
@@ -59,15 +60,14 @@ def dataset(dims: int, n: int, kind: str = "noisy") -> tuple[np.ndarray, np.ndar
 def reference_step(X: np.ndarray, y: np.ndarray, lam: float, quick: float = 1.0):
     """The generic cvxpy + Clarabel solve: yields (seconds, objective); raises SolverError if it fails.
 
-    Timed like the fast solve it is compared with: best of 3 when a run takes under ``quick`` seconds.
+    Timed like the fast solve it is compared with: the best of :func:`bench.timing.runs_for` runs.
     """
-    best = float("inf")
-    for _ in range(3):
+    best, runs = float("inf"), 0
+    while runs < runs_for(best, quick):
         start = time.perf_counter()
         sol = solve_convex(X, y, lam, method="cvxpy")
         best = min(best, time.perf_counter() - start)
-        if best >= quick:
-            break
+        runs += 1
     yield best, sol.objective
 
 
