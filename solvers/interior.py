@@ -36,8 +36,9 @@ The working set
 Regions number ~n^2 and the optimum's dual is tight on a few n of them (every region around a ray that
 carries a neuron). Up to ``ALL_BLOCKS`` incidences (about 250 points) the method starts from every block;
 once the iterate is central enough, blocks whose value is far below the largest are dropped (the iterate
-stays strictly feasible for the rest, and the block algebra gets cheaper). Every region is priced at each of the
-next few steps; if a dropped block turns violated, the round goes back to the iterate before the shrink
+stays strictly feasible for the rest, and the block algebra gets cheaper); blocks whose neurons are sizeable
+stay as well when dropping them would throw the iterate's network far off. Every region is priced at each of
+the next few steps; if a dropped block turns violated, the round goes back to the iterate before the shrink
 (feasible for every block of that set) and keeps that block too, instead of restarting cold. The dual
 iterate is checked against *every* region (:class:`Regions`, the closed-form projections of
 :mod:`solvers.dual`); blocks outside the set that are violated by more than the set's own gap join the
@@ -436,6 +437,8 @@ SHRINK_AFTER = 5  # ... from this step on, at each pricing ...
 KEEP = 0.15  # ... to the blocks whose value is at least this fraction of the largest ...
 SHRINK_RATIO = 0.8  # ... when that drops at least a fifth of them, and the regions outside cost the dual
 SHRINK_LOST = 0.1  # point at most this fraction of the set's own gap
+SHRINK_JUMP = 1e4  # a shrink that would raise the set's own gap this many times over ...
+COEF_KEEP = 0.003  # ... keeps the blocks whose neuron is at least this fraction of the largest
 WATCH_STEPS = 6  # after a shrink, every region is priced at each of this many steps
 
 
@@ -644,6 +647,13 @@ class _Driver:
                 # strictly feasible for what is left (pricing brings back any that turn violated).
                 mine = vals[lift.blocks]
                 keep = mine >= KEEP * mine.max(initial=0.0)
+                # The dropped blocks' neurons leave the network: at small lambda large ones of opposite signs can
+                # cancel, and dropping one side throws the iterate far off (at n = 150, lambda = 1e-5 its own gap
+                # rose 1e6 times and the round broke down). Then the blocks with sizeable neurons stay too.
+                dual_value = 2.0 * float(st.rho @ self.y) - float(st.rho @ st.rho)
+                if lift.objective(coef * keep[lift.inc_blk], self.lam) - dual_value > SHRINK_JUMP * max(own, 0.0):
+                    size = np.linalg.norm(lift.neurons(coef), axis=1)
+                    keep |= size >= COEF_KEEP * size.max(initial=0.0)
                 if keep.sum() <= SHRINK_RATIO * lift.nb:
                     before = (lift, st, keep, it)
                     small = _Lifted(self.geo, lift.blocks[keep], self.y, self.r)
