@@ -317,7 +317,8 @@ def peer(cases: dict, chosen: str) -> None:
     print(
         f"Data: the grid's {PEER_KIND} labels; one gate per activation region (an interior direction, "
         "checked to give the region's pattern), bias as our column of ones (bias=False), unitize_data=False, "
-        "float64, one thread (as ours), lam_scnn = lam / (2n). Each tolerance (AL's tol and constraint_tol) "
+        "float64, one thread (ours: one BLAS thread; in 2-D the rank-3 method forms its Newton matrix in two), "
+        "lam_scnn = lam / (2n). Each tolerance (AL's tol and constraint_tol) "
         f"is a cold run; {SCNN_TIMEOUT:g} s per case. Reached = |rel. error| <= {CERTIFIED:g} and constraint "
         f"violation <= {CERTIFIED:g}, both evaluated by us on its weights. Ours: the grid's time (best of 3 "
         f"under {QUICK:g} s, of 7 under 0.1 s).\n"

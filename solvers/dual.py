@@ -103,7 +103,9 @@ class RayCones:
     _w: torch.Tensor = field(init=False, repr=False)
     _Ew: torch.Tensor = field(init=False, repr=False)
     _cov: torch.Tensor = field(init=False, repr=False)
-    _sin2: torch.Tensor = field(init=False, repr=False)
+    _aa: torch.Tensor = field(init=False, repr=False)
+    _as: torch.Tensor = field(init=False, repr=False)
+    _gram: torch.Tensor = field(init=False, repr=False)
     _pair_owner: torch.Tensor = field(init=False, repr=False)
     _sign: torch.Tensor | None = field(init=False, repr=False, default=None)
     _facet: torch.Tensor | None = field(init=False, repr=False, default=None)
@@ -140,7 +142,11 @@ class RayCones:
         obj._w = torch.where(C >= 0, 1.0, -1.0).to(C.dtype)
         obj._Ew = obj.E[a] - obj._w[:, None] * obj.E[b]
         obj._cov = 0.5 * (obj._Ew * obj._Ew).sum(1)
-        obj._sin2 = (obj._cov * (1.0 + obj._w * C)).clamp(min=1e-300)
+        # The Gram matrix of e_a and s = e_a - w e_b, which span the pair's plane: no unit length assumed, and
+        # its determinant |e_a|^2 |s|^2 - (e_a.s)^2 keeps its digits (the product is a small share of it).
+        obj._aa = (obj.E[a] * obj.E[a]).sum(1)
+        obj._as = (obj.E[a] * obj._Ew).sum(1)
+        obj._gram = (obj._aa * 2.0 * obj._cov - obj._as * obj._as).clamp(min=1e-300)
         obj._pair_owner = obj.owner[a]
         obj._facet, obj._normal, obj._sign = None, None, None
         if arr.Z.shape[1] != 3:
@@ -228,17 +234,19 @@ class RayCones:
         """
         ge = (self.E * g[self.owner]).sum(1)
         if len(self._a):
-            # With g = l_a e_a + l_b e_b + (normal part), sin^2 l_a = ga - C gb and sin^2 l_b = gb - C ga, and
-            # the pair's plane holds sin^2 ||P g||^2 = ga^2 + gb^2 - 2 C ga gb. On a narrow pair ga and gb nearly
-            # agree and these cancel; near a half-plane they nearly cancel each other. Written through
-            # e = g.(e_a - w e_b), a product of its own, and cov = 1 - w C, every term is a sum of
-            # non-negative ones when g is between the rays (as in :func:`solvers.chain.projection_norms`).
+            # With g = l_a e_a + l_b e_b + (normal part), sin^2 l_a = ga - C gb and sin^2 l_b = gb - C ga. On a
+            # narrow pair ga and gb nearly agree and these cancel; near a half-plane they nearly cancel each
+            # other. Written through e = g.s, s = e_a - w e_b, a product of its own, and cov = 1 - w C, both are
+            # sums of non-negative terms when g is between the rays (as in :func:`solvers.chain.projection_norms`).
+            # The squared norm of g's projection onto the pair's plane, in the basis (e_a, s), is
+            # (|s|^2 ga^2 - 2 (e_a.s) ga e + |e_a|^2 e^2) / gram: positive terms, but for the middle one, which is
+            # a small share of the rest.
             ga, gb = ge[self._a], ge[self._b]
             e = (self._Ew * g[self._pair_owner]).sum(1)
             wc = self._w * self._cov
             la = e + wc * gb  # both scaled by sin^2 > 0: only their signs are used
             lb = wc * ga - self._w * e
-            value = (e * e + 2.0 * wc * ga * gb) / self._sin2
+            value = (2.0 * self._cov * ga * ga - 2.0 * self._as * ga * e + self._aa * e * e) / self._gram
         gg = (g * g).sum(1) if inside is not None else None  # the norm of a vector inside its cone
         out = []
         for k, sign in enumerate((1.0, -1.0)[: 1 + opposite]):

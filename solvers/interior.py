@@ -59,6 +59,9 @@ order of how far their constraints are from tight, as many as the certificate al
 
 from __future__ import annotations
 
+import contextvars
+import os
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -201,9 +204,9 @@ class _Lifted:
         lower = sp.csr_matrix(
             (vals[mid:], self._indices[mid:], self._indptr[cut:] - mid), shape=(self.Rw - cut, self.Rw)
         )
-        second = _worker().submit(lambda: self.F[:, cut:] @ (lower @ self.FT))
+        second = _in_worker(lambda: self.F[:, cut:] @ (lower @ self.FT))
         first = self.F[:, :cut] @ (upper @ self.FT)
-        return first + second.result()
+        return first + second()
 
     # -- starting points -------------------------------------------------------------------------------------
     def inner_directions(self, blocks=None):
@@ -359,14 +362,34 @@ class _State:
 
 
 _WORKER: ThreadPoolExecutor | None = None
+_WORKER_LOCK = threading.Lock()
 
 
-def _worker() -> ThreadPoolExecutor:
-    """One thread for the second half of the Newton matrix (made on first use, shared by every solve)."""
+def _forget_worker() -> None:
+    """In a forked child: the executor was copied but its thread was not, so start afresh."""
+    global _WORKER, _WORKER_LOCK
+    _WORKER, _WORKER_LOCK = None, threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_worker)
+
+
+def _in_worker(fn):
+    """Start ``fn()`` in the worker thread (one, made on first use, shared by every solve) and return a callable
+    that waits for its result. It runs in a copy of this thread's context, which carries numpy's error state
+    (the solve ignores overflow at rounding level; the certificate decides). Where no thread can start (the
+    interpreter is shutting down) it runs here."""
     global _WORKER
-    if _WORKER is None:
-        _WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newton-matrix")
-    return _WORKER
+    with _WORKER_LOCK:
+        if _WORKER is None:
+            _WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newton-matrix")
+        worker = _WORKER
+    try:
+        future = worker.submit(contextvars.copy_context().run, fn)
+    except RuntimeError:
+        value = fn()
+        return lambda: value
+    return future.result
 
 
 def _factor(Q):
@@ -617,6 +640,7 @@ class _Driver:
                     # The violated blocks join the running iterate (their slacks start at a floor; a full
                     # step removes the residual), which keeps its place on the path for the others.
                     grows += 1
+                    before = None  # going back past a grow would drop the blocks it adds
                     big = _Lifted(self.geo, self.grow(lift.blocks, vals, inside), self.y, self.r)
                     st = st.grown(lift, big)
                     big.start_blocks(st, np.arange(lift.nb, big.nb), mu)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
 from unittest import mock
 
 import numpy as np
@@ -59,6 +61,21 @@ def test_projection_norms_match_a_generic_projection(n, seed, grid, dims, rows):
         assert abs(float(minus[i]) - projected_norm(rays[i], -g[i])) <= 1e-9 * scale
 
 
+def _exact_pair_projection(a: np.ndarray, b: np.ndarray, g: np.ndarray) -> float:
+    """``||P g||`` onto the plane of the rays a, b, in exact rational arithmetic on the floats given (the
+    projection must fall between the rays)."""
+    A, B, G = ([Fraction(float(v)) for v in u] for u in (a, b, g))
+
+    def dot(u, v):
+        return sum((p * q for p, q in zip(u, v)), Fraction(0))
+
+    aa, bb, ab, ga, gb = dot(A, A), dot(B, B), dot(A, B), dot(G, A), dot(G, B)
+    det = aa * bb - ab * ab
+    la, lb = (bb * ga - ab * gb) / det, (aa * gb - ab * ga) / det
+    assert la >= 0 and lb >= 0, "the test's vector does not project between the rays"
+    return math.sqrt(la * ga + lb * gb)
+
+
 @settings(max_examples=30, deadline=None)
 @given(
     x=st.floats(-2.0, 2.0),
@@ -68,8 +85,10 @@ def test_projection_norms_match_a_generic_projection(n, seed, grid, dims, rows):
     dims=st.sampled_from([1, 2]),
 )
 def test_a_narrow_cone_keeps_a_vector_inside_it_whole(x, gap, share, size, dims):
-    """Two points ``gap`` apart make a region whose rays are ``gap`` apart: a vector between those rays is its
-    own projection, so its norm comes back to rounding (the pair's terms once cancelled to ~1e-9)."""
+    """Two points ``gap`` apart make a region whose rays are ``gap`` apart. In the plane (1-D inputs) a vector
+    between those rays is its own projection; in 3-D (2-D inputs) the two rays span a facet, and a vector
+    between them moved off the cone along the facet's outward normal projects back onto the facet. Either way
+    the norm comes back to rounding (the pair's terms once cancelled to ~1e-9)."""
     pts = np.array([[x], [x + gap], [x - 1.0], [x + 1.5]])
     if dims == 2:
         pts = np.hstack([pts, np.array([[0.0], [0.0], [0.7], [-0.4]])])
@@ -83,11 +102,22 @@ def test_a_narrow_cone_keeps_a_vector_inside_it_whole(x, gap, share, size, dims)
             for b in range(a + 1, len(own)):
                 if own[a] @ own[b] < 1.0 - 1e-5:
                     continue  # not a narrow pair
+                c = size * (share * own[a] + (1.0 - share) * own[b])
                 g = np.zeros((len(arr.patterns), arr.Z.shape[1]))
-                g[i] = size * (share * own[a] + (1.0 - share) * own[b])
+                g[i] = c
+                if dims == 2:
+                    normal = np.cross(own[a], own[a] - own[b])
+                    normal /= np.linalg.norm(normal)
+                    side = np.delete(own, [a, b], axis=0) @ normal
+                    if np.all(side >= -1e-9):
+                        normal = -normal
+                    elif not np.all(side <= 1e-9):
+                        continue  # the pair crosses the cone: not a facet
+                    g[i] = c + 0.5 * size * normal
+                expected = _exact_pair_projection(own[a], own[b], g[i])
                 plus, minus = cones.projection_norms_pm(torch.as_tensor(g))
-                assert abs(float(plus[i]) - np.linalg.norm(g[i])) <= 1e-12 * np.linalg.norm(g[i])
+                assert abs(float(plus[i]) - expected) <= 1e-12 * expected
                 if dims == 1:  # a narrow wedge holds nothing of -g (in 3-D the region has other rays)
-                    assert float(minus[i]) <= 1e-12 * np.linalg.norm(g[i])
+                    assert float(minus[i]) <= 1e-12 * expected
                 checked += 1
     assert checked > 0

@@ -148,3 +148,44 @@ def test_invalid_lambda_is_refused():
     X, y = data(8, "noisy", seed=8)
     with pytest.raises(ValueError, match="lam > 0"):
         solve_rank3(arrangement(X), y, 0.0)
+
+
+def _full_lift(n: int = 20):
+    rng = np.random.default_rng(3)
+    X = with_bias(rng.uniform(-1, 1, size=(n, 2)))
+    y = rng.normal(size=n)
+    geo = interior_module.Regions(arrangement(X))
+    blocks = np.flatnonzero(np.concatenate([geo.k, geo.k]) > 0)
+    return interior_module._Lifted(geo, blocks, y / np.linalg.norm(y), 0.01)
+
+
+def test_the_newton_matrix_half_in_the_worker_keeps_the_callers_error_state():
+    """The solve ignores overflow at rounding level; the half computed in the worker thread must too (numpy's
+    error state is per context, and pytest turns warnings from the solvers into errors)."""
+    lift = _full_lift()
+    vals = np.full(lift._nnz, 1.7e308)
+    with np.errstate(all="ignore"):
+        Q = lift.newton_matrix(vals)
+    assert not np.all(np.isfinite(Q))
+    with np.errstate(all="raise"), pytest.raises(FloatingPointError):
+        lift.newton_matrix(vals)
+
+
+def test_the_newton_matrix_is_its_two_halves_and_works_in_a_forked_child():
+    import multiprocessing
+
+    lift = _full_lift()
+    vals = np.random.default_rng(0).uniform(0.5, 1.5, lift._nnz)
+    Q = lift.newton_matrix(vals)  # starts the worker thread in this process
+    T = interior_module.sp.csr_matrix((vals, lift._indices, lift._indptr), shape=(lift.Rw, lift.Rw))
+    np.testing.assert_allclose(Q, lift.F @ (T @ lift.FT), rtol=1e-12, atol=1e-12 * np.abs(Q).max())
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=lambda: queue.put(lift.newton_matrix(vals)))
+    child.start()
+    child.join(60)
+    alive = child.is_alive()
+    if alive:
+        child.kill()
+    assert not alive, "the forked child hung on the worker thread it did not inherit"
+    np.testing.assert_array_equal(queue.get(timeout=5), Q)
