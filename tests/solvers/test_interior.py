@@ -189,3 +189,24 @@ def test_the_newton_matrix_is_its_two_halves_and_works_in_a_forked_child():
         child.kill()
     assert not alive, "the forked child hung on the worker thread it did not inherit"
     np.testing.assert_array_equal(queue.get(timeout=5), Q)
+
+
+@settings(max_examples=25, deadline=None)
+@given(k=st.integers(1, 7), seed=st.integers(0, 10_000), ridge=st.sampled_from([1e-14, 1e-8, 1e-3, 1.0]))
+def test_the_stacked_spd_inverse_is_an_inverse(k, seed, ridge):
+    """The vectorised Cholesky inverse of unit-diagonal SPD blocks, with LAPACK for the nearly singular ones:
+    A X = I to the accuracy the matrix allows (its condition number times rounding)."""
+    rng = np.random.default_rng(seed)
+    G = rng.normal(size=(50, k, min(k, 3)))  # rank <= 3 plus a ridge, as the blocks' matrices are
+    A = G @ G.transpose(0, 2, 1) + ridge * np.eye(k)
+    d = 1.0 / np.sqrt(np.einsum("mii->mi", A))
+    A = A * d[:, :, None] * d[:, None, :]
+    X = interior_module._spd_inverse(A)
+    cond = np.linalg.cond(A)
+    residual = np.abs(np.einsum("mij,mjk->mik", A, X) - np.eye(k)).max(axis=(1, 2))
+    assert np.all(np.isfinite(X))
+    assert np.all(residual <= 1e-11 * np.maximum(cond, 1.0))
+    fine = cond <= 1e6  # symmetric to rounding where the matrix allows it
+    np.testing.assert_allclose(
+        X[fine], X[fine].transpose(0, 2, 1), rtol=0, atol=1e-9 * np.abs(X[fine]).max(initial=1.0)
+    )
