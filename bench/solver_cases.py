@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 
-from bench.timing import runs_for
+from bench.timing import best_of, runs_for
 from landscape import with_bias
 from solvers import solve_convex
 
@@ -63,13 +63,10 @@ def reference_step(X: np.ndarray, y: np.ndarray, lam: float, quick: float = 1.0)
     Timed like the fast solve it is compared with: the best of :func:`bench.timing.runs_for` runs, as many as
     the first run's time asks for.
     """
-    best, runs = float("inf"), None
-    while runs is None or runs > 0:
-        start = time.perf_counter()
-        sol = solve_convex(X, y, lam, method="cvxpy")
-        took = time.perf_counter() - start
-        runs = (runs_for(took, quick) if runs is None else runs) - 1
-        best = min(best, took)
+    start = time.perf_counter()
+    sol = solve_convex(X, y, lam, method="cvxpy")
+    first = time.perf_counter() - start
+    best = min(first, best_of(lambda: solve_convex(X, y, lam, method="cvxpy"), runs_for(first, quick) - 1))
     yield best, sol.objective
 
 

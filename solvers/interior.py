@@ -266,7 +266,6 @@ class _Lifted:
         Ep = self.E - w[:, None] * u[self.inc_blk]  # ... and perpendicular to it
         i2t = 0.5 / th
         dinv = sa / al
-
         # T = (D^-1 + E^T B^-1 E)^-1 per block, Jacobi-scaled
         Tg = []
         data = []
@@ -644,13 +643,14 @@ class _Driver:
             coef = 0.5 * st.al
             obj = lift.objective(coef, self.lam)
             self.offer_upper(obj, lift, coef)
-            own = obj - (2.0 * float(st.rho @ self.y) - float(st.rho @ st.rho))  # the working set's own gap
+            dual_value = 2.0 * float(st.rho @ self.y) - float(st.rho @ st.rho)  # rho's; a grow or shrink keeps rho
+            own = obj - dual_value  # the working set's own gap
             watch = before is not None and it - before[3] <= WATCH_STEPS
             if it == 0 or own <= PRICE_DROP * priced_at or own <= self.rtol * obj or watch:
                 priced_at = own
                 vals, low = self.price(st.rho)
                 # What the regions outside the set cost this dual point: its own dual value minus its bound.
-                lost = 2.0 * float(st.rho @ self.y) - float(st.rho @ st.rho) - low
+                lost = dual_value - low
                 if self.fits():
                     self.sparsify(lift, coef, st.sa)
                     return None
@@ -709,7 +709,6 @@ class _Driver:
                 # The dropped blocks' neurons leave the network: at small lambda large ones of opposite signs can
                 # cancel, and dropping one side throws the iterate far off (at n = 150, lambda = 1e-5 its own gap
                 # rose 1e6 times and the round broke down). Then the blocks with sizeable neurons stay too.
-                dual_value = 2.0 * float(st.rho @ self.y) - float(st.rho @ st.rho)
                 if lift.objective(coef * keep[lift.inc_blk], self.lam) - dual_value > SHRINK_JUMP * max(own, 0.0):
                     size = np.linalg.norm(lift.neurons(coef), axis=1)
                     keep |= size >= COEF_KEEP * size.max(initial=0.0)
