@@ -20,16 +20,19 @@ network in the cones by construction and every dual iterate a residual: both giv
 
 The method
 ----------
-Mehrotra's predictor-corrector, as in :mod:`solvers.barrier`. Eliminating a block's multipliers and then its
-``b`` leaves, with ``T = (D^-1 + E^T B^-1 E)^-1`` per block (``D`` the linear constraints' scaling
-``alpha / slack``, ``B`` the ball's, ``E`` the block's rays; the inverse form adds positive terms only and does
-not cancel when ``D`` is huge), one dense system in rho,
+Mehrotra's predictor-corrector, as in :mod:`solvers.barrier`, and one of Gondzio's centrality correctors
+where the step falls short of 1 (at n = 150 it saves a sixth of the steps; the slowest cases gain most).
+Eliminating a block's multipliers and then its ``b`` leaves, with ``T = (D^-1 + E^T B^-1 E)^-1`` per block
+(``D`` the linear constraints' scaling ``alpha / slack``, ``B`` the ball's, ``E`` the block's rays; the inverse
+form adds positive terms only and does not cancel when ``D`` is huge), one dense system in rho,
 
     (2 I + F T F^T) drho = rhs,     F = [f_e] the features of the rays in use, T summed over blocks,
 
 an n x n Cholesky factorisation per step. The new multipliers come out of the block equations, never as
 ``(target - ...) / slack``. Forming ``F T F^T`` is most of a step's work (the rays number ~n^2 however many
-blocks are in use): it is split in two halves of the rays, the second in another thread.
+blocks are in use): it is split in two halves of the rays, the second in another thread, and the rays are
+numbered so that those of one region are close (:attr:`Regions.ray_order`), which keeps the sparse product's
+reads of F in the cache.
 
 The working set
 ---------------
@@ -71,6 +74,7 @@ import numpy as np
 import scipy.linalg
 import scipy.sparse as sp
 import torch
+from scipy.sparse.csgraph import reverse_cuthill_mckee
 
 from .barrier import max_step
 from .chain import lower_bound
@@ -94,6 +98,10 @@ SPD_PIVOT = 1e-10  # ... unless a pivot of the unit-diagonal matrix falls below 
 # Steps towards each block's inner direction: a start needs one positive on the rays, not the exact min-norm
 # point (40 steps gave the same step counts at n = 150, for 0.15 s more).
 GILBERT_STEPS = 12
+# Gondzio's centrality corrector after Mehrotra's: it aims at this step (times Mehrotra's, plus) ...
+CORRECT_AIM, CORRECT_ADD = 1.5, 0.1
+CENTRE_LOW, CENTRE_HIGH = 0.1, 10.0  # ... with the products pulled into this band around the target ...
+CORRECT_GAIN = 0.1  # ... and is taken if the step grows by at least this fraction of the aim
 
 
 # -- every region: the dual check ----------------------------------------------------------------------------
@@ -122,31 +130,58 @@ class Regions:
 
     # What every working set of one solve shares, computed once: a shrink, a grow or a rollback builds a new
     # set from these by gathers (no sort, no product over the data).
+    # The working sets number the rays by their place in ``ray_order``, in which rays of one region are close:
+    # the sparse product of the Newton matrix (rows of T times rows of F^T) then finds F's rows in the cache
+    # (2.6 times faster at n = 150 than the arrangement's order).
+    @cached_property
+    def _region_pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The rays (e, e') of each region's k x k pairs, row-major, region after region, and each region's
+        first pair."""
+        first = np.concatenate([[0], np.cumsum(self.k * self.k)[:-1]]).astype(np.int64)
+        rows = np.empty(int((self.k * self.k).sum()), dtype=np.int64)
+        cols = np.empty_like(rows)
+        for kk in np.unique(self.k[self.k > 0]):
+            idx = np.flatnonzero(self.k == kk)
+            m = self.arr.members[idx, :kk]
+            at = first[idx][:, None] + np.arange(kk * kk)
+            rows[at] = np.repeat(m, kk, axis=1)
+            cols[at] = np.tile(m, (1, kk))
+        return rows, cols, first
+
+    @cached_property
+    def ray_order(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(order, place)``: the rays in reverse Cuthill-McKee order of the graph of rays that share a
+        region, and each ray's place in it."""
+        rows, cols, _ = self._region_pairs
+        R = len(self.arr.rays)
+        graph = sp.csr_matrix((np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(R, R))
+        order = reverse_cuthill_mckee(graph, symmetric_mode=True).astype(np.int64)
+        place = np.empty(R, dtype=np.int64)
+        place[order] = np.arange(R)
+        return order, place
+
     @cached_property
     def features(self) -> np.ndarray:
-        """``relu(Z e)`` of every ray e of the arrangement, one ray per column: shape (n, R)."""
-        return np.maximum(self.Z @ self.arr.rays.T, 0.0)
+        """``relu(Z e)`` of every ray e, in ``ray_order``, one ray per column: shape (n, R)."""
+        return np.maximum(self.Z @ self.arr.rays[self.ray_order[0]].T, 0.0)
 
     @cached_property
     def features_t(self) -> np.ndarray:
         """The same, one ray per row (R, n): both layouts are stored, as the products of a step use both and a
         transposed view is slower in them."""
-        return np.maximum(self.arr.rays @ self.Z.T, 0.0)
+        return np.maximum(self.arr.rays[self.ray_order[0]] @ self.Z.T, 0.0)
 
     @cached_property
     def ray_pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The sparse pattern of ``T`` over every region: the ray pairs (e, e') of each region's cone.
 
         Returns ``(slot, first, rows, cols)``: the pattern's entry of each region's k x k pairs (row-major,
-        region after region), each region's first pair, and the entries' rays, sorted by (row, col)."""
-        R = len(self.arr.rays)
-        first = np.concatenate([[0], np.cumsum(self.k * self.k)[:-1]]).astype(np.int64)
-        keys = np.empty(int((self.k * self.k).sum()), dtype=np.int64)
-        for kk in np.unique(self.k[self.k > 0]):
-            idx = np.flatnonzero(self.k == kk)
-            m = self.arr.members[idx, :kk]
-            keys[first[idx][:, None] + np.arange(kk * kk)] = (m[:, :, None] * R + m[:, None, :]).reshape(len(idx), -1)
-        uniq, slot = np.unique(keys, return_inverse=True)
+        region after region), each region's first pair, and the entries' rays by their places in
+        ``ray_order``, sorted by (row, col)."""
+        rows, cols, first = self._region_pairs
+        place = self.ray_order[1]
+        R = len(place)
+        uniq, slot = np.unique(place[rows] * R + place[cols], return_inverse=True)
         return slot.reshape(-1), first, uniq // R, uniq % R
 
     @cached_property
@@ -205,7 +240,7 @@ class _Lifted:
         slot = np.arange(len(self.inc_blk)) - self.start[self.inc_blk]
         self.inc_ray = geo.arr.members[self.region[self.inc_blk], slot]
         self.L = len(self.inc_ray)
-        self.rays, self.inc_w = np.unique(self.inc_ray, return_inverse=True)
+        self.rays, self.inc_w = np.unique(geo.ray_order[1][self.inc_ray], return_inverse=True)  # places
         self.inc_w = self.inc_w.reshape(-1)
         self.Rw = len(self.rays)
         self.E = geo.arr.rays[self.inc_ray]
@@ -386,8 +421,24 @@ class _Lifted:
             float(((al + t * dal) * (sa + t * dsa)).sum()) + float(((th + t * dth) * (q + t * dq - t * t * dbb)).sum())
         ) / pairs
         smu = min(1.0, (max(mu_aff, 0.0) / mu) ** 3) * mu
-        cor = direction(smu - dal * dsa, smu - dth * dq + th * dbb)
-        t = min(1.0, BOUNDARY * longest(cor))
+        ta, tq = smu - dal * dsa, smu - dth * dq + th * dbb
+        cor = direction(ta, tq)
+        reach = longest(cor)
+        if reach < 1.0:
+            # Gondzio's centrality corrector: aim at a longer step, and pull the products that step would leave
+            # far from the target back into [CENTRE_LOW, CENTRE_HIGH] * smu (one more solve, no factorisation).
+            goal = min(1.0, CORRECT_AIM * reach + CORRECT_ADD)
+            _, _, dsa, dq, dbb, dal, dth = cor
+            va = (al + goal * dal) * (sa + goal * dsa)
+            vq = (th + goal * dth) * (q + goal * dq - goal * goal * dbb)
+            lo, hi = CENTRE_LOW * smu, CENTRE_HIGH * smu
+            more = direction(
+                ta + np.maximum(np.clip(va, lo, hi) - va, -hi), tq + np.maximum(np.clip(vq, lo, hi) - vq, -hi)
+            )
+            further = longest(more)
+            if further >= reach + CORRECT_GAIN * (goal - reach):
+                cor, reach = more, further
+        t = min(1.0, BOUNDARY * reach)
         drho, db, dsa, _, _, dal, dth = cor
         return _State(rho + t * drho, b + t * db, al + t * dal, sa + t * dsa, th + t * dth)
 

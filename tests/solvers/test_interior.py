@@ -191,6 +191,55 @@ def test_the_newton_matrix_is_its_two_halves_and_works_in_a_forked_child():
     np.testing.assert_array_equal(queue.get(timeout=5), Q)
 
 
+@settings(max_examples=20, deadline=None)
+@given(n=st.integers(4, 14), seed=st.integers(0, 10_000), rounded=st.booleans(), share=st.floats(0.2, 1.0))
+def test_a_working_set_sums_each_blocks_features_into_the_newton_matrix(n, seed, rounded, share):
+    """Whatever subset of blocks a working set holds, and however it numbers and orders its rays and blocks,
+    ``F T F^T`` is the sum over its blocks of ``F_b T_b F_b^T`` with ``F_b = relu(Z E_b)`` of the block's own
+    rays; and moving a state to a smaller set keeps every kept block's variables."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1, 1, size=(n, 2))
+    X = with_bias(x.round(1) if rounded else x)
+    geo = interior_module.Regions(arrangement(X))
+    every = np.flatnonzero(np.concatenate([geo.k, geo.k]) > 0)
+    chosen = every[rng.random(len(every)) < share]
+    if len(chosen) == 0:
+        chosen = every[:1]
+    lift = interior_module._Lifted(geo, rng.permutation(chosen), np.ones(n) / np.sqrt(n), 0.01)
+    assert sorted(lift.blocks) == sorted(chosen)
+    data, expected = [], np.zeros((n, n))
+    for kk, blk, _ in lift.groups:
+        G = rng.normal(size=(blk.stop - blk.start, kk, kk))
+        Tb = G @ G.transpose(0, 2, 1)
+        data.append(Tb.reshape(-1))
+        for j, T in zip(range(blk.start, blk.stop), Tb):
+            rays = geo.arr.rays[lift.inc_ray[lift.start[j] : lift.start[j] + kk]]
+            assert np.all(geo.k[lift.region[j]] == kk)
+            Fb = np.maximum(geo.Z @ rays.T, 0.0)
+            expected += Fb @ T @ Fb.T
+    vals = np.bincount(lift._slot, weights=np.concatenate(data), minlength=lift._nnz)
+    Q = lift.newton_matrix(vals)
+    np.testing.assert_allclose(Q, expected, rtol=1e-10, atol=1e-10 * max(np.abs(expected).max(), 1.0))
+
+    st_full = interior_module._State(
+        rng.normal(size=n), rng.normal(size=(lift.nb, 3)), rng.random(lift.L), rng.random(lift.L), rng.random(lift.nb)
+    )
+    keep = rng.random(lift.nb) < 0.5
+    small = interior_module._Lifted(geo, lift.blocks[keep], lift.y, lift.r)
+    moved, fresh = st_full.grown(lift, small, keep)
+    assert len(fresh) == 0
+    at = {int(b): i for i, b in enumerate(small.blocks)}
+    for j in np.flatnonzero(keep):
+        i = at[int(lift.blocks[j])]
+        np.testing.assert_array_equal(moved.b[i], st_full.b[j])
+        assert moved.th[i] == st_full.th[j]
+        mine = slice(lift.start[j], lift.start[j] + lift.kb[j])
+        theirs = slice(small.start[i], small.start[i] + small.kb[i])
+        np.testing.assert_array_equal(moved.al[theirs], st_full.al[mine])
+        np.testing.assert_array_equal(moved.sa[theirs], st_full.sa[mine])
+        np.testing.assert_array_equal(small.inc_ray[theirs], lift.inc_ray[mine])
+
+
 @settings(max_examples=25, deadline=None)
 @given(k=st.integers(1, 7), seed=st.integers(0, 10_000), ridge=st.sampled_from([1e-14, 1e-8, 1e-3, 1.0]))
 def test_the_stacked_spd_inverse_is_an_inverse(k, seed, ridge):
