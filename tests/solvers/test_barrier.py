@@ -235,3 +235,17 @@ def test_inputs_a_hair_apart_are_certified_or_refused(gap, lam):
         except SolverError:
             continue
         check_certificate(X, y, lam, res, chain)
+
+
+def test_the_newton_factorisation_refuses_a_matrix_that_is_not_positive_definite():
+    """The LAPACK calls report failure through ``info``; the factorisation turns it into LinAlgError (the
+    signal for its diagonal shifts) and solves through the same factors as scipy.linalg's functions."""
+    from scipy.linalg import cho_factor, cho_solve
+    from scipy.linalg.lapack import dpotrf, dpotrs
+
+    with pytest.raises(np.linalg.LinAlgError):
+        barrier._lapack(dpotrf(np.array([[1.0, 2.0], [2.0, 1.0]]), lower=0, clean=0))
+    A = np.array([[4.0, 1.0], [1.0, 3.0]])
+    rhs = np.array([1.0, 2.0])
+    c = barrier._lapack(dpotrf(A, lower=0, clean=0))
+    np.testing.assert_array_equal(barrier._lapack(dpotrs(c, rhs, lower=0)), cho_solve(cho_factor(A), rhs))
