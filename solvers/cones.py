@@ -194,6 +194,12 @@ def _rank3_rays(Z: np.ndarray):
     rays = cross[keep] / cn[keep, None]
     half = np.repeat([0, 1], len(rays))  # 0: z_a x z_b, 1: its opposite
     pos, neg, tied = _signs(rays, Z, TIE * norms, zero)
+    # A ray lies on its own pair's hyperplanes by construction. For two nearly parallel rows the computed
+    # products can exceed the tie tolerance (rounding over a small cross product), which left such a ray tied
+    # to fewer than two rows.
+    made = np.arange(len(rays))
+    tied[made, i[keep]] = True
+    tied[made, j[keep]] = True
     # The opposite ray lies on the same hyperplanes, with the signs swapped.
     rays, pos, tied = np.concatenate([rays, -rays]), np.concatenate([pos, neg]), np.concatenate([tied, tied])
     count = tied.sum(axis=1)
