@@ -497,7 +497,7 @@ def _sparsest(pr: _Problem, al, ga, sa, sb, low, cap):
     iterate's accuracy), so when it does not fit on the sparsest pruning it is tried on one that
     keeps half the room."""
     ratio = _ratios(pr, al, ga, sa, sb)
-    order = np.argsort(ratio, axis=None)
+    order = np.argsort(ratio, axis=None, kind="stable")
 
     def attempt(count, limit):
         keep = np.ones(ratio.size, dtype=bool)

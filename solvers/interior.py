@@ -745,10 +745,10 @@ class _Driver:
         if self.every:
             return every
         count = FIRST_BLOCKS * geo.n
-        picks = [np.argsort(-vals)[:count]]
+        picks = [np.argsort(-vals, kind="stable")[:count]]
         if self.warm is not None and np.shape(self.warm) == (geo.n,) and np.all(np.isfinite(self.warm)):
             _, wv = geo.check(np.asarray(self.warm, dtype=np.float64))
-            picks.append(np.argsort(-wv)[:count])
+            picks.append(np.argsort(-wv, kind="stable")[:count])
         return np.unique(np.concatenate(picks))
 
     def round(self, blocks: np.ndarray) -> np.ndarray | None:
@@ -868,7 +868,7 @@ class _Driver:
         """The working set with the most violated blocks outside it added."""
         cand = np.flatnonzero((vals > self.lam) & ~inside)
         count = max(GROW_MIN, len(blocks))
-        cand = cand[np.argsort(-vals[cand])[:count]]
+        cand = cand[np.argsort(-vals[cand], kind="stable")[:count]]
         return np.concatenate([blocks, cand])
 
     def sparsify(self, lift: _Lifted, coef: np.ndarray, sa: np.ndarray) -> None:
@@ -881,7 +881,7 @@ class _Driver:
         low = self.lower[0]
         cap = (low + ATOL) / (1.0 - self.rtol)
         ratio = np.log(np.maximum(coef, TINY)) + np.log(lift.f2[lift.inc_w]) - np.log(np.maximum(sa, TINY))
-        order = np.argsort(ratio)
+        order = np.argsort(ratio, kind="stable")
 
         def attempt(count: int):
             c = coef.copy()

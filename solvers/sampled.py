@@ -153,7 +153,7 @@ def solve_working_set(X: np.ndarray, y: np.ndarray, lam: float, patterns: np.nda
             return U, V, obj, min(lower, obj), rounds, time.perf_counter() - start
         viol = 2.0 * np.maximum(vp, vn) - lam
         have = set(working)
-        order = [i for i in np.argsort(-viol) if viol[i] > 0 and i not in have][:ADD_PER_ROUND]
+        order = [i for i in np.argsort(-viol, kind="stable") if viol[i] > 0 and i not in have][:ADD_PER_ROUND]
         if not order:
             raise SolverError(
                 f"the working-set solver stalled with a gap of {obj - lower:.3g} (objective {obj:.6g}); "
