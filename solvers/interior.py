@@ -281,9 +281,8 @@ class _Lifted:
         self._slot = (np.cumsum(used) - 1)[mine]
         entries = np.flatnonzero(used)
         self._nnz = len(entries)
-        local = np.arange(self.Rw) if every_ray else np.full(len(geo.arr.rays), -1)
-        if not every_ray:
-            local[self.rays] = np.arange(self.Rw)
+        local = np.full(len(geo.arr.rays), -1)
+        local[self.rays] = np.arange(self.Rw)
         self._indices = local[cols[entries]].astype(np.int32)
         self._indptr = np.searchsorted(local[rows[entries]], np.arange(self.Rw + 1)).astype(np.int32)
 
@@ -291,6 +290,11 @@ class _Lifted:
     def seg_sum(self, v):
         """Sum over each block's incidences, v of shape (L,)."""
         return np.add.reduceat(v, self.start)
+
+    def incidences(self, blocks):
+        """The incidences of ``blocks`` (indices into this set), block after block, each in its rays' order."""
+        k = self.kb[blocks]
+        return np.repeat(self.start[blocks] - (np.cumsum(k) - k), k) + np.arange(int(k.sum()))
 
     def per_incidence(self, v):
         """A value per block (v of shape (nb,) or (nb, m)) at each of its incidences: a block's incidences
@@ -341,10 +345,8 @@ class _Lifted:
         what the infeasible steps remove), multipliers on the central path of ``mu``."""
         if len(blocks) == 0:
             return
-        k = self.kb[blocks]
-        first = np.concatenate([[0], np.cumsum(k)[:-1]]).astype(np.int64)
-        owner = np.repeat(blocks, k)
-        inc = np.repeat(self.start[blocks] - first, k) + np.arange(len(owner))
+        owner = np.repeat(blocks, self.kb[blocks])
+        inc = self.incidences(blocks)
         state.b[blocks] = 0.5 * self.r * self.geo.inner[self.region[blocks]]
         h = self.FT @ state.rho
         pa = np.einsum("ij,ij->i", state.b[owner], self.E[inc])
@@ -483,9 +485,8 @@ class _State:
         dst = at[old.blocks[src]]
         assert np.all(dst >= 0), "every kept block must be in the new set"
         st.b[dst], st.th[dst] = self.b[src], self.th[src]
-        k = old.kb[src]  # a block's rays are its region's, in the same order in both sets
-        off = np.arange(int(k.sum())) - np.repeat(np.cumsum(k) - k, k)
-        si, di = np.repeat(old.start[src], k) + off, np.repeat(new.start[dst], k) + off
+        # A block's rays are its region's, in the same order in both sets.
+        si, di = old.incidences(src), new.incidences(dst)
         st.al[di], st.sa[di] = self.al[si], self.sa[si]
         fresh = np.ones(new.nb, dtype=bool)
         fresh[dst] = False
@@ -839,7 +840,7 @@ class _Driver:
                 # The dropped blocks' neurons leave the network: at small lambda large ones of opposite signs can
                 # cancel, and dropping one side throws the iterate far off (at n = 150, lambda = 1e-5 its own gap
                 # rose 1e6 times and the round broke down). Then the blocks with sizeable neurons stay too.
-                if lift.objective(coef * keep[lift.inc_blk], self.lam) - dual_value > SHRINK_JUMP * max(own, 0.0):
+                if lift.objective(coef * lift.per_incidence(keep), self.lam) - dual_value > SHRINK_JUMP * max(own, 0.0):
                     size = np.linalg.norm(lift.neurons(coef), axis=1)
                     keep |= size >= COEF_KEEP * size.max(initial=0.0)
                 if keep.sum() <= SHRINK_RATIO * lift.nb:
