@@ -303,7 +303,7 @@ class _Lifted:
 
     def slacks(self, rho, b):
         """``(h, pa, q, |b|)``: feature products, ``b.e`` per incidence and ``r^2 - |b|^2`` per block."""
-        h = self.FT @ rho
+        h = self.F.T @ rho
         pa = np.einsum("ij,ij->i", self.per_incidence(b), self.E)
         nb = np.sqrt(np.einsum("ij,ij->i", b, b))
         return h, pa, (self.r - nb) * (self.r + nb), nb
@@ -348,7 +348,7 @@ class _Lifted:
         owner = np.repeat(blocks, self.kb[blocks])
         inc = self.incidences(blocks)
         state.b[blocks] = 0.5 * self.r * self.geo.inner[self.region[blocks]]
-        h = self.FT @ state.rho
+        h = self.F.T @ state.rho
         pa = np.einsum("ij,ij->i", state.b[owner], self.E[inc])
         sa = pa - self.s_inc[inc] * h[self.inc_w[inc]]
         sa = np.maximum(sa, 0.1 * np.maximum(pa, 1e-3 * self.r))
@@ -373,21 +373,26 @@ class _Lifted:
         Ep = self.E - w[:, None] * ui  # ... and perpendicular to it
         i2t = 0.5 / th
         dinv = sa / al
-        # T = (D^-1 + E^T B^-1 E)^-1 per block, Jacobi-scaled
-        Tg = []
-        data = []
-        for kk, blk, inc in self.groups:
-            Epk = Ep[inc].reshape(-1, kk, r)
-            wk = w[inc].reshape(-1, kk)
-            A = (Epk @ Epk.transpose(0, 2, 1) + c[blk, None, None] * wk[:, :, None] * wk[:, None, :]) * i2t[
-                blk, None, None
-            ]
-            diag = np.arange(kk)
-            A[:, diag, diag] += dinv[inc].reshape(-1, kk)
-            dg = 1.0 / np.sqrt(A[:, diag, diag])
-            T = _spd_inverse(A * dg[:, :, None] * dg[:, None, :]) * dg[:, :, None] * dg[:, None, :]
-            Tg.append(T)
-            data.append(T.reshape(-1))
+        # T = (D^-1 + E^T B^-1 E)^-1 per block, Jacobi-scaled; each group's two halves on the two cores
+        def invert(half):
+            """T of the blocks in ``half`` (0 or 1) of every group."""
+            out = []
+            for kk, blk, inc in self.groups:
+                h0, h1 = _half(blk, half)
+                Epk = Ep[inc].reshape(-1, kk, r)[h0:h1]
+                wk = w[inc].reshape(-1, kk)[h0:h1]
+                bl = slice(blk.start + h0, blk.start + h1)
+                A = (Epk @ Epk.transpose(0, 2, 1) + c[bl, None, None] * wk[:, :, None] * wk[:, None, :]) * i2t[
+                    bl, None, None
+                ]
+                diag = np.arange(kk)
+                A[:, diag, diag] += dinv[inc].reshape(-1, kk)[h0:h1]
+                dg = 1.0 / np.sqrt(A[:, diag, diag])
+                out.append(_spd_inverse(A * dg[:, :, None] * dg[:, None, :]) * dg[:, :, None] * dg[:, None, :])
+            return out
+
+        Tg = [np.concatenate(pair) for pair in zip(*_both_halves(invert))]
+        data = [T.reshape(-1) for T in Tg]
         n = len(self.y)
         vals = np.bincount(self._slot, weights=np.concatenate(data), minlength=self._nnz)
         Q = self.newton_matrix(vals)
@@ -395,13 +400,16 @@ class _Lifted:
         fac = _factor(Q)
         base = 2.0 * (self.y - rho)
 
-        def apply_T(x):  # the groups cover the incidences in order
-            return np.concatenate(
-                [
-                    np.einsum("mij,mj->mi", T, x[inc].reshape(-1, kk)).reshape(-1)
-                    for (kk, _, inc), T in zip(self.groups, Tg)
-                ]
-            )
+        def apply_T(x):
+            def products(half):
+                out = []
+                for (kk, blk, inc), T in zip(self.groups, Tg):
+                    h0, h1 = _half(blk, half)
+                    out.append(np.einsum("mij,mj->mi", T[h0:h1], x[inc].reshape(-1, kk)[h0:h1]).reshape(-1))
+                return out
+
+            # the groups, each as its two halves, cover the incidences in order
+            return np.concatenate([part for pair in zip(*_both_halves(products)) for part in pair])
 
         def direction(ta, tq):
             kap = tq * c / (th * q)
@@ -409,7 +417,7 @@ class _Lifted:
             To = apply_T(o)
             rhs = base - self.F @ np.bincount(self.inc_w, weights=self.s_inc * To, minlength=self.Rw)
             drho = scipy.linalg.cho_solve(fac, rhs, check_finite=False)
-            dh = self.FT @ drho
+            dh = self.F.T @ drho
             x = o + self.s_inc * dh[self.inc_w]
             anew = apply_T(x)
             Ea = self.neurons(anew)
@@ -514,7 +522,7 @@ def _in_worker(fn):
     global _WORKER
     with _WORKER_LOCK:
         if _WORKER is None:
-            _WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newton-matrix")
+            _WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="interior-half")
         worker = _WORKER
     try:
         future = worker.submit(contextvars.copy_context().run, fn)
@@ -522,6 +530,21 @@ def _in_worker(fn):
         value = fn()
         return lambda: value
     return future.result
+
+
+def _half(blk: slice, half: int) -> tuple[int, int]:
+    """The first (0) or second (1) half of a group of blocks, as offsets into the group."""
+    m = blk.stop - blk.start
+    return (0, m // 2) if half == 0 else (m // 2, m)
+
+
+def _both_halves(fn):
+    """``(fn(0), fn(1))``, the second computed in the worker thread. For work block by block: each block's
+    numbers are the same whichever half computes them, and numpy releases the GIL inside each operation, so
+    the two halves run on two cores."""
+    second = _in_worker(lambda: fn(1))
+    first = fn(0)
+    return first, second()
 
 
 def _spd_inverse(A: np.ndarray) -> np.ndarray:

@@ -262,6 +262,24 @@ def test_the_stacked_spd_inverse_is_an_inverse(k, seed, ridge):
     )
 
 
+@settings(max_examples=25, deadline=None)
+@given(k=st.integers(1, 7), m=st.integers(0, 40), seed=st.integers(0, 10_000))
+def test_each_block_is_inverted_alike_in_either_half_of_its_group(k, m, seed):
+    """The step splits each group of blocks in two halves, one per core: a block's inverse must not depend on
+    which half (or how many blocks beside it) it is computed with, bit for bit."""
+    rng = np.random.default_rng(seed)
+    G = rng.normal(size=(m, k, min(k, 3)))
+    A = G @ G.transpose(0, 2, 1) + 1e-12 * np.eye(k)
+    d = 1.0 / np.sqrt(np.einsum("mii->mi", A))
+    A = A * d[:, :, None] * d[:, None, :]
+    whole = interior_module._spd_inverse(A)
+    blk = slice(5, 5 + m)
+    parts = [interior_module._half(blk, half) for half in (0, 1)]
+    assert parts[0][0] == 0 and parts[0][1] == parts[1][0] and parts[1][1] == m
+    halves = interior_module._both_halves(lambda half: interior_module._spd_inverse(A[slice(*parts[half])]))
+    np.testing.assert_array_equal(np.concatenate(halves), whole)
+
+
 def test_the_same_data_give_the_same_solve_whatever_vector_instructions_numpy_dispatches():
     """numpy picks sorting and arithmetic kernels by the CPU's vector instructions; an unstable sort among ties
     (as in scipy's reverse Cuthill-McKee order) then numbers the rays differently from machine to machine, and
