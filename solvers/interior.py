@@ -373,6 +373,7 @@ class _Lifted:
         Ep = self.E - w[:, None] * ui  # ... and perpendicular to it
         i2t = 0.5 / th
         dinv = sa / al
+
         # T = (D^-1 + E^T B^-1 E)^-1 per block, Jacobi-scaled; each group's two halves on the two cores
         def invert(half):
             """T of the blocks in ``half`` (0 or 1) of every group."""
