@@ -134,10 +134,10 @@ class RayCones:
                 both = np.flatnonzero((arr.members[:, i] >= 0) & (arr.members[:, j] >= 0))
                 a_list.append(start[both] + i)
                 b_list.append(start[both] + j)
-        rays = torch.as_tensor(arr.rays, **kw)
+        rays = torch.tensor(arr.rays, **kw)  # copies: the arrangement's arrays are read-only
         obj = cls(
-            torch.as_tensor(arr.patterns, **kw),
-            torch.as_tensor(arr.Z, **kw),
+            torch.tensor(arr.patterns, **kw),
+            torch.tensor(arr.Z, **kw),
             torch.as_tensor(p_idx, device=device),
             rays[torch.as_tensor(ray_idx, device=device)],
         )

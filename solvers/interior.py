@@ -116,6 +116,13 @@ class Regions:
         self.k = (arr.members >= 0).sum(1)
         self.cones = RayCones.from_arrangement(arr)
 
+    @classmethod
+    def of(cls, arr: Arrangement) -> "Regions":
+        """The regions of ``arr``, kept with it: a solve at another lambda on the same data reuses what is
+        derived once per arrangement (the checks' tensors, the features, ray pairs and inner directions)."""
+        geo = arr.derived.get("interior.regions")
+        return geo if geo is not None else arr.derived.setdefault("interior.regions", cls(arr))
+
     def norms_pm(self, rho: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``(||P_{K_i}(g_i)||, ||P_{K_i}(-g_i)||)`` for every region, with ``g_i = Z^T D_i rho``."""
         plus, minus = self.cones.projection_norms_pm(self.cones.gradients(torch.as_tensor(rho, dtype=torch.float64)))
@@ -703,7 +710,7 @@ class _Driver:
     def __init__(self, arr, y, lam, warm, rtol, progress):
         self.start = time.perf_counter()
         self.arr, self.y0, self.lam0, self.warm, self.rtol, self.progress = arr, y, lam, warm, rtol, progress
-        self.geo = Regions(arr)
+        self.geo = Regions.of(arr)
         top = float(np.max(np.abs(y), initial=0.0))
         self.scale = top * float(np.linalg.norm(y / top)) if top > 0 else 0.0
         self.steps = 0

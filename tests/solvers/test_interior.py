@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 import solvers.interior as interior_module
 from landscape import objective, with_bias
 from solvers import SolverError, solve_convex
-from solvers.cones import arrangement
+import solvers.cones as cones_module
+from solvers.cones import arrangement, forget_arrangements
 from solvers.interior import solve_rank3
 from tests.solvers.test_solver_robust import assert_certified, bound_at
 
@@ -354,3 +355,28 @@ def test_the_points_that_left_a_ray_tied_to_no_row_are_solved():
     assert_certified(sol, X, y, 0.01)
     assert sol.optimal
     agrees_with_reference(sol, X, y, 0.01)
+
+
+def test_the_same_data_share_one_read_only_arrangement_and_its_regions():
+    """A solve at another lambda on the same data reuses the arrangement and what the solver derives from it,
+    and gets the same numbers as a solve from scratch; the kept arrays cannot be changed by a caller; other
+    data push the oldest out."""
+    X, y = data(14, "noisy", 3)
+    forget_arrangements()
+    arr = arrangement(X)
+    assert arrangement(X.copy()) is arr  # equal bytes, another array
+    with pytest.raises(ValueError):
+        arr.patterns[0, 0] = not arr.patterns[0, 0]
+    solve_convex(X, y, 1e-3)
+    geo = arr.derived["interior.regions"]
+    again = solve_convex(X, y, 1e-2)
+    assert arr.derived["interior.regions"] is geo
+    forget_arrangements()
+    fresh = solve_convex(X, y, 1e-2)
+    new = arrangement(X)
+    assert new is not arr
+    assert (again.objective, again.lower) == (fresh.objective, fresh.lower)
+    np.testing.assert_array_equal(again.U, fresh.U)
+    for seed in range(cones_module.KEPT):
+        arrangement(data(6, "smooth", 100 + seed)[0])
+    assert arrangement(X) is not new
