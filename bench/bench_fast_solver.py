@@ -2,7 +2,8 @@
 
 1. The grid: 1-D + bias (n = 20 ... 500) and 2-D + bias (n = 20 ... 150), labels smooth, noisy
    and rounded, lambda = 1e-5 ... 1. Each case: ``solve_convex`` wall time from new data (the arrangement that
-   the solver keeps per dataset is dropped before each run; best of 7 runs under 0.1 s, of 3 under a second), its certified relative gap, and the generic cvxpy + Clarabel solve of the same problem
+   the solver keeps per dataset is dropped before each run; best of 7 runs under 0.1 s, of 3 under a second),
+   its certified relative gap, and the generic cvxpy + Clarabel solve of the same problem
    in a child process with a time limit (a time-out or a SolverError counts as "cvxpy does not
    solve it"), timed the same way. Where both take under a second, both are timed in three turns.
 2. A lambda sweep on 300 noisy points, each solve warm-started from the previous one (and the data's

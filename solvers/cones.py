@@ -25,10 +25,10 @@ the closure of some region.
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -37,7 +37,7 @@ from .row_space import TIE, row_space
 _MERGE = 4 * TIE  # critical directions closer than this (in angle) are one direction
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class Arrangement:
     """Every activation region of a rank <= 3 data matrix, with the extreme rays of its cone.
 
@@ -53,9 +53,6 @@ class Arrangement:
         The non-zero pattern of each region.
     members : ndarray of int, shape (P, k)
         Indices into ``rays`` of the extreme rays of each region's cone, padded with -1.
-    derived : dict
-        What the solvers compute from the arrangement and keep with it (their own keys): the same data give
-        the same arrangement (:func:`arrangement` keeps the last few), so a solve at another lambda finds them.
     """
 
     Z: np.ndarray
@@ -63,7 +60,6 @@ class Arrangement:
     rays: np.ndarray
     patterns: np.ndarray
     members: np.ndarray
-    derived: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def rank(self) -> int:
@@ -318,15 +314,25 @@ def face_patterns(Z: np.ndarray) -> np.ndarray:
 
 
 KEPT = 2  # arrangements kept, by their data: a page that changes lambda, or shows the same data in another
-# panel, lists the regions once (at 150 points in 2-D: ~0.1 s, and ~0.3 s more of what the solver derives)
+KEPT_BYTES = 64 * 2**20  # panel, lists the regions once (150 points in 2-D: 0.1 s, 6 MB); larger ones are not kept
 _kept: OrderedDict[bytes, Arrangement] = OrderedDict()
 _kept_lock = threading.Lock()
+
+
+def _new_lock() -> None:
+    """In a forked child: a lock held by another thread at the fork would never be released."""
+    global _kept_lock
+    _kept_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_new_lock)
 
 
 def arrangement(X: np.ndarray) -> Arrangement:
     """All activation regions of X (rank <= 3) with the extreme rays of their cones.
 
-    The same data (equal bytes) give the same object, whose arrays are read-only: the last ``KEPT`` are kept.
+    The same data (equal bytes) give the same object, whose arrays are read-only: the last ``KEPT`` are kept
+    (those of up to ``KEPT_BYTES``).
 
     Parameters
     ----------
@@ -350,8 +356,11 @@ def arrangement(X: np.ndarray) -> Arrangement:
             _kept.move_to_end(key)
             return arr
     arr = _listed(X)
-    for a in (arr.Z, arr.basis, arr.rays, arr.patterns, arr.members):
+    arrays = (arr.Z, arr.basis, arr.rays, arr.patterns, arr.members)
+    for a in arrays:
         a.flags.writeable = False
+    if sum(a.nbytes for a in arrays) > KEPT_BYTES:
+        return arr
     with _kept_lock:
         _kept[key] = arr
         while len(_kept) > KEPT:

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+import solvers.cones as cones_module
 import solvers.interior as interior_module
 from landscape import objective, with_bias
 from solvers import SolverError, solve_convex
-import solvers.cones as cones_module
 from solvers.cones import arrangement, forget_arrangements
 from solvers.interior import solve_rank3
 from tests.solvers.test_solver_robust import assert_certified, bound_at
@@ -264,13 +264,19 @@ def test_the_stacked_spd_inverse_is_an_inverse(k, seed, ridge):
 
 
 @settings(max_examples=25, deadline=None)
-@given(k=st.integers(1, 7), m=st.integers(0, 40), seed=st.integers(0, 10_000))
-def test_each_block_is_inverted_alike_in_either_half_of_its_group(k, m, seed):
+@given(
+    k=st.integers(1, 7),
+    m=st.integers(0, 40),
+    seed=st.integers(0, 10_000),
+    ridge=st.sampled_from([1e-12, 1e-3, 1.0]),
+)
+def test_each_block_is_inverted_alike_in_either_half_of_its_group(k, m, seed, ridge):
     """The step splits each group of blocks in two halves, one per core: a block's inverse must not depend on
-    which half (or how many blocks beside it) it is computed with, bit for bit."""
+    which half (or how many blocks beside it) it is computed with, bit for bit, on the entry-by-entry
+    Cholesky (well-conditioned blocks of up to five rays) as on LAPACK's path."""
     rng = np.random.default_rng(seed)
     G = rng.normal(size=(m, k, min(k, 3)))
-    A = G @ G.transpose(0, 2, 1) + 1e-12 * np.eye(k)
+    A = G @ G.transpose(0, 2, 1) + ridge * np.eye(k)
     d = 1.0 / np.sqrt(np.einsum("mii->mi", A))
     A = A * d[:, :, None] * d[:, None, :]
     whole = interior_module._spd_inverse(A)
@@ -281,34 +287,64 @@ def test_each_block_is_inverted_alike_in_either_half_of_its_group(k, m, seed):
     np.testing.assert_array_equal(np.concatenate(halves), whole)
 
 
-def test_the_same_data_give_the_same_solve_whatever_vector_instructions_numpy_dispatches():
-    """numpy picks sorting and arithmetic kernels by the CPU's vector instructions; an unstable sort among ties
-    (as in scipy's reverse Cuthill-McKee order) then numbers the rays differently from machine to machine, and
-    every sum and the returned network change with it. The solve must be the same, bit for bit, on the baseline
-    kernels as on this machine's."""
+@settings(max_examples=15, deadline=None)
+@given(n=st.integers(3, 12), seed=st.integers(0, 10_000), share=st.floats(0.05, 1.0))
+def test_a_step_on_two_cores_is_the_step_on_one(n, seed, share):
+    """A step computed in two halves of every group of blocks is the same, bit for bit, as with the whole of
+    every group in one half (the block algebra, T applied to vectors, and all that follows)."""
+    rng = np.random.default_rng(seed)
+    geo = interior_module.Regions(arrangement(with_bias(rng.uniform(-1, 1, size=(n, 2)))))
+    every = np.flatnonzero(np.concatenate([geo.k, geo.k]) > 0)
+    chosen = every[rng.random(len(every)) < share]
+    lift = interior_module._Lifted(geo, chosen if len(chosen) else every[:1], rng.normal(size=n), 0.3)
+    state = interior_module._State.empty(lift, 0.1 * rng.normal(size=n))
+    lift.start_blocks(state, np.arange(lift.nb), 1e-2)
+    h, pa, q, nb = lift.slacks(state.rho, state.b)
+    mu = (float(state.al @ state.sa) + float(state.th @ q)) / (lift.L + lift.nb)
+    two = lift.step(state, h, pa, q, nb, mu)
+    split = interior_module._half
+    try:
+        interior_module._half = lambda blk, half: (0, blk.stop - blk.start) if half == 0 else (0, 0)
+        one = lift.step(state, h, pa, q, nb, mu)
+    finally:
+        interior_module._half = split
+    for field in ("rho", "b", "al", "sa", "th"):
+        np.testing.assert_array_equal(getattr(two, field), getattr(one, field))
+
+
+def test_the_same_data_give_the_same_solve_whatever_vector_instructions_numpy_and_torch_dispatch():
+    """numpy and torch pick sorting and arithmetic kernels by the CPU's vector instructions; an unstable sort
+    among ties (as in scipy's reverse Cuthill-McKee order) then numbers the rays differently from machine to
+    machine, and a fused multiply-add (torch's ``addcmul`` on AVX2) rounds differently: every sum and the
+    returned network change with it. The solve must be the same, bit for bit, on the baseline kernels as on
+    this machine's."""
     import os
     import subprocess
     import sys
 
     from numpy._core._multiarray_umath import __cpu_dispatch__
 
-    if not __cpu_dispatch__:
-        pytest.skip("this numpy dispatches no optional kernels: there is nothing to switch off")
     code = (
         "import numpy as np, solvers\n"
         "from landscape import with_bias\n"
         "for seed, n in ((0, 20), (2, 40)):\n"
-        "    rng = np.random.default_rng(seed); x = rng.uniform(-1, 1, (n, 2)); y = rng.normal(size=n)\n"
+        "    rng = np.random.default_rng(seed); x = rng.uniform(-1, 1, (n, 2))\n"
+        "    y = rng.normal(size=n) if seed == 0 else np.sin(3 * x[:, 0])\n"
         "    s = solvers.solve_convex(with_bias(x), y, 1e-3); W, a = s.network()\n"
         "    print(repr(s.objective), repr(s.lower), W.tobytes().hex()[:4000], a.tobytes().hex()[:4000])\n"
     )
-    outs = []
-    for disabled in ("", " ".join(__cpu_dispatch__)):
-        env = dict(os.environ, NPY_DISABLE_CPU_FEATURES=disabled)
+    variants = {"this machine's kernels": {}, "torch's baseline kernels": {"ATEN_CPU_CAPABILITY": "default"}}
+    if __cpu_dispatch__:  # a numpy that dispatches no optional kernels has nothing to switch off
+        variants["numpy's baseline kernels"] = {"NPY_DISABLE_CPU_FEATURES": " ".join(__cpu_dispatch__)}
+    outs = {}
+    for name, extra in variants.items():
+        env = dict(os.environ, **extra)
         run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
         assert run.returncode == 0, run.stderr[-2000:]
-        outs.append(run.stdout)
-    assert outs[0] and outs[0] == outs[1]
+        outs[name] = run.stdout
+    assert outs["this machine's kernels"]
+    for name, out in outs.items():
+        assert out == outs["this machine's kernels"], name
 
 
 @settings(max_examples=20, deadline=None)
@@ -359,8 +395,8 @@ def test_the_points_that_left_a_ray_tied_to_no_row_are_solved():
 
 def test_the_same_data_share_one_read_only_arrangement_and_its_regions():
     """A solve at another lambda on the same data reuses the arrangement and what the solver derives from it,
-    and gets the same numbers as a solve from scratch; the kept arrays cannot be changed by a caller; other
-    data push the oldest out."""
+    and gets the same numbers as a solve from scratch; the kept arrays cannot be changed by a caller, and the
+    solver's tensors are copies of them; other data push the oldest out."""
     X, y = data(14, "noisy", 3)
     forget_arrangements()
     arr = arrangement(X)
@@ -368,13 +404,16 @@ def test_the_same_data_share_one_read_only_arrangement_and_its_regions():
     with pytest.raises(ValueError):
         arr.patterns[0, 0] = not arr.patterns[0, 0]
     solve_convex(X, y, 1e-3)
-    geo = arr.derived["interior.regions"]
+    geo = interior_module.Regions.of(arr)
+    assert geo.arr is arr
+    for tensor, array in ((geo.cones.Z, arr.Z), (geo.cones.D, arr.patterns)):
+        assert tensor.data_ptr() != array.ctypes.data  # torch may not write into (or warn about) read-only memory
     again = solve_convex(X, y, 1e-2)
-    assert arr.derived["interior.regions"] is geo
+    assert interior_module.Regions.of(arr) is geo
     forget_arrangements()
     fresh = solve_convex(X, y, 1e-2)
     new = arrangement(X)
-    assert new is not arr
+    assert new is not arr and interior_module.Regions.of(new) is not geo
     assert (again.objective, again.lower) == (fresh.objective, fresh.lower)
     np.testing.assert_array_equal(again.U, fresh.U)
     for seed in range(cones_module.KEPT):
