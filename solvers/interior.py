@@ -102,6 +102,7 @@ GILBERT_STEPS = 12
 CORRECT_AIM, CORRECT_ADD = 1.5, 0.1
 CENTRE_LOW, CENTRE_HIGH = 0.1, 10.0  # ... with the products pulled into this band around the target ...
 CORRECT_GAIN = 0.1  # ... and is taken if the step grows by at least this fraction of the aim
+SPLIT_FROM = 50_000  # incidences from which a step's work block by block is split between two threads
 
 
 KEPT_BYTES = 128 * 2**20  # the regions of the last arrangement solved are kept up to this size (about 200 points)
@@ -395,12 +396,15 @@ class _Lifted:
         i2t = 0.5 / th
         dinv = sa / al
 
-        # T = (D^-1 + E^T B^-1 E)^-1 per block, Jacobi-scaled; each group's two halves on the two cores
+        # T = (D^-1 + E^T B^-1 E)^-1 per block, Jacobi-scaled; each group's two halves on the two cores (on small
+        # sets handing work to the other thread costs more than it saves)
+        split = self.L >= SPLIT_FROM
+
         def invert(half):
             """T of the blocks in ``half`` (0 or 1) of every group."""
             out = []
             for kk, blk, inc in self.groups:
-                h0, h1 = _half(blk, half)
+                h0, h1 = _half(blk, half, split)
                 Epk = Ep[inc].reshape(-1, kk, r)[h0:h1]
                 wk = w[inc].reshape(-1, kk)[h0:h1]
                 bl = slice(blk.start + h0, blk.start + h1)
@@ -413,7 +417,8 @@ class _Lifted:
                 out.append(_spd_inverse(A * dg[:, :, None] * dg[:, None, :]) * dg[:, :, None] * dg[:, None, :])
             return out
 
-        Tg = [np.concatenate(pair) for pair in zip(*_both_halves(invert))]
+        halves = _both_halves(invert, split)
+        Tg = [np.concatenate(pair) for pair in zip(*halves)] if split else halves[0]
         data = [T.reshape(-1) for T in Tg]
         n = len(self.y)
         vals = np.bincount(self._slot, weights=np.concatenate(data), minlength=self._nnz)
@@ -426,12 +431,12 @@ class _Lifted:
             def products(half):
                 out = []
                 for (kk, blk, inc), T in zip(self.groups, Tg):
-                    h0, h1 = _half(blk, half)
+                    h0, h1 = _half(blk, half, split)
                     out.append(np.einsum("mij,mj->mi", T[h0:h1], x[inc].reshape(-1, kk)[h0:h1]).reshape(-1))
                 return out
 
             # the groups, each as its two halves, cover the incidences in order
-            return np.concatenate([part for pair in zip(*_both_halves(products)) for part in pair])
+            return np.concatenate([part for parts in zip(*_both_halves(products, split)) for part in parts])
 
         def direction(ta, tq):
             kap = tq * c / (th * q)
@@ -554,16 +559,21 @@ def _in_worker(fn):
     return future.result
 
 
-def _half(blk: slice, half: int) -> tuple[int, int]:
-    """The first (0) or second (1) half of a group of blocks, as offsets into the group."""
+def _half(blk: slice, half: int, split: bool = True) -> tuple[int, int]:
+    """The first (0) or second (1) half of a group of blocks, as offsets into the group; unsplit, the first is
+    the whole group."""
     m = blk.stop - blk.start
+    if not split:
+        return (0, m) if half == 0 else (m, m)
     return (0, m // 2) if half == 0 else (m // 2, m)
 
 
-def _both_halves(fn):
-    """``(fn(0), fn(1))``, the second computed in the worker thread. For work block by block: each block's
-    numbers are the same whichever half computes them, and numpy releases the GIL inside each operation, so
-    the two halves run on two cores."""
+def _both_halves(fn, split: bool = True) -> tuple:
+    """``(fn(0), fn(1))``, the second computed in the worker thread; unsplit, ``(fn(0),)``. For work block by
+    block: each block's numbers are the same whichever half computes them, and numpy releases the GIL inside
+    each operation, so the two halves run on two cores."""
+    if not split:
+        return (fn(0),)
     second = _in_worker(lambda: fn(1))
     first = fn(0)
     return first, second()

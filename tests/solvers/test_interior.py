@@ -301,13 +301,14 @@ def test_a_step_on_two_cores_is_the_step_on_one(n, seed, share):
     lift.start_blocks(state, np.arange(lift.nb), 1e-2)
     h, pa, q, nb = lift.slacks(state.rho, state.b)
     mu = (float(state.al @ state.sa) + float(state.th @ q)) / (lift.L + lift.nb)
-    two = lift.step(state, h, pa, q, nb, mu)
-    split = interior_module._half
+    split_from = interior_module.SPLIT_FROM
     try:
-        interior_module._half = lambda blk, half: (0, blk.stop - blk.start) if half == 0 else (0, 0)
+        interior_module.SPLIT_FROM = 0  # these small sets are not split on their own
+        two = lift.step(state, h, pa, q, nb, mu)
+        interior_module.SPLIT_FROM = lift.L + 1
         one = lift.step(state, h, pa, q, nb, mu)
     finally:
-        interior_module._half = split
+        interior_module.SPLIT_FROM = split_from
     for field in ("rho", "b", "al", "sa", "th"):
         np.testing.assert_array_equal(getattr(two, field), getattr(one, field))
 
