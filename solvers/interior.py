@@ -417,9 +417,9 @@ class _Lifted:
                 out.append(_spd_inverse(A * dg[:, :, None] * dg[:, None, :]) * dg[:, :, None] * dg[:, None, :])
             return out
 
-        halves = _both_halves(invert, split)
-        Tg = [np.concatenate(pair) for pair in zip(*halves)] if split else halves[0]
-        data = [T.reshape(-1) for T in Tg]
+        Th = _both_halves(invert, split)  # per half, each group's T
+        # each group's blocks in order: its first half, then its second
+        data = [T.reshape(-1) for parts in zip(*Th) for T in parts]
         n = len(self.y)
         vals = np.bincount(self._slot, weights=np.concatenate(data), minlength=self._nnz)
         Q = self.newton_matrix(vals)
@@ -430,9 +430,9 @@ class _Lifted:
         def apply_T(x):
             def products(half):
                 out = []
-                for (kk, blk, inc), T in zip(self.groups, Tg):
+                for (kk, blk, inc), T in zip(self.groups, Th[half]):
                     h0, h1 = _half(blk, half, split)
-                    out.append(np.einsum("mij,mj->mi", T[h0:h1], x[inc].reshape(-1, kk)[h0:h1]).reshape(-1))
+                    out.append(np.einsum("mij,mj->mi", T, x[inc].reshape(-1, kk)[h0:h1]).reshape(-1))
                 return out
 
             # the groups, each as its two halves, cover the incidences in order
@@ -563,9 +563,8 @@ def _half(blk: slice, half: int, split: bool = True) -> tuple[int, int]:
     """The first (0) or second (1) half of a group of blocks, as offsets into the group; unsplit, the first is
     the whole group."""
     m = blk.stop - blk.start
-    if not split:
-        return (0, m) if half == 0 else (m, m)
-    return (0, m // 2) if half == 0 else (m // 2, m)
+    cut = m // 2 if split else m
+    return (0, cut) if half == 0 else (cut, m)
 
 
 def _both_halves(fn, split: bool = True) -> tuple:
