@@ -43,7 +43,8 @@ once the iterate is central enough, blocks whose value is far below the largest 
 stays strictly feasible for the rest, and the block algebra gets cheaper); blocks whose neurons are sizeable
 stay as well when dropping them would throw the iterate's network far off. Every region is priced at each of
 the next few steps; if a dropped block turns violated, the round goes back to the iterate before the shrink
-(feasible for every block of that set) and keeps that block too, instead of restarting cold. The dual
+(feasible for every block of that set) with a wider set (``KEEPS``: from half the largest value to a
+seventh, then every block), instead of restarting cold. The dual
 iterate is checked against *every* region (:class:`Regions`, the closed-form projections of
 :mod:`solvers.dual`); blocks outside the set that are violated by more than the set's own gap join the
 running iterate, and if that stalls the round restarts cold on the larger set. Beyond ``ALL_BLOCKS`` the
@@ -676,7 +677,11 @@ TINY = 1e-300
 WARM_GROWS = 6  # times a round adds blocks to its running iterate before it restarts cold
 SHRINK_FROM = 1500  # working sets larger than this many blocks shrink ...
 SHRINK_AFTER = 5  # ... from this step on, at each pricing ...
-KEEP = 0.15  # ... to the blocks whose value is at least this fraction of the largest ...
+# ... to the blocks whose value is at least the first of these fractions of the largest; a shrink that drops a
+# block the path needs goes back to the iterate before it with the next (the last keeps every block). At n = 150
+# half the largest keeps about 11 000 of 44 700 blocks (0.15 kept 20 000); where that is too few, the watch
+# catches it within a step or two, and going back costs less than the cheaper steps save.
+KEEPS = (0.5, 0.15, 0.0)
 SHRINK_RATIO = 0.8  # ... when that drops at least a fifth of them, and the regions outside cost the dual
 SHRINK_LOST = 0.1  # point at most this fraction of the set's own gap
 SHRINK_JUMP = 1e4  # a shrink that would raise the set's own gap this many times over ...
@@ -821,7 +826,8 @@ class _Driver:
         lost = np.inf
         grows, shrunk = 0, False
         before = None  # (set, iterate, kept, step) just before a shrink: where a wrong shrink goes back to
-        rolled = False
+        rolled = False  # a shrink went back: the round shrinks no more
+        level = 0  # the fraction of KEEPS that the last shrink kept
         for it in range(MAX_ITER + 1):
             h, pa, q, nb = lift.slacks(st.rho, st.b)
             mu = (float(st.al @ st.sa) + float(st.th @ q)) / pairs
@@ -841,13 +847,19 @@ class _Driver:
                     return None
                 if before is not None and np.any(vals[before[0].blocks[~before[2]]] > self.lam):
                     # The shrink dropped a block the path needs: back to the iterate before it (strictly
-                    # feasible for every block of that set), keeping also what is within KEEP now.
+                    # feasible for every block of that set), keeping also what is within the next fraction now,
+                    # and watched again (the last fraction keeps the whole set).
                     full, at, kept, _ = before
+                    level += 1
                     now = vals[full.blocks]
-                    keep = kept | (now >= KEEP * now.max(initial=0.0))
-                    before, rolled = None, True
-                    lift = _Lifted(self.geo, full.blocks[keep], self.y, self.r)
-                    st, _ = at.grown(full, lift, keep)
+                    keep = kept | (now >= KEEPS[level] * now.max(initial=0.0))
+                    rolled = True
+                    if keep.all():
+                        before, lift, st = None, full, at
+                    else:
+                        before = (full, at, keep, it)
+                        lift = _Lifted(self.geo, full.blocks[keep], self.y, self.r)
+                        st, _ = at.grown(full, lift, keep)
                     pairs = lift.L + lift.nb
                     inside[:] = False
                     inside[lift.blocks] = True
@@ -890,7 +902,7 @@ class _Driver:
                 # Regions far from tight at a central iterate stay so: the set shrinks, the iterate stays
                 # strictly feasible for what is left (pricing brings back any that turn violated).
                 mine = vals[lift.blocks]
-                keep = mine >= KEEP * mine.max(initial=0.0)
+                keep = mine >= KEEPS[0] * mine.max(initial=0.0)
                 # The dropped blocks' neurons leave the network: at small lambda large ones of opposite signs can
                 # cancel, and dropping one side throws the iterate far off (at n = 150, lambda = 1e-5 its own gap
                 # rose 1e6 times and the round broke down). Then the blocks with sizeable neurons stay too.
