@@ -342,10 +342,14 @@ class _Lifted:
         # reduceat over the (L, r) rows, in the same order of summation.
         return np.stack([np.bincount(self.inc_blk, weights=coef * e, minlength=self.nb) for e in self.ET], axis=1)
 
-    def objective(self, coef, lam):
+    def fit(self, coef, lam) -> tuple[float, np.ndarray]:
+        """The objective of the network with these coefficients, and its neurons (nb, r)."""
         res = self.y - self.prediction(coef)
         u = self.neurons(coef)
-        return float(res @ res + lam * np.sqrt(np.einsum("ij,ij->i", u, u)).sum())
+        return float(res @ res + lam * np.sqrt(np.einsum("ij,ij->i", u, u)).sum()), u
+
+    def objective(self, coef, lam) -> float:
+        return self.fit(coef, lam)[0]
 
     def newton_matrix(self, vals):
         """``F T F^T`` for T (summed over blocks) with the entries ``vals`` in the CSR pattern: two halves of
@@ -756,9 +760,9 @@ class _Driver:
     def fits(self) -> bool:
         return self.upper is not None and self.lower is not None and self.gap() <= self.rtol * self.upper[0] + ATOL
 
-    def offer_upper(self, obj: float, lift: _Lifted, coef: np.ndarray) -> None:
+    def offer_upper(self, obj: float, lift: _Lifted, neurons: np.ndarray) -> None:
         if np.isfinite(obj) and (self.upper is None or obj < self.upper[0]):
-            self.upper = (obj, lift.blocks.copy(), lift.neurons(coef))
+            self.upper = (obj, lift.blocks.copy(), neurons)
 
     def price(self, rho: np.ndarray) -> tuple[np.ndarray, float]:
         """Every block's value at rho and its certified bound; keeps rho if that is the best so far."""
@@ -832,8 +836,8 @@ class _Driver:
             h, pa, q, nb = lift.slacks(st.rho, st.b)
             mu = (float(st.al @ st.sa) + float(st.th @ q)) / pairs
             coef = 0.5 * st.al
-            obj = lift.objective(coef, self.lam)
-            self.offer_upper(obj, lift, coef)
+            obj, neurons = lift.fit(coef, self.lam)
+            self.offer_upper(obj, lift, neurons)
             dual_value = 2.0 * float(st.rho @ self.y) - float(st.rho @ st.rho)  # rho's; a grow or shrink keeps rho
             own = obj - dual_value  # the working set's own gap
             watch = before is not None and it - before[3] <= WATCH_STEPS
@@ -907,7 +911,7 @@ class _Driver:
                 # cancel, and dropping one side throws the iterate far off (at n = 150, lambda = 1e-5 its own gap
                 # rose 1e6 times and the round broke down). Then the blocks with sizeable neurons stay too.
                 if lift.objective(coef * lift.per_incidence(keep), self.lam) - dual_value > SHRINK_JUMP * max(own, 0.0):
-                    size = np.linalg.norm(lift.neurons(coef), axis=1)
+                    size = np.linalg.norm(neurons, axis=1)
                     keep |= size >= COEF_KEEP * size.max(initial=0.0)
                 if keep.sum() <= SHRINK_RATIO * lift.nb:
                     before = (lift, st, keep, it)
