@@ -39,18 +39,19 @@ The working set
 ---------------
 Regions number ~n^2 and the optimum's dual is tight on a few n of them (every region around a ray that
 carries a neuron). Up to ``ALL_BLOCKS`` incidences (about 250 points) the method starts from every block;
-once the iterate is central enough, blocks whose value is far below the largest are dropped (the iterate
+once the iterate is central enough, blocks whose value is below half the largest are dropped (the iterate
 stays strictly feasible for the rest, and the block algebra gets cheaper); blocks whose neurons are sizeable
 stay as well when dropping them would throw the iterate's network far off. Every region is priced at each of
-the next few steps; if a dropped block turns violated, the round goes back to the iterate before the shrink
-(feasible for every block of that set) with a wider set (``KEEPS``: from half the largest value to a
-seventh, then every block), instead of restarting cold. The dual
-iterate is checked against *every* region (:class:`Regions`, the closed-form projections of
-:mod:`solvers.dual`); blocks outside the set that are violated by more than the set's own gap join the
-running iterate, and if that stalls the round restarts cold on the larger set. Beyond ``ALL_BLOCKS`` the
-first set is the blocks most violated at ``rho = y`` (or at a warm start's dual point) and grows the same
-way; on large data that takes many rounds (the dual bound stays near 0 until the set holds the whole
-support), so the fast solver only routes data to this method where every block fits.
+the next few steps; if a dropped block turns violated (then, or at a later pricing), the round goes back to
+the iterate before the shrink (feasible for every block of that set) with a wider set, watched again
+(``KEEPS``: the blocks within 0.15 of the largest value and those violated, then every block of the set
+before the shrink), instead of restarting cold. The dual iterate is checked against *every* region
+(:class:`Regions`, the closed-form projections of :mod:`solvers.dual`); blocks outside the set that are
+violated by more than the set's own gap join the running iterate, and if that stalls the round restarts cold
+on the larger set. Beyond ``ALL_BLOCKS`` the first set is the blocks most violated at ``rho = y`` (or at a
+warm start's dual point) and grows the same way; on large data that takes many rounds (the dual bound stays
+near 0 until the set holds the whole support), so the fast solver only routes data to this method where every
+block fits.
 
 Certificate and the returned network
 ------------------------------------
@@ -686,7 +687,7 @@ SHRINK_AFTER = 5  # ... from this step on, at each pricing ...
 # ... to the blocks whose value is at least the first of these fractions of the largest; a shrink that drops a
 # block the path needs goes back to the iterate before it with the next (the last keeps every block). At n = 150
 # half the largest keeps about 11 000 of 44 700 blocks (0.15 kept 20 000); where that is too few, the watch
-# catches it within a step or two, and going back costs less than the cheaper steps save.
+# catches it within a few steps, and on the bench's grid going back cost less than the cheaper steps saved.
 KEEPS = (0.5, 0.15, 0.0)
 SHRINK_RATIO = 0.8  # ... when that drops at least a fifth of them, and the regions outside cost the dual
 SHRINK_LOST = 0.1  # point at most this fraction of the set's own gap
@@ -833,7 +834,7 @@ class _Driver:
         grows, shrunk = 0, False
         before = None  # (set, iterate, kept, step) just before a shrink: where a wrong shrink goes back to
         rolled = False  # a shrink went back: the round shrinks no more
-        level = 0  # the fraction of KEEPS that the last shrink kept
+        level = 0  # the index into KEEPS of the set kept since the last shrink
         for it in range(MAX_ITER + 1):
             h, pa, q, nb = lift.slacks(st.rho, st.b)
             mu = (float(st.al @ st.sa) + float(st.th @ q)) / pairs
@@ -856,11 +857,12 @@ class _Driver:
                     # feasible for every block of that set), keeping also what is within the next fraction now,
                     # and watched again (the last fraction keeps the whole set).
                     full, at, kept, _ = before
-                    level += 1
+                    level = min(level + 1, len(KEEPS) - 1)
                     now = vals[full.blocks]
-                    keep = kept | (now >= KEEPS[level] * now.max(initial=0.0))
+                    # (what is violated now stays too; with values that overflowed, the last level still keeps all)
+                    keep = kept | (now >= KEEPS[level] * now.max(initial=0.0)) | (now > self.lam)
                     rolled = True
-                    if keep.all():
+                    if keep.all() or level == len(KEEPS) - 1:
                         before, lift, st = None, full, at
                     else:
                         before = (full, at, keep, it)
