@@ -833,8 +833,8 @@ class _Driver:
         lost = np.inf
         grows, shrunk = 0, False
         before = None  # (set, iterate, kept, step) just before a shrink: where a wrong shrink goes back to
-        rolled = False  # a shrink went back: the round shrinks no more
-        level = 0  # the index into KEEPS of the set kept since the last shrink
+        level = 0  # the index into KEEPS of the set kept since the last shrink; above 0 a shrink went back, and
+        # the round shrinks no more
         for it in range(MAX_ITER + 1):
             h, pa, q, nb = lift.slacks(st.rho, st.b)
             mu = (float(st.al @ st.sa) + float(st.th @ q)) / pairs
@@ -861,7 +861,6 @@ class _Driver:
                     now = vals[full.blocks]
                     # (what is violated now stays too; with values that overflowed, the last level still keeps all)
                     keep = kept | (now >= KEEPS[level] * now.max(initial=0.0)) | (now > self.lam)
-                    rolled = True
                     if keep.all() or level == len(KEEPS) - 1:
                         before, lift, st = None, full, at
                     else:
@@ -900,7 +899,7 @@ class _Driver:
                 break
             if (
                 vals is not None
-                and not rolled
+                and level == 0
                 and priced_at == own
                 and it >= SHRINK_AFTER
                 and lift.nb > SHRINK_FROM
