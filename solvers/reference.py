@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import warnings
 
 import cvxpy as cp
 import numpy as np
@@ -14,7 +15,10 @@ def solve_or_raise(problem: cp.Problem, what: str) -> float:
     """Solve with Clarabel; raise SolverError unless it reports an optimum. Returns the seconds taken."""
     start = time.perf_counter()
     try:
-        problem.solve(solver=cp.CLARABEL)
+        with warnings.catch_warnings():
+            # cvxpy warns of an inaccurate solution; the status check below turns it into a SolverError that says so
+            warnings.filterwarnings("ignore", message="Solution may be inaccurate", category=UserWarning)
+            problem.solve(solver=cp.CLARABEL)
     except cp.error.SolverError as exc:
         raise SolverError(f"Clarabel failed on {what}: {exc}") from None
     if problem.status != cp.OPTIMAL:
