@@ -42,11 +42,12 @@ carries a neuron). Up to ``ALL_BLOCKS`` incidences (about 250 points) the method
 once the iterate is central enough, blocks whose value is below half the largest are dropped (the iterate
 stays strictly feasible for the rest, and the block algebra gets cheaper); blocks whose neurons are sizeable
 stay as well when dropping them would throw the iterate's network far off. Every region is priced at each of
-the next few steps; if a dropped block turns violated (then, or at a later pricing), the round goes back to
-the iterate before the shrink (feasible for every block of that set) with a wider set, watched again
-(``KEEPS``: first the blocks kept, those within half of the largest value at the iterate that turned a
-block violated, and the violated ones; then those within 0.15 of it; then every block of the set before the
-shrink), instead of restarting cold. The dual iterate is checked against *every* region
+the next few steps; if a dropped block turns violated (then, or at a later pricing), or the narrowed set stalls
+without coming back below the gap it started from, the round goes back to the iterate before the shrink
+(feasible for every block of that set) with a wider set, watched again, instead of restarting cold. Each
+wider set (``KEEPS``) keeps the one before it, the blocks violated now and those within a fraction of the
+largest value now (at the iterate that went back): half, then 0.15; the last is every block of the set
+before the (latest) shrink. The dual iterate is checked against *every* region
 (:class:`Regions`, the closed-form projections of :mod:`solvers.dual`); blocks outside the set that are
 violated by more than the set's own gap join the running iterate, and if that stalls the round restarts cold
 on the larger set. Beyond ``ALL_BLOCKS`` the first set is the blocks most violated at ``rho = y`` (or at a
@@ -688,10 +689,10 @@ SHRINK_AFTER = 5  # ... from this step on, at each pricing ...
 # ... to the blocks whose value is at least the first of these fractions of the largest; a shrink that drops a
 # block the path needs goes back to the iterate before it with the next (the last keeps every block). At n = 150
 # half the largest keeps about 11 000 of 44 700 blocks (0.15 kept 20 000); where that is too few, the watch
-# catches it within a few steps, and on the bench's grid going back cost less than the cheaper steps saved. The
-# fraction is taken of the values where a block turned violated: the blocks the path moves towards have risen by
-# then, so going back with half of the largest again (about 12 000 blocks, where 0.15 keeps 20 500) is enough in
-# every case of that grid.
+# catches it within a few steps, and on the bench's grid going back cost less than the cheaper steps saved. Going
+# back, each further fraction is taken of the values where a block turned violated: the blocks the path moves
+# towards have risen by then, so half of the largest again (about 12 000 blocks, where 0.15 keeps 20 500) is
+# enough in every case of that grid.
 KEEPS = (0.5, 0.5, 0.15, 0.0)
 SHRINK_RATIO = 0.8  # ... when that drops at least a fifth of them, and the regions outside cost the dual
 SHRINK_LOST = 0.1  # point at most this fraction of the set's own gap
@@ -836,9 +837,10 @@ class _Driver:
         vals = None
         lost = np.inf
         grows, shrunk = 0, False
-        before = None  # (set, iterate, kept, step) just before a shrink: where a wrong shrink goes back to
+        before = None  # (set, iterate, kept, step, own gap) just before a shrink: where a wrong shrink goes back to
         level = 0  # the index into KEEPS of the set kept since the last shrink; above 0 a shrink went back, and
         # the round shrinks no more
+        stalled = False  # a narrowed set stalled above the gap it started from: it goes back as if violated
         for it in range(MAX_ITER + 1):
             h, pa, q, nb = lift.slacks(st.rho, st.b)
             mu = (float(st.al @ st.sa) + float(st.th @ q)) / pairs
@@ -848,7 +850,7 @@ class _Driver:
             dual_value = 2.0 * float(st.rho @ self.y) - float(st.rho @ st.rho)  # rho's; a grow or shrink keeps rho
             own = obj - dual_value  # the working set's own gap
             watch = before is not None and it - before[3] <= WATCH_STEPS
-            if it == 0 or own <= PRICE_DROP * priced_at or own <= self.rtol * obj or watch:
+            if it == 0 or own <= PRICE_DROP * priced_at or own <= self.rtol * obj or watch or stalled:
                 priced_at = own
                 vals, low = self.price(st.rho)
                 # What the regions outside the set cost this dual point: its own dual value minus its bound.
@@ -856,11 +858,12 @@ class _Driver:
                 if self.fits():
                     self.sparsify(lift, coef, st.sa)
                     return None
-                if before is not None and np.any(vals[before[0].blocks[~before[2]]] > self.lam):
+                if before is not None and (stalled or np.any(vals[before[0].blocks[~before[2]]] > self.lam)):
                     # The shrink dropped a block the path needs: back to the iterate before it (strictly
                     # feasible for every block of that set), keeping also what is within the next fraction now,
                     # and watched again (the last fraction keeps the whole set).
-                    full, at, kept, _ = before
+                    full, at, kept, _, at_own = before
+                    stalled = False
                     level = min(level + 1, len(KEEPS) - 1)
                     now = vals[full.blocks]
                     # (what is violated now stays too; with values that overflowed, the last level still keeps all)
@@ -868,7 +871,7 @@ class _Driver:
                     if keep.all() or level == len(KEEPS) - 1:
                         before, lift, st = None, full, at
                     else:
-                        before = (full, at, keep, it)
+                        before = (full, at, keep, it, at_own)
                         lift = _Lifted(self.geo, full.blocks[keep], self.y, self.r)
                         st, _ = at.grown(full, lift, keep)
                     pairs = lift.L + lift.nb
@@ -899,8 +902,15 @@ class _Driver:
             self.steps += 1
             if self.report():
                 return None
-            if it == MAX_ITER or not np.isfinite(mu) or mu <= 0 or it - improved > STALL_STEPS:
+            if it == MAX_ITER or not np.isfinite(mu) or mu <= 0:
                 break
+            if it - improved > STALL_STEPS:
+                # A narrowed set can throw the iterate off the path with no dropped block turning violated: if
+                # it never came back below the gap it had at the shrink, the next step's pricing goes back
+                # wider, as for a violated block (a stall at rounding level, far below that gap, ends the round).
+                if before is None or stalled or best_own <= before[4]:
+                    break
+                stalled = True
             if (
                 vals is not None
                 and level == 0
@@ -921,7 +931,7 @@ class _Driver:
                     size = np.linalg.norm(neurons, axis=1)
                     keep |= size >= COEF_KEEP * size.max(initial=0.0)
                 if keep.sum() <= SHRINK_RATIO * lift.nb:
-                    before = (lift, st, keep, it)
+                    before = (lift, st, keep, it, own)
                     small = _Lifted(self.geo, lift.blocks[keep], self.y, self.r)
                     st, _ = st.grown(lift, small, keep)
                     shrunk = True

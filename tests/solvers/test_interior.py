@@ -85,9 +85,9 @@ def test_the_working_set_path_reaches_the_same_certified_optimum(monkeypatch):
 
 
 def test_a_shrink_too_tight_goes_back_wider_and_reaches_the_same_certified_optimum(monkeypatch):
-    """Shrinks that keep only the blocks within 1 % of the largest value, first and again after going back, drop
-    blocks the path needs: the watch goes back to the iterate before the shrink with the wider set, and when that
-    fails too, with every block. Whatever the path, each solve is certified and agrees with the default one."""
+    """Shrinks that keep only the blocks within 1 % of the largest value, first and twice again after going back,
+    drop blocks the path needs: the watch goes back to the iterate before the shrink with a wider set each time,
+    and at last with every block. Whatever the path, each solve is certified and agrees with the default one."""
     lam = 1e-3
     cases = [data(40, kind, seed) for seed in range(3) for kind in ("noisy", "smooth")]
     default = [solve_rank3(arrangement(X), y, lam) for X, y in cases]
@@ -99,8 +99,9 @@ def test_a_shrink_too_tight_goes_back_wider_and_reaches_the_same_certified_optim
         return step(self, *args)
 
     monkeypatch.setattr(interior_module._Lifted, "step", recording)
-    monkeypatch.setattr(interior_module, "KEEPS", (0.99, 0.99, 0.0))
+    monkeypatch.setattr(interior_module, "KEEPS", (0.99, 0.99, 0.99, 0.0))
     back_to_all = 0
+    partial = 0
     for (X, y), ref in zip(cases, default):
         sizes.clear()
         res = solve_rank3(arrangement(X), y, lam)
@@ -108,9 +109,29 @@ def test_a_shrink_too_tight_goes_back_wider_and_reaches_the_same_certified_optim
         assert bound_at(res.dual, X, y, lam) == pytest.approx(res.lower, rel=1e-9)
         assert res.gap <= interior_module.RTOL * res.objective + interior_module.ATOL * float(y @ y)
         assert abs(res.objective - ref.objective) <= res.gap + ref.gap + 1e-12
-        # every block of the first set again, after the smallest: both wider levels were used
+        # every block of the first set again, after the smallest: the wider levels were used up
         back_to_all += sizes[0] in sizes[sizes.index(min(sizes)) :]
-    assert back_to_all >= 1
+        # a set narrower than the first, wider than the smallest, after it: a partial level went back
+        partial += any(min(sizes) < size < sizes[0] for size in sizes[sizes.index(min(sizes)) :])
+    assert back_to_all >= 1 and partial >= 1
+
+
+def test_a_narrowed_set_that_stalls_goes_back_wider_instead_of_restarting_cold(monkeypatch):
+    """A shrink far too tight can throw the iterate off the path without any dropped block turning violated
+    (here 60 smooth points, lambda = 0.01: its own gap rose from 0.008 to 2.4 and stayed there). The stall
+    goes back to the iterate before the shrink with the next wider set, as a violated block would: one
+    round, certified, the default solve's optimum. (Before, the round ended and restarted cold: 4 rounds.)"""
+    rng = np.random.default_rng([2, 60])  # the solver bench's 2-D case of 60 smooth points
+    x = rng.uniform(-1.0, 1.0, (60, 2))
+    X, y = with_bias(x), np.sin(3.0 * x[:, 0]) * np.cos(2.0 * x[:, 1])
+    lam = 1e-2
+    ref = solve_rank3(arrangement(X), y, lam)
+    monkeypatch.setattr(interior_module, "KEEPS", (0.99, 0.99, 0.0))
+    res = solve_rank3(arrangement(X), y, lam)
+    assert res.rounds == 1 and not res.stopped
+    assert bound_at(res.dual, X, y, lam) == pytest.approx(res.lower, rel=1e-9)
+    assert res.gap <= interior_module.RTOL * res.objective + interior_module.ATOL * float(y @ y)
+    assert abs(res.objective - ref.objective) <= res.gap + ref.gap + 1e-12
 
 
 def test_progress_stops_without_raising_and_keeps_a_certified_gap():
