@@ -841,6 +841,7 @@ class _Driver:
         level = 0  # the index into KEEPS of the set kept since the last shrink; above 0 a shrink went back, and
         # the round shrinks no more
         stalled = False  # a narrowed set stalled above the gap it started from: it goes back as if violated
+        since = np.inf  # the set's lowest own gap since the last shrink or going back
         for it in range(MAX_ITER + 1):
             h, pa, q, nb = lift.slacks(st.rho, st.b)
             mu = (float(st.al @ st.sa) + float(st.th @ q)) / pairs
@@ -849,6 +850,7 @@ class _Driver:
             self.offer_upper(obj, lift, neurons)
             dual_value = 2.0 * float(st.rho @ self.y) - float(st.rho @ st.rho)  # rho's; a grow or shrink keeps rho
             own = obj - dual_value  # the working set's own gap
+            since = min(since, own)
             watch = before is not None and it - before[3] <= WATCH_STEPS
             if it == 0 or own <= PRICE_DROP * priced_at or own <= self.rtol * obj or watch or stalled:
                 priced_at = own
@@ -863,7 +865,7 @@ class _Driver:
                     # feasible for every block of that set), keeping also what is within the next fraction now,
                     # and watched again (the last fraction keeps the whole set).
                     full, at, kept, _, at_own = before
-                    stalled = False
+                    stalled, since = False, np.inf
                     level = min(level + 1, len(KEEPS) - 1)
                     now = vals[full.blocks]
                     # (what is violated now stays too; with values that overflowed, the last level still keeps all)
@@ -908,12 +910,13 @@ class _Driver:
                 # A narrowed set can throw the iterate off the path with no dropped block turning violated: if
                 # it never came back below the gap it had at the shrink, the next step's pricing goes back
                 # wider, as for a violated block (a stall at rounding level, far below that gap, ends the round).
-                if before is None or stalled or best_own <= before[4]:
+                if before is None or stalled or since <= before[4]:
                     break
                 stalled = True
             if (
                 vals is not None
                 and level == 0
+                and not stalled
                 and priced_at == own
                 and it >= SHRINK_AFTER
                 and lift.nb > SHRINK_FROM
@@ -932,6 +935,7 @@ class _Driver:
                     keep |= size >= COEF_KEEP * size.max(initial=0.0)
                 if keep.sum() <= SHRINK_RATIO * lift.nb:
                     before = (lift, st, keep, it, own)
+                    since = np.inf
                     small = _Lifted(self.geo, lift.blocks[keep], self.y, self.r)
                     st, _ = st.grown(lift, small, keep)
                     shrunk = True
