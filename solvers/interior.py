@@ -74,6 +74,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 import scipy.linalg
@@ -538,6 +539,17 @@ class _State:
         return st, np.flatnonzero(fresh)
 
 
+class _Shrink(NamedTuple):
+    """Where a narrowed set goes back to: the set before the shrink and its iterate, the blocks kept since,
+    the step of the shrink (or of the last going back) and the set's own gap just before the shrink."""
+
+    lift: _Lifted
+    state: _State
+    kept: np.ndarray
+    step: int
+    own: float
+
+
 _WORKER: ThreadPoolExecutor | None = None
 _WORKER_LOCK = threading.Lock()
 
@@ -837,7 +849,7 @@ class _Driver:
         vals = None
         lost = np.inf
         grows, shrunk = 0, False
-        before = None  # (set, iterate, kept, step, own gap) just before a shrink: where a wrong shrink goes back to
+        before: _Shrink | None = None  # where a wrong shrink goes back to
         level = 0  # the index into KEEPS of the set kept since the last shrink; above 0 a shrink went back, and
         # the round shrinks no more
         stalled = False  # a narrowed set stalled above the gap it started from: it goes back as if violated
@@ -851,7 +863,7 @@ class _Driver:
             dual_value = 2.0 * float(st.rho @ self.y) - float(st.rho @ st.rho)  # rho's; a grow or shrink keeps rho
             own = obj - dual_value  # the working set's own gap
             since = min(since, own)
-            watch = before is not None and it - before[3] <= WATCH_STEPS
+            watch = before is not None and it - before.step <= WATCH_STEPS
             if it == 0 or own <= PRICE_DROP * priced_at or own <= self.rtol * obj or watch or stalled:
                 priced_at = own
                 vals, low = self.price(st.rho)
@@ -860,11 +872,11 @@ class _Driver:
                 if self.fits():
                     self.sparsify(lift, coef, st.sa)
                     return None
-                if before is not None and (stalled or np.any(vals[before[0].blocks[~before[2]]] > self.lam)):
-                    # The shrink dropped a block the path needs: back to the iterate before it (strictly
-                    # feasible for every block of that set), keeping also what is within the next fraction now,
-                    # and watched again (the last fraction keeps the whole set).
-                    full, at, kept, _, at_own = before
+                if before is not None and (stalled or np.any(vals[before.lift.blocks[~before.kept]] > self.lam)):
+                    # The shrink dropped a block the path needs (or the narrowed set stalled): back to the iterate
+                    # before it (strictly feasible for every block of that set), keeping also what is within the
+                    # next fraction now, and watched again (the last fraction keeps the whole set).
+                    full, at, kept = before.lift, before.state, before.kept
                     stalled, since = False, np.inf
                     level = min(level + 1, len(KEEPS) - 1)
                     now = vals[full.blocks]
@@ -873,7 +885,7 @@ class _Driver:
                     if keep.all() or level == len(KEEPS) - 1:
                         before, lift, st = None, full, at
                     else:
-                        before = (full, at, keep, it, at_own)
+                        before = before._replace(kept=keep, step=it)
                         lift = _Lifted(self.geo, full.blocks[keep], self.y, self.r)
                         st, _ = at.grown(full, lift, keep)
                     pairs = lift.L + lift.nb
@@ -910,7 +922,7 @@ class _Driver:
                 # A narrowed set can throw the iterate off the path with no dropped block turning violated: if
                 # it never came back below the gap it had at the shrink, the next step's pricing goes back
                 # wider, as for a violated block (a stall at rounding level, far below that gap, ends the round).
-                if before is None or stalled or since <= before[4]:
+                if before is None or stalled or since <= before.own:
                     break
                 stalled = True
             if (
@@ -934,7 +946,7 @@ class _Driver:
                     size = np.linalg.norm(neurons, axis=1)
                     keep |= size >= COEF_KEEP * size.max(initial=0.0)
                 if keep.sum() <= SHRINK_RATIO * lift.nb:
-                    before = (lift, st, keep, it, own)
+                    before = _Shrink(lift, st, keep, it, own)
                     since = np.inf
                     small = _Lifted(self.geo, lift.blocks[keep], self.y, self.r)
                     st, _ = st.grown(lift, small, keep)
