@@ -33,6 +33,12 @@ def data(n, kind, seed):
     return with_bias(x), y
 
 
+def assert_rank3_certified(res, X, y, lam):
+    """What a rank-3 result promises: its bound is the one its dual point gives, within the solver's target."""
+    assert bound_at(res.dual, X, y, lam) == pytest.approx(res.lower, rel=1e-9)
+    assert res.gap <= interior_module.RTOL * res.objective + interior_module.ATOL * float(y @ y)
+
+
 def agrees_with_reference(sol, X, y, lam):
     try:
         ref = solve_convex(X, y, lam, method="cvxpy")
@@ -106,8 +112,7 @@ def test_a_shrink_too_tight_goes_back_wider_and_reaches_the_same_certified_optim
         sizes.clear()
         res = solve_rank3(arrangement(X), y, lam)
         assert res.rounds == 1 and not res.stopped  # no cold restart
-        assert bound_at(res.dual, X, y, lam) == pytest.approx(res.lower, rel=1e-9)
-        assert res.gap <= interior_module.RTOL * res.objective + interior_module.ATOL * float(y @ y)
+        assert_rank3_certified(res, X, y, lam)
         assert abs(res.objective - ref.objective) <= res.gap + ref.gap + 1e-12
         # every block of the first set again, after the smallest: the wider levels were used up
         back_to_all += sizes[0] in sizes[sizes.index(min(sizes)) :]
@@ -129,8 +134,7 @@ def test_a_narrowed_set_that_stalls_goes_back_wider_instead_of_restarting_cold(m
     monkeypatch.setattr(interior_module, "KEEPS", (0.99, 0.99, 0.0))
     res = solve_rank3(arrangement(X), y, lam)
     assert res.rounds == 1 and not res.stopped
-    assert bound_at(res.dual, X, y, lam) == pytest.approx(res.lower, rel=1e-9)
-    assert res.gap <= interior_module.RTOL * res.objective + interior_module.ATOL * float(y @ y)
+    assert_rank3_certified(res, X, y, lam)
     assert abs(res.objective - ref.objective) <= res.gap + ref.gap + 1e-12
 
 
@@ -185,8 +189,7 @@ def test_no_neuron_when_lambda_is_large_and_for_zero_labels():
 def test_the_returned_dual_point_gives_the_returned_bound():
     X, y = data(18, "rounded", seed=6)
     res = solve_rank3(arrangement(X), y, 1e-2)
-    assert bound_at(res.dual, X, y, 1e-2) == pytest.approx(res.lower, rel=1e-9)
-    assert res.gap <= interior_module.RTOL * res.objective + interior_module.ATOL * float(y @ y)
+    assert_rank3_certified(res, X, y, 1e-2)
 
 
 def test_lambda_zero_and_given_patterns_keep_column_generation():
