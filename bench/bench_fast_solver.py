@@ -242,11 +242,11 @@ def grid_summary(cases: dict) -> None:
         )
     solved = [c for c in cases.values() if c.dims == 1 and c.cvxpy == "solves"]
     median = statistics.median(c.speedup for c in solved) if solved else None
-    sizes = sorted({c.n for c in solved})
+    by_size: dict[int, list[float]] = {}
+    for c in solved:
+        by_size.setdefault(c.n, []).append(c.speedup)
     spread = "; ".join(
-        f"n = {n}: {ratio(min(ups))} - {ratio(max(ups))} over {len(ups)}"
-        for n in sizes
-        for ups in [[c.speedup for c in solved if c.n == n]]
+        f"n = {n}: {ratio(min(ups))} - {ratio(max(ups))} over {len(ups)}" for n, ups in sorted(by_size.items())
     )
     print(
         verdict(
