@@ -10,9 +10,7 @@ import streamlit as st
 
 from .. import session
 from ..models import MODELS
-from ..state import State
-
-LIMIT = 50.0  # the landscape's axes never reach further
+from ..state import MAX_ABS, State
 
 
 def start_form(state: State) -> None:
@@ -25,8 +23,9 @@ def start_form(state: State) -> None:
     with st.form(key=f"start_form_{state.start}", border=False, enter_to_submit=True):
         st.markdown(f"**Start gradient descent at** ({', '.join(names)})")
         left, right = st.columns(2)
-        a = left.number_input(names[0], -LIMIT, LIMIT, float(state.start[0]), step=0.1, format="%.4g")
-        b = right.number_input(names[1], -LIMIT, LIMIT, float(state.start[1]), step=0.1, format="%.4g")
+        # The link's bounds: a start a link may hold, the form may hold too.
+        a = left.number_input(names[0], -MAX_ABS, MAX_ABS, float(state.start[0]), step=0.1, format="%.4g")
+        b = right.number_input(names[1], -MAX_ABS, MAX_ABS, float(state.start[1]), step=0.1, format="%.4g")
         if st.form_submit_button("Start here", help="The same as clicking this point of the contour."):
             start = (round(float(a), 4), round(float(b), 4))
             if start != tuple(state.start):

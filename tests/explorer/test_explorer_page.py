@@ -83,6 +83,23 @@ def test_click_on_the_contour_starts_gd_there():
     assert (you["x"][-1], you["y"][-1]) == pytest.approx((-1.0, 2.0), abs=1e-3)
 
 
+@pytest.mark.parametrize("start", ["60,0", "-1000,1000"])
+def test_a_start_far_out_in_the_link_draws_gd_from_there(start):
+    # The link accepts starts up to ±1000; the typed-start form must hold them too.
+    at = open_page(p="poster", start=start)
+    you = trace(chart_with(at, "Contour"), "GD from your start")
+    assert (you["x"][0], you["y"][0]) == pytest.approx(tuple(float(v) for v in start.split(",")))
+    form = [n.value for n in at.number_input if n.label in ("w₁", "w₂")]
+    assert form == [float(v) for v in start.split(",")]
+
+
+def test_a_far_start_survives_a_change_of_network():
+    at = open_page(p="one_neuron", start="-80,0")
+    at.selectbox(key="w_model").set_value("two").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert query(at)["start"].startswith("-80")
+
+
 def test_adding_a_point_on_the_pad_updates_every_figure():
     at = open_page(p="poster")
     blurb = PRESETS["poster"].blurb
