@@ -140,7 +140,7 @@ def _compare(key: GeneralKey, r: L.DescentPath, opt: G.Optimum) -> GeneralResult
         out,
         gap=loss - opt.objective,
         rel_gap=float(L.relative_gap(loss, opt.objective)),
-        certified=G.certified_gap(W, a, X, y, key.lam),
+        certified=G.certified_gap(W, a, X, y, key.lam, opt.lower),
         hit=L.first_within(r.history[:, 0], opt.objective),
     )
 
@@ -208,3 +208,20 @@ def dynamics(key: DynamicsKey) -> DynamicsResults:
 
 def regions(points2d) -> PP.Regions:
     return memo("regions", points2d, lambda: PP.regions(G.data((), points2d, 2)[0]), size=SIZE)
+
+
+def stopped_warning(opt: G.Optimum) -> str | None:
+    """What to say of a convex solve that ended before its stopping rule (None if it did not)."""
+    if not opt.ok or not opt.stopped:
+        return None
+    within = f"within {opt.certified_gap:.1e} of" if opt.certified_gap is not None else "near"
+    return (
+        f"The convex solve stopped early ({opt.stopped}): the optimum shown is {within} the global optimum — "
+        "certified, but not proven optimal. Fewer points or a larger λ solve faster."
+    )
+
+
+def width_enough(res: GeneralResults) -> int:
+    """The width from which (1) is sure to reach the optimum of (2): the neurons of the solver's optimal
+    network, or n + 1, which always suffice (an optimal network with at most n + 1 neurons exists)."""
+    return min(res.opt.neurons, len(res.y) + 1)

@@ -112,11 +112,8 @@ def _messages(state: State, res: R.GeneralResults) -> None:
     opt = res.opt
     if not opt.ok:
         st.error(f"The convex problem (2) could not be solved: {opt.error}")
-    elif opt.stopped:
-        st.warning(
-            f"The convex solve stopped early ({opt.stopped}): the optimum shown is within {opt.certified_gap:.1e} "
-            "of the global optimum — certified, but not proven optimal. Fewer points or a larger λ solve faster."
-        )
+    elif (stopped := R.stopped_warning(opt)) is not None:
+        st.warning(stopped)
 
 
 def _metrics(state: State, res: R.GeneralResults) -> None:
@@ -157,19 +154,28 @@ def _metrics(state: State, res: R.GeneralResults) -> None:
         delta_arrow="off",
     )
     notes = []
-    if state.neurons < opt.neurons:
+    n, enough = len(res.y), R.width_enough(res)
+    if state.neurons < enough:
         notes.append(
-            f"The optimum uses **{opt.neurons} neurons** but the network has only **m = {state.neurons}**: "
-            "GD cannot reach it at this width; (2) equals (1) only when m is at least the optimum's "
-            "number of neurons (m ≥ n + 1 always suffices)."
+            f"The optimal network found uses **{opt.neurons} neurons** and this one has **m = {state.neurons}**: "
+            f"at this width GD may be unable to reach the optimum. (1) reaches the optimum of (2) once m is at "
+            f"least the neurons of an optimal network, and one with at most n + 1 = {n + 1} neurons always exists."
         )
     if not state.train_alpha:
         notes.append(
             "The second layer α is **fixed** at its initial value: the optimum of (2), which trains α, "
             "is then only a lower bound."
         )
-    if not reached and state.neurons >= opt.neurons and state.train_alpha:
-        r = res.run
+    r = res.run
+    start_loss = float(r.history[0, 0])
+    diverged = bool(r.diverged.any())  # the warning above says so, with the step size to try
+    if not diverged and res.loss > start_loss:
+        notes.append(
+            f"The loss **rose** over the run, from {fmt(start_loss)} to {fmt(res.loss)}: the step size "
+            f"γ = {state.step:g} is too large for this network. From this start a step below about "
+            f"{fmt(res.stable_step)} is stable: lower γ or the initialisation scale."
+        )
+    elif not diverged and not reached and state.neurons >= enough and state.train_alpha:
         recent = r.history[max(0, len(r.history) - 1 - max(1, state.steps // 10)), 0]
         slow = (recent - res.loss) / max(res.loss, 1e-300)
         if slow > 1e-2:
@@ -182,8 +188,8 @@ def _metrics(state: State, res: R.GeneralResults) -> None:
                 f"The loss fell by only {slow:.2%} over the last tenth of the run: gradient descent has "
                 "(almost) stopped in a valley that is not the global one."
             )
-    for n in notes:
-        st.caption(n)
+    for note in notes:
+        st.caption(note)
 
 
 @cached()

@@ -48,9 +48,15 @@ def timing_view(state: State) -> None:
     if not opt.ok:
         st.error(f"The convex problem (2) could not be solved: {opt.error}")
         return
+    if (stopped := R.stopped_warning(opt)) is not None:
+        st.warning(stopped)
     r = res.run
-    if r.diverged.any():
-        st.warning(f"Gradient descent diverged (γ = {state.step:g}): lower the step size in the sidebar.")
+    diverged = bool(r.diverged.any())
+    if diverged:
+        st.warning(
+            f"Gradient descent diverged at step {int(r.diverged_at[0])} (γ = {state.step:g}): there is no time "
+            "to compare. Lower the step size in the sidebar."
+        )
     hit = res.hit
     gd_seconds = float(r.seconds[hit]) if hit is not None else None
     cols = st.columns(4)
@@ -65,6 +71,9 @@ def timing_view(state: State) -> None:
         )
         ratio = gd_seconds / max(opt.seconds, 1e-9)
         cols[2].metric("GD time / convex time", f"{ratio:.3g}×", help="Above 1: the convex solver was faster.")
+    elif diverged:
+        cols[1].metric("GD to within 1e-3", "diverged", delta=f"at step {int(r.diverged_at[0])}", delta_arrow="off")
+        cols[2].metric("GD time / convex time", "—", help="Gradient descent diverged: no time to compare.")
     else:
         cols[1].metric(
             "GD to within 1e-3", "not reached", delta=f"in {state.steps} steps", delta_color="off", delta_arrow="off"
@@ -75,10 +84,18 @@ def timing_view(state: State) -> None:
             help=f"GD ran {seconds(r.total_seconds)} without getting within 1e-3.",
         )
     cols[3].metric("GD's final relative gap", f"{res.rel_gap:.2e}")
-    if gd_seconds is None:
+    if opt.stopped:
+        convex = f"came within {opt.certified_gap:.1e} of the optimum" if opt.certified_gap is not None else "stopped"
+    elif opt.certified_gap is not None:
+        convex = "certified the optimum"
+    else:
+        convex = "solved (2) (not certified)"
+    if diverged:
+        st.caption(f"The convex solver {convex} in {seconds(opt.seconds)}.")
+    elif gd_seconds is None:
         st.caption(
             f"Gradient descent was **not within 1e-3 of the optimum after {state.steps} steps** "
-            f"({seconds(r.total_seconds)}); the convex solver certified the optimum in {seconds(opt.seconds)}."
+            f"({seconds(r.total_seconds)}); the convex solver {convex} in {seconds(opt.seconds)}."
         )
     elif gd_seconds > opt.seconds:
         st.caption(f"Here the convex solver is **{gd_seconds / opt.seconds:.3g}× faster** than gradient descent.")

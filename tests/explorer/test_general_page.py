@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from urllib.parse import parse_qs, urlencode
 
 import numpy as np
@@ -11,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 import landscape as L
 from explorer import general as G
 from explorer.figures.ranges import OUTPUT_GRID_1D
+from explorer.panels import general_runs as R
 from explorer.presets import PRESETS
 from explorer.state import State
 from tests.explorer.pagetest import chart_with, metric, open_page, plotted, texts, traces
@@ -118,7 +120,27 @@ def test_switching_to_2d_and_training_alpha_off():
 
 def test_too_few_neurons_for_the_optimum_is_explained():
     at = open_page(p="ten_neurons", neurons=2, steps=300)
-    assert "GD cannot reach it at this width" in texts(at)
+    assert "at this width GD may be unable to reach the optimum" in texts(at)
+
+
+def test_the_width_asked_for_is_never_more_than_n_plus_one():
+    # The solver's optimal network may use more neurons than needed: one with at most n + 1 always exists.
+    res = SimpleNamespace(opt=SimpleNamespace(neurons=2162), y=np.zeros(60))
+    assert R.width_enough(res) == 61
+    res = SimpleNamespace(opt=SimpleNamespace(neurons=7), y=np.zeros(60))
+    assert R.width_enough(res) == 7
+
+
+def test_a_diverged_run_is_not_said_to_rest_in_a_valley():
+    at = open_page(p="ten_neurons", step=100)
+    assert any("diverged" in w.value for w in at.warning)
+    assert "stopped in a valley" not in texts(at)
+
+
+def test_a_loss_that_rose_asks_for_a_smaller_step():
+    at = open_page(p="ten_neurons", neurons=1000, steps=200)
+    assert not any("diverged" in w.value for w in at.warning)
+    assert "The loss **rose** over the run" in texts(at) and "stopped in a valley" not in texts(at)
 
 
 def test_diverging_step_gives_a_message_and_a_usable_page():
@@ -153,6 +175,13 @@ def test_timing_view_when_gd_does_not_get_there():
     gap = chart_with(at, "distance to the optimum against time")
     assert gap["layout"]["yaxis"]["type"] == "log"
     assert metric(at, "Convex solve (2)").value.endswith(("ms", "s", "µs"))
+
+
+def test_timing_view_when_gd_diverged_compares_no_times():
+    at = open_page(p="ten_neurons", view="timing", step=100)
+    assert any("diverged at step" in w.value for w in at.warning)
+    assert metric(at, "GD to within 1e-3").value == "diverged"
+    assert metric(at, "GD time / convex time").value == "—"
 
 
 def test_timing_view_when_gd_gets_there():
