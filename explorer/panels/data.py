@@ -92,15 +92,22 @@ def points_table(
     """The points of ``field`` as an editable table (columns: name -> heading) and a button that clears them."""
     points = getattr(state, field)
     table = "data_table" if field == "points" else "plane_table"
+    # The editor holds its edits against the points it was opened with. Points changed elsewhere (the pad, a
+    # preset, a file) open a new one; the table's own edits keep it, so a row being filled in stays on screen
+    # while it is incomplete, although the data leave it out.
+    generation, base, produced = st.session_state.get(f"{table}_view", (-1, None, None))
+    if produced != points:
+        generation, base = generation + 1, points
     edited = st.data_editor(
-        pd.DataFrame(list(points), columns=list(columns), dtype=float),
+        pd.DataFrame(list(base), columns=list(columns), dtype=float),
         num_rows="dynamic",
-        key=f"{table}_{hash(points)}",  # a new table when the points change elsewhere (pad, preset)
+        key=f"{table}_{generation}",
         width="stretch",
         height=height,
         column_config={c: st.column_config.NumberColumn(heading, format="%.4g") for c, heading in columns.items()},
     )
     state = apply_points(state, edited[list(columns)].to_numpy(dtype=float, na_value=np.nan).tolist(), field)
+    st.session_state[f"{table}_view"] = (generation, base, getattr(state, field))
     if st.button("Clear all points", key=clear_key, help=clear_help):
         state = session.update(**{field: ()})
         st.rerun()

@@ -117,14 +117,29 @@ def test_adding_a_point_on_the_pad_updates_every_figure():
     assert state.points == ((-1.0, 1.0), (1.0, 2.0), (0.5, 0.2))
 
 
-def test_table_edit_changes_the_data():
-    at = open_page(p="poster")
-    key = f"data_table_{hash(((-1.0, 1.0), (1.0, 2.0)))}"
-    at.session_state[key] = {"edited_rows": {"1": {"y": 3.0}}, "added_rows": [], "deleted_rows": []}
+def _edit_table(at, **edits) -> None:
+    """Edit the data table as the browser would: its changes against the points it was opened with."""
+    key = f"data_table_{at.session_state['data_table_view'][0]}"
+    at.session_state[key] = {"edited_rows": {}, "added_rows": [], "deleted_rows": []} | edits
     at.run()
     assert not at.exception
+
+
+def test_table_edit_changes_the_data():
+    at = open_page(p="poster")
+    _edit_table(at, edited_rows={"1": {"y": 3.0}})
     data = trace(chart_with(at, "Data, GD endpoints"), "data")
     assert data["y"] == [1.0, 3.0]
+
+
+def test_a_row_being_filled_in_stays_in_the_table():
+    at = open_page(p="poster")
+    _edit_table(at, edited_rows={"1": {"y": None}})  # the user cleared a cell to type another value
+    assert trace(chart_with(at, "Data, GD endpoints"), "data")["x"] == [-1.0]
+    assert "1 incomplete row(s) ignored until both values are filled in." in texts(at)
+    _edit_table(at, edited_rows={"1": {"y": 0.5}})  # the same table, the same row: now filled in
+    data = trace(chart_with(at, "Data, GD endpoints"), "data")
+    assert data["x"] == [-1.0, 1.0] and data["y"] == [1.0, 0.5]
 
 
 def test_lambda_and_step_changes_update_the_figures():
