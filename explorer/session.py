@@ -14,6 +14,7 @@ import streamlit as st
 from . import tour
 from .presets import PRESETS
 from .state import WIDGET_FIELDS, State, from_preset
+from .views import view_of
 
 STATE_KEY = "_state"
 MESSAGES_KEY = "_messages"
@@ -73,12 +74,14 @@ def load_preset() -> None:
     """Widget callback: open the chosen preset.
 
     A preset made for a view (f-j) opens in it, from wherever it is chosen; the explorer's presets
-    (a-e) and 'custom' keep the current view, which then shows their data.
+    (a-e) keep the current view if it shows their data (1-D points), and open the explorer otherwise;
+    'custom' (every default) keeps the current view.
     """
     name = st.session_state[WIDGETS["preset"]]
     state = from_preset(name)
-    if name not in PRESETS or PRESETS[name].view is None:
-        state = replace(state, view=current().view)
+    view = current().view
+    if name not in PRESETS or (PRESETS[name].view is None and view_of(view).shows_points):
+        state = replace(state, view=view)
     put(state)
 
 

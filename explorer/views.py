@@ -38,16 +38,20 @@ class View:
         ``render(state)`` draws the view.
     sidebar : callable
         ``sidebar(state)`` draws its settings in the sidebar.
+    shows_points : bool
+        It draws the 1-D points ``state.points`` that the explorer's presets set: such a preset chosen here
+        stays here; chosen elsewhere, it opens the explorer.
     """
 
     key: str
     label: str
     render: Callable[..., Any]
     sidebar: Callable[..., Any]
+    shows_points: bool = True
 
 
-def view(key: str, label: str, render: str, sidebar: str) -> View:
-    return View(key, label, _lazy(render), _lazy(sidebar))
+def view(key: str, label: str, render: str, sidebar: str, shows_points: bool = True) -> View:
+    return View(key, label, _lazy(render), _lazy(sidebar), shows_points)
 
 
 VIEWS: tuple[View, ...] = (
@@ -80,6 +84,7 @@ VIEWS: tuple[View, ...] = (
         "2-D patterns",
         "explorer.panels.patterns_view:patterns_view",
         "explorer.panels.view_controls:patterns_sidebar",
+        shows_points=False,  # 2-D inputs only
     ),
 )
 

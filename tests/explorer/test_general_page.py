@@ -311,13 +311,18 @@ def test_presets_open_their_view_from_any_view():
     assert url_state(at).view == "dynamics"
     at.selectbox(key="w_preset").set_value("ten_neurons").run()
     assert url_state(at).view == "general"
-    at.selectbox(key="w_preset").set_value("plane_patterns").run()
-    assert url_state(at).view == "patterns"
     # An explorer preset chosen in an m-neuron view keeps the view and brings its data.
     at.selectbox(key="w_preset").set_value("zigzag").run()
     state = url_state(at)
-    assert state.view == "patterns" and state.points == PRESETS["zigzag"].settings["points"]
-    assert "*This preset's data, shown in the 2-D patterns view.*" in [c.value for c in at.sidebar.caption]
+    assert state.view == "general" and state.points == PRESETS["zigzag"].settings["points"]
+    assert "*This preset's data, shown in the m neurons view.*" in [c.value for c in at.sidebar.caption]
+    assert chart_with(at, "Output of GD")
+    # The 2-D patterns view shows no 1-D points: an explorer preset chosen there opens the explorer.
+    at.selectbox(key="w_preset").set_value("plane_patterns").run()
+    assert url_state(at).view == "patterns"
+    at.selectbox(key="w_preset").set_value("zigzag").run()
+    state = url_state(at)
+    assert state.view == "explorer" and state.points == PRESETS["zigzag"].settings["points"]
     assert not at.exception
 
 
