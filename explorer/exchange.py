@@ -6,8 +6,10 @@ entry) and says what to change; nothing else escapes.
 
 Points
     ``x,y`` rows (1-D inputs with their labels) or ``x1,x2,y`` rows (2-D inputs), one point per line,
-    an optional header line, commas (or semicolons, or tabs) between the values. Blank lines and lines
-    starting with ``#`` are skipped.
+    an optional header line, commas (or semicolons, or tabs) between the values; with semicolons or tabs
+    a decimal comma (``1,5``) reads as a decimal point. UTF-8 or UTF-16 with its byte-order mark; any other
+    text reads as Windows-1252 (the numbers are ASCII in every code page). Blank lines and lines starting
+    with ``#`` are skipped.
 
 Networks
     One JSON document holding the data ``X`` (bias column included when the network has a bias), the
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -35,27 +38,47 @@ OBJECTIVE_TEXT = "sum_j (sum_i alpha_i max(0, w_i . x_j) - y_j)^2 + lam/2 sum_i 
 # --- points as CSV ------------------------------------------------------------------------------------
 
 
+SPREADSHEETS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # .xlsx/.ods (a zip), .xls
+UTF16 = (b"\xff\xfe", b"\xfe\xff")  # the byte-order marks
+
+
 def _text(data: bytes | str) -> str:
     if isinstance(data, str):
         return data.removeprefix("\ufeff")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
+    if data.startswith(SPREADSHEETS):
+        raise ValueError("The file is a spreadsheet, not plain text: save it as CSV (comma-separated values).")
+    utf16 = data.startswith(UTF16)
+    if not utf16 and b"\x00" in data:
         raise ValueError(
-            f"The file is not plain text (byte {exc.start + 1} is not UTF-8): save it as CSV "
-            "(comma-separated values), not as a spreadsheet."
-        ) from None
+            "The file is not plain text (it holds zero bytes: a binary file, or UTF-16 without its byte-order "
+            "mark): save it as CSV UTF-8 (comma-separated values)."
+        )
+    try:
+        return data.decode("utf-16" if utf16 else "utf-8-sig")
+    except UnicodeDecodeError:
+        if utf16:
+            raise ValueError("The file is broken UTF-16 text: save it as CSV UTF-8 (comma-separated values).") from None
+    # A CSV saved in a Windows or Latin code page: the numbers are ASCII in every one of them, and only a
+    # header's accents could read differently.
+    return data.decode("cp1252", errors="replace")
 
 
 def _separator(line: str) -> str:
-    return next((s for s in SEPARATORS if s in line), ",")
+    # A tab or a semicolon separates the values wherever it is found: commas may then be decimal commas.
+    return next((s for s in reversed(SEPARATORS) if s in line), ",")
 
 
 def _cells(line: str, separator: str) -> list[str]:
     return [c.strip().strip('"').strip("'").strip() for c in line.split(separator)]
 
 
-def _number(cell: str) -> float | None:
+DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+(?:[eE][+-]?\d+)?")
+
+
+def _number(cell: str, separator: str = ",") -> float | None:
+    """The cell's number; where commas do not separate the values, a decimal comma (1,5) reads as 1.5."""
+    if separator != "," and DECIMAL_COMMA.fullmatch(cell):
+        cell = cell.replace(",", ".")
     try:
         return float(cell)
     except ValueError:
@@ -91,7 +114,12 @@ def parse_points_csv(
     first_no, first = lines[0]
     header = _cells(first, separator)
     header_width = None
-    if all(_number(c) is None for c in header):  # no cell of the first line is a number: column names
+    if all(_number(c, separator) is None for c in header):  # no cell of the first line is a number: column names
+        if len(header) > 1 and not header[0] and all(header[1:]):
+            raise ValueError(
+                f"Line {first_no} names every column but the first: that column looks like a row index "
+                "(pandas writes one unless told index=False). Delete it, or save without the index."
+            )
         header_width = len(header)
         lines = lines[1:]
         if not lines:
@@ -123,13 +151,13 @@ def parse_points_csv(
             where = f"Line {k}, column {c} ({COLUMNS[width][c - 1]})"
             if not cell:
                 raise ValueError(f"{where} is empty: every point needs all {width} values.")
-            v = _number(cell)
+            v = _number(cell, separator)
             if v is None:
                 raise ValueError(f"{where}: '{cell[:30]}' is not a number.")
             if not math.isfinite(v):
                 raise ValueError(f"{where}: '{cell[:30]}' is not a finite number.")
             if abs(v) > MAX_ABS:
-                raise ValueError(f"{where}: {v:g} is beyond ±{MAX_ABS:g}, the range the page takes.")
+                raise ValueError(f"{where}: {_num(v)} is beyond ±{MAX_ABS:g}, the range the page takes.")
             row.append(v)
         rows.append(tuple(row))
     return tuple(rows)

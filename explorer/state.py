@@ -40,7 +40,7 @@ def _finite(text: str) -> float:
     if not math.isfinite(v):
         raise ValueError(f"'{text}' is not a finite number")
     if abs(v) > MAX_ABS:
-        raise ValueError(f"{v:g} is beyond ±{MAX_ABS:g}")
+        raise ValueError(f"{_num(v)} is beyond ±{MAX_ABS:g}")  # all its digits: 1000.0001 is not 1000
     return v
 
 

@@ -85,8 +85,33 @@ def test_width_can_be_restricted():
 
 
 def test_binary_file_is_refused_with_a_hint():
-    with pytest.raises(ValueError, match="not plain text.*save it as CSV"):
+    with pytest.raises(ValueError, match="spreadsheet, not plain text.*save it as CSV"):
         parse_points_csv(b"PK\x03\x04\xff\xfe binary")
+    with pytest.raises(ValueError, match="not plain text.*save it as CSV UTF-8"):
+        parse_points_csv(b"\x01\x02\x00\x00\x7f binary")
+
+
+def test_a_csv_in_a_windows_code_page_reads_as_one_in_utf8():
+    text = "x (m\u00e8tres);\u00e9tiquette\n1;2\n-0.5;3\n"
+    assert parse_points_csv(text.encode("cp1252")) == parse_points_csv(text) == ((1.0, 2.0), (-0.5, 3.0))
+    assert parse_points_csv(text.encode("utf-16")) == ((1.0, 2.0), (-0.5, 3.0))
+
+
+def test_decimal_commas_read_where_commas_do_not_separate_values():
+    assert parse_points_csv("x;y\n1,5;-2,25\n0;3e-1\n") == ((1.5, -2.25), (0.0, 0.3))
+    assert parse_points_csv("1,5\t2\n") == ((1.5, 2.0),)
+    with pytest.raises(ValueError, match="Line 1 has 3 value"):
+        parse_points_csv("1,5,2\n", widths=(2,))  # with commas between values, 1,5 is two values
+
+
+def test_a_pandas_index_column_is_named_as_such():
+    with pytest.raises(ValueError, match="first: that column looks like a row index.*index=False"):
+        parse_points_csv(",x,y\n0,1,2\n1,3,4\n")
+
+
+def test_a_value_just_beyond_the_range_is_shown_with_all_its_digits():
+    with pytest.raises(ValueError, match=r"1000\.0001 is beyond ±1000"):
+        parse_points_csv("1000.0001,1\n")
 
 
 # --- networks ----------------------------------------------------------------------------------------
