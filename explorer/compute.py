@@ -142,6 +142,12 @@ def convex_optimum(points, lam, bias: bool = True) -> S.ConvexSolution:
     return solving.solve(X, y, lam)
 
 
+def unresolved_inputs(points, bias: bool = True) -> int:
+    """Inputs closer to another than the pattern enumeration resolves (:func:`solvers.unresolved_inputs`)."""
+    x, _ = data_arrays(points)
+    return S.unresolved_inputs(L.with_bias(x) if bias else x[:, None]) if len(x) else 0
+
+
 def outputs(model_key: str, W, alpha, grid) -> np.ndarray:
     """Network outputs on a grid of inputs for a batch of networks: W (B, m, d), alpha (B, m) -> (B, G)."""
     return L.outputs(W, alpha, MODELS[model_key].design(grid))

@@ -2,7 +2,7 @@
 
 from .certificate import optimality_gap
 from .convex import FALLBACK, SOLVERS, Solver, solve_convex, solve_with_fallback
-from .patterns import enumerate_patterns, sample_patterns
+from .patterns import enumerate_patterns, sample_patterns, unresolved_inputs
 from .solution import ConvexSolution, SolverError, convex_objective, map_to_network
 from .warm import WarmStarts
 
@@ -18,6 +18,7 @@ __all__ = [
     "map_to_network",
     "optimality_gap",
     "sample_patterns",
+    "unresolved_inputs",
     "solve_convex",
     "WarmStarts",
 ]

@@ -26,7 +26,10 @@ import numpy as np
 from landscape.validation import as_count, as_matrix
 
 from .cones import face_patterns
-from .row_space import row_space
+from .row_space import TIE, row_space
+
+UNRESOLVED = 10 * TIE  # rows closer than this in angle may be one hyperplane to the enumeration (solvers/cones.py)
+PARALLEL = 1e-13  # ... and closer than this, the same one (a repeated input, or a multiple of it)
 
 
 def _unique_rows(patterns: np.ndarray, keep_off: bool = False) -> np.ndarray:
@@ -93,3 +96,40 @@ def sample_patterns(X, count: int, seed: int = 0, keep_off: bool = False) -> np.
     rng = np.random.default_rng(seed)
     G = rng.standard_normal((count, X.shape[1]))
     return _unique_rows(G @ X.T >= 0, keep_off)
+
+
+def unresolved_inputs(X) -> int:
+    """How many rows of X lie at an angle of 1e-13 ... 1e-9 to another row's line (or its opposite's).
+
+    Their hyperplanes ``{w : x . w = 0}`` are distinct, but closer than the enumeration reliably resolves in
+    float64 (it merges critical directions closer than 4e-10): :func:`enumerate_patterns` may treat them as
+    one, losing the thin regions between them, and problem (2) is then solved as if those inputs coincided
+    (at ``lam = 0`` the true infimum can be lower). Rows on exactly one line (repeated inputs, without a bias
+    their multiples) are resolved exactly and not counted.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d)
+
+    Returns
+    -------
+    int
+        The rows (after the first of each close pair) that are not resolved; 0 when all are. O(n^2 d).
+    """
+    X = as_matrix(X)
+    norms = np.linalg.norm(X, axis=1)
+    U = X[norms > 0] / norms[norms > 0, None]
+    close = np.zeros(len(U), dtype=bool)
+    for start in range(0, len(U), 128):
+        block = U[start : start + 128]
+        # The sine from the rows' difference: 1 - cos loses every digit below 1e-8 of the angle.
+        diff = np.minimum(
+            np.linalg.norm(block[:, None, :] - U[None, :, :], axis=2),
+            np.linalg.norm(block[:, None, :] + U[None, :, :], axis=2),
+        )
+        sine = diff * np.sqrt(np.maximum(0.0, 1.0 - 0.25 * diff * diff))
+        near = (sine > PARALLEL) & (sine <= UNRESOLVED)
+        rows = start + np.arange(len(block))
+        near &= np.arange(len(U))[None, :] < rows[:, None]  # counted once, at the later row
+        close[rows] |= near.any(axis=1)
+    return int(close.sum())

@@ -181,7 +181,14 @@ def _problem_2(state: State, res: ExplorerResults) -> None:
         help="Patterns of open regions of weight space: "
         "lower-dimensional faces (such as w = 0) add nothing to problem (2).",
     )
-    c2.caption("all of them (exact)" if sol.exact else "sampled: not certified")
+    unresolved = computed.unresolved_inputs(state.points, bias)
+    c2.caption(
+        "sampled: not certified"
+        if not sol.exact
+        else "all that float64 resolves"
+        if unresolved
+        else "all of them (exact)"
+    )
     c3.metric("Neurons after mapping", f"{len(alpha)}")
     c4.metric("Solve time", f"{sol.solve_seconds * 1e3:.1f} ms")
     c4.caption(f"solver: {sol.method}")
@@ -190,6 +197,8 @@ def _problem_2(state: State, res: ExplorerResults) -> None:
             f"The solve stopped early ({sol.stopped}). The network shown is within {sol.gap:.1e} of the global "
             f"optimum — certified, but not proven optimal. Fewer points or a larger λ solve faster."
         )
+    if unresolved:
+        st.warning(text.UNRESOLVED_NOTE.format(count=unresolved))
     if S.SOLVERS[sol.method].certified:
         st.caption(
             f"**Certificate.** The dual check over all {sol.n_patterns} patterns gives a lower bound "

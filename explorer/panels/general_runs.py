@@ -18,6 +18,7 @@ from .. import dynamics as D
 from .. import general as G
 from ..cache import SIZE, has, memo
 from ..keys import DynamicsKey, GeneralKey, OptimumKey
+from . import text
 
 
 class Progress:
@@ -219,6 +220,11 @@ def stopped_warning(opt: G.Optimum) -> str | None:
         f"The convex solve stopped early ({opt.stopped}): the optimum shown is {within} the global optimum — "
         "certified, but not proven optimal. Fewer points or a larger λ solve faster."
     )
+
+
+def unresolved_warning(opt: G.Optimum) -> str | None:
+    """What to say of inputs too close for the patterns to resolve (None if there are none)."""
+    return text.UNRESOLVED_NOTE.format(count=opt.unresolved) if opt.ok and opt.unresolved else None
 
 
 def width_enough(res: GeneralResults) -> int:

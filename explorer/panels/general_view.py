@@ -112,8 +112,10 @@ def _messages(state: State, res: R.GeneralResults) -> None:
     opt = res.opt
     if not opt.ok:
         st.error(f"The convex problem (2) could not be solved: {opt.error}")
-    elif (stopped := R.stopped_warning(opt)) is not None:
-        st.warning(stopped)
+    else:
+        for note in (R.stopped_warning(opt), R.unresolved_warning(opt)):
+            if note is not None:
+                st.warning(note)
 
 
 def _metrics(state: State, res: R.GeneralResults) -> None:

@@ -78,3 +78,9 @@ With a trained second layer α the same idea gives the convex problem (2) over *
 optimal value equals the optimum of (1) as soon as there are enough neurons (m ≥ n + 1), and its solution maps to
 the optimal neurons.
 """
+
+UNRESOLVED_NOTE = (
+    "{count} input(s) lie closer to another (within about 1e-9 in angle, the bias included) than activation "
+    "patterns resolve in float64: problem (2) treats them as one input, so the optimum shown is that of the "
+    "merged data, and at λ = 0 the true infimum can be lower. Move them apart (or merge them) for an exact answer."
+)

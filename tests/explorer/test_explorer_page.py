@@ -340,3 +340,12 @@ def test_many_neuron_preset_shows_the_certificate():
     assert np.all(np.abs(table["final loss"] - line) < 0.01)
     assert (table["verdict"] == "stuck").all()
     np.testing.assert_allclose(table["certified gap"], table["final loss"] - float(optimum.value), atol=2e-4)
+
+
+def test_inputs_too_close_to_resolve_are_not_called_exact():
+    at = open_page(model="many", points="1,1;1.0000000001,2", lam="0")
+    assert any("closer to another" in w.value and "infimum can be lower" in w.value for w in at.warning)
+    assert "all of them (exact)" not in texts(at) and "all that float64 resolves" in texts(at)
+    at = open_page(model="many", points="1,1;1.001,2", lam="0")
+    assert not any("closer to another" in w.value for w in at.warning)
+    assert "all of them (exact)" in texts(at)

@@ -333,3 +333,9 @@ def test_dynamics_view_offers_the_blog_setup():
     assert not at.exception
     state = url_state(at)
     assert state.view == "dynamics" and state.preset == "init_dynamics" and state.neurons == 1000
+
+
+@pytest.mark.parametrize("view", ["general", "timing"])
+def test_inputs_too_close_to_resolve_are_named(view):
+    at = open_page(view=view, points="1,1;1.0000000001,2;-1,0", lam="0.001", steps=100)
+    assert any("1 input(s) lie closer to another" in w.value for w in at.warning)

@@ -127,3 +127,30 @@ def test_two_d_general_position_count_beyond_two_words_of_points():
     # 130 points: patterns span three 64-bit words, the regime where a weak hash would collide.
     X = np.random.default_rng(3).normal(size=(130, 2))
     assert len(S.enumerate_patterns(L.with_bias(X))) == 2 * sum(comb(129, k) for k in range(3)) - 1
+
+
+@given(
+    st.floats(-100, 100, allow_nan=False),
+    st.floats(1e-11, 9e-10),
+    st.lists(st.floats(-100, 100, allow_nan=False), min_size=0, max_size=8),
+)
+def test_inputs_too_close_for_the_enumeration_are_counted(x, gap, others):
+    # 1-D inputs with a bias: rows (x, 1) at an angle of about gap / (1 + x^2) to each other.
+    xs = np.array([x, x + gap * (1 + x * x), *others])
+    spread = np.abs(xs[2:, None] - xs[None, :2])
+    if spread.size and spread.min() < 1e-6:
+        return  # another input close by: the count is about that one too
+    X = L.with_bias(xs)
+    assert S.unresolved_inputs(X) == (1 if abs(xs[1] - xs[0]) > 0 else 0)
+    # Well inside that band the enumeration indeed cannot tell the two apart: no pattern separates them.
+    if abs(xs[1] - xs[0]) > 0 and gap < 2e-10:
+        P = S.enumerate_patterns(X)
+        assert np.array_equal(P[:, 0], P[:, 1])
+
+
+def test_repeated_and_parallel_inputs_are_resolved_exactly():
+    assert S.unresolved_inputs(L.with_bias(np.array([1.0, 1.0, 2.0, -0.5]))) == 0
+    assert S.unresolved_inputs(np.array([[1.0, 1.0], [3.0, 3.0], [-2.0, -2.0], [1.0, 0.0]])) == 0
+    assert S.unresolved_inputs(L.with_bias(np.array([0.0, 1e-4, 2e-4]))) == 0
+    rng = np.random.default_rng(0)
+    assert S.unresolved_inputs(L.with_bias(rng.uniform(-1, 1, (300, 2)))) == 0
