@@ -171,9 +171,14 @@ def join_lines(x, ys) -> tuple[np.ndarray, np.ndarray]:
     return join_runs(xs, every), join_runs(ys, every)
 
 
+def plural(count: int, noun: str) -> str:
+    """'1 point', '2 points'."""
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
 def neurons(count: int) -> str:
     """'1 neuron', '2 neurons'."""
-    return f"{count} neuron" + ("" if count == 1 else "s")
+    return plural(count, "neuron")
 
 
 def fmt(v: float) -> str:

@@ -21,7 +21,7 @@ from solvers import SolverError
 from solvers import plane_regions as PP
 
 from ..cache import memo
-from ..figures.common import fmt, neurons
+from ..figures.common import fmt, neurons, plural
 from ..figures.timing_figs import seconds
 from ..keys import DynamicsKey, GeneralKey, TrainingKey
 from ..state import State
@@ -77,7 +77,7 @@ def _explorer(state: State) -> Facts | None:
         stars=f" The global minimum {fmt(res.optimum)} (star) lies at {stars}." if stars else "",
         optimum=fmt(res.optimum),
         steps=int(path.steps[-1]),
-        n=len(state.points),
+        npoints=plural(len(state.points), "data point"),
         x=_span(np.asarray(state.points)[:, 0]),
         names=", ".join(res.model.param_names),
     )
@@ -149,7 +149,7 @@ def _general(state: State) -> Facts | None:
     return dict(
         key=key,
         res=res,
-        n=len(res.y),
+        npoints=plural(len(res.y), "data point"),
         kind="curve" if key.dims == 1 else "surface over the input plane",
         m=neurons(key.neurons),
         steps=key.steps,
@@ -212,7 +212,7 @@ def _dynamics(state: State) -> Facts | None:
     return dict(
         key=key,
         m=neurons(key.neurons),
-        n=len(res.y),
+        npoints=plural(len(res.y), "point"),
         small=_regime(res, stats, "small"),
         large=_regime(res, stats, "large"),
         patterns=f"{small['patterns0']} to {small['patterns1']} from the small start, "
@@ -233,7 +233,7 @@ def _patterns(state: State) -> Facts | None:
     )
     return dict(
         points=points,
-        n=len(points),
+        npoints=plural(len(points), "point"),
         count=reg.count,
         bound=PP.cover_bound(len(points)),
         gates=state.gates,
@@ -279,12 +279,12 @@ CAPTIONS: dict[str, str] = {
     "{runs}, at w = {ends}.{stars}",
     "loss": "Loss (1) against gradient-descent step, {steps} steps: {runs}. The global optimum (convex) is "
     "{optimum} (dashed line).",
-    "output": "The {n} data points (x from {x}) and the function of each gradient-descent endpoint: {runs}. The "
+    "output": "The {npoints} (x from {x}) and the function of each gradient-descent endpoint: {runs}. The "
     "network of the global optimum (dashed) reaches loss {optimum}.",
     "bowl": "The loss with the activation patterns of the endpoint of {run} fixed: a convex bowl over the weights, "
     "coloured where the weights keep those patterns. Its minimum over the cones is {value}; gradient descent ended "
     "at loss {end}.",
-    "general_output": "The {n} data points and the output {kind} of gradient descent on {m} after {steps} steps, "
+    "general_output": "The {npoints} and the output {kind} of gradient descent on {m} after {steps} steps, "
     "loss {loss}{cert}, against the global optimum. {optimum}",
     "general_loss": "Loss (1) of gradient descent against step: from {first} to {last} in {steps} steps. "
     "{optimum}{reached}",
@@ -297,17 +297,17 @@ CAPTIONS: dict[str, str] = {
     "dyn_anim_large": "Training of {m} from the {large}. Top: the data, the output and the convex optimum; "
     "bottom: one triangle per neuron at its kink, as tall as its weight.",
     "dyn_patterns": "Distinct activation patterns among the neurons that matter, against step: {patterns} ({m}, "
-    "{n} points).",
+    "{npoints}).",
     "dyn_loss": "Loss (1) against step, log scale. The {small}; the {large}.{optimum}",
     "timing_bars": "Wall-clock time: the convex solve of (2) takes {convex} over {regions} activation regions; {gd}.",
     "timing_gap": "Gradient descent's relative distance to the optimum against time, from {gap0} to {gap1}; the "
     "convex solve had finished at {convex}, and {gd}.",
-    "pat_count": "{n} points in the plane have {count} activation regions (exact), against Cover's bound {bound}; "
+    "pat_count": "{npoints} in the plane have {count} activation regions (exact), against Cover's bound {bound}; "
     "{gates} random neurons find {found} of them.",
-    "pat_sphere": "The {count} activation regions of {n} points as cells of the sphere of neuron directions (w₁, "
+    "pat_sphere": "The {count} activation regions of {npoints} as cells of the sphere of neuron directions (w₁, "
     "w₂, b), cut by one great circle per point; region {selected} and its neuron are marked.",
     "pat_plane": "Region {selected} of {count}: its neuron w = {neuron} draws the line w₁x₁ + w₂x₂ + b = 0 in the "
-    "input plane and switches on {on} of the {n} points.",
+    "input plane and switches on {on} of the {npoints}.",
 }
 
 

@@ -212,3 +212,10 @@ def test_formulas_become_mathml_that_browsers_draw_as_written():
     assert "\\|" not in objective and "&#x02016;" in objective  # the norm bars of \Big\|
     cones = formula(text.CONES)
     assert "𝒦" in cones and "𝟙" in cones and "script" not in cones and "double-struck" not in cones
+
+
+def test_captions_count_one_point_in_the_singular():
+    at = open_page(p="poster", points="1,2")
+    assert "The 1 data point (x from" in texts(at)
+    at = open_page(p="poster")
+    assert "The 2 data points (x from" in texts(at)
