@@ -81,6 +81,7 @@ the optimal neurons.
 
 UNRESOLVED_NOTE = (
     "{count} input(s) lie closer to another (within about 1e-9 in angle, the bias included) than activation "
-    "patterns resolve in float64: problem (2) treats them as one input, so the optimum shown is that of the "
-    "merged data, and at λ = 0 the true infimum can be lower. Move them apart (or merge them) for an exact answer."
+    "patterns reliably resolve in float64: problem (2) may treat them as one input, so the optimum shown may be "
+    "that of the merged data (at λ = 0 the true infimum can then be lower). Move them apart (or merge them) for "
+    "an exact answer."
 )

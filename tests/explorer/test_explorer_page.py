@@ -344,7 +344,7 @@ def test_many_neuron_preset_shows_the_certificate():
 
 def test_inputs_too_close_to_resolve_are_not_called_exact():
     at = open_page(model="many", points="1,1;1.0000000001,2", lam="0")
-    assert any("closer to another" in w.value and "infimum can be lower" in w.value for w in at.warning)
+    assert any("closer to another" in w.value and "infimum can then be lower" in w.value for w in at.warning)
     assert "all of them (exact)" not in texts(at) and "all that float64 resolves" in texts(at)
     at = open_page(model="many", points="1,1;1.001,2", lam="0")
     assert not any("closer to another" in w.value for w in at.warning)

@@ -5,7 +5,7 @@ from math import comb
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
@@ -137,15 +137,18 @@ def test_two_d_general_position_count_beyond_two_words_of_points():
 def test_inputs_too_close_for_the_enumeration_are_counted(x, gap, others):
     # 1-D inputs with a bias: rows (x, 1) at an angle of about gap / (1 + x^2) to each other.
     xs = np.array([x, x + gap * (1 + x * x), *others])
-    spread = np.abs(xs[2:, None] - xs[None, :2])
-    if spread.size and spread.min() < 1e-6:
-        return  # another input close by: the count is about that one too
-    X = L.with_bias(xs)
-    assert S.unresolved_inputs(X) == (1 if abs(xs[1] - xs[0]) > 0 else 0)
-    # Well inside that band the enumeration indeed cannot tell the two apart: no pattern separates them.
-    if abs(xs[1] - xs[0]) > 0 and gap < 2e-10:
-        P = S.enumerate_patterns(X)
-        assert np.array_equal(P[:, 0], P[:, 1])
+    apart = np.abs(xs[:, None] - xs[None, :]) + np.eye(len(xs))
+    apart[0, 1] = apart[1, 0] = 1.0
+    assume(apart.min() >= 1e-6)  # no other pair close together: the count is about this one
+    assert S.unresolved_inputs(L.with_bias(xs)) == (1 if abs(xs[1] - xs[0]) > 0 else 0)
+
+
+def test_the_enumeration_merges_inputs_counted_as_unresolved():
+    # Rows 5e-11 apart in angle, away from x = 0: no enumerated pattern separates them.
+    X = L.with_bias(np.array([1.0, 1.0 + 1e-10, -0.5]))
+    assert S.unresolved_inputs(X) == 1
+    P = S.enumerate_patterns(X)
+    assert np.array_equal(P[:, 0], P[:, 1])
 
 
 def test_repeated_and_parallel_inputs_are_resolved_exactly():
