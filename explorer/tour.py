@@ -196,8 +196,14 @@ def from_query(params: Mapping[str, str]) -> tuple[State, list[str]]:
     state, messages = State.from_query(params)
     if not state.tour:
         return state, messages
-    base = step_state(state.tour).to_query()
-    return State.from_query({**base, **{k: v for k, v in params.items() if k != "p"}})
+    step = step_state(state.tour)
+    state, messages = State.from_query({**step.to_query(), **{k: v for k, v in params.items() if k != "p"}})
+    if params.get("p", step.preset) != step.preset:
+        messages.append(
+            f"Ignored 'p' in the link: tour step {step.tour} opens its own example ('{step.preset}'); "
+            "leave the tour to open another."
+        )
+    return state, messages
 
 
 def check_tour() -> None:

@@ -59,9 +59,12 @@ def rerun_if_edited(before: State, after: State) -> None:
 
 
 def pending_edit(state: State) -> State:
-    """Apply an edit made on the pad before anything is computed on this run."""
+    """Apply an edit made on the pad before anything is computed on this run.
+
+    Quietly: the data panel applies the same edit again where it is drawn, and says there what was wrong.
+    """
     edit = peek_edit("data_pad")
-    return apply_points(state, edit) if edit is not None else state
+    return apply_points(state, edit, quiet=True) if edit is not None else state
 
 
 def data_panel(state: State, curves=None) -> State:
@@ -114,14 +117,14 @@ def points_table(
     return state
 
 
-def apply_points(state: State, rows, field: str = "points") -> State:
-    """Store edited rows as ``state.points`` ((x, y) pairs) or ``state.points2d`` ((x1, x2, y) triples)."""
+def apply_points(state: State, rows, field: str = "points", quiet: bool = False) -> State:
+    """Store edited rows as ``state.points`` ((x, y) pairs) or ``state.points2d`` ((x1, x2, y) triples);
+    a refusal or a note is shown unless ``quiet``."""
     points, note = check_points(rows, width=2 if field == "points" else 3)
+    if note and not quiet:
+        (st.warning if points is None else st.info)(note)
     if points is None:
-        st.warning(note)
         return state
-    if note:
-        st.info(note)
     if points != getattr(state, field):
         state = session.update(**{field: points}, frame=-1)
     return state

@@ -209,9 +209,19 @@ def test_too_many_points_from_the_pad_are_refused_and_the_others_kept():
     many = [[float(i) / 600, 0.0] for i in range(501)]
     at.session_state["data_pad"] = {"edit": {"points": many, "nonce": 1}}
     at.run()
-    assert "at most 500 points" in texts(at)
+    assert [w.value for w in at.warning].count(
+        "The page handles at most 500 points; the previous points are kept."
+    ) == 1  # once, by the pad, although the edit is also read before anything is computed
     data = trace(chart_with(at, "Data, GD endpoints"), "data")
     assert data["x"] == [-1.0, 1.0]
+
+
+def test_a_coordinate_too_large_on_the_pad_is_refused_once():
+    at = open_page(p="poster")
+    at.session_state["data_pad"] = {"edit": {"points": [[-1.0, 1.0], [1.0, 2.0], [5000.0, 0.0]], "nonce": 1}}
+    at.run()
+    assert [w.value for w in at.warning] == ["Coordinates must lie within ±1000; the previous points are kept."]
+    assert trace(chart_with(at, "Data, GD endpoints"), "data")["x"] == [-1.0, 1.0]
 
 
 def test_a_diverging_step_size_is_reported():

@@ -13,6 +13,7 @@ from explorer import gallery
 from explorer.exchange import read_networks
 from explorer.export import Section, view_html
 from explorer.figures.presenting import extra_height
+from explorer.presets import PRESETS
 from explorer.state import from_preset
 from explorer.tour import TOUR, check_tour, step_state
 from tests.explorer.pagetest import charts, open_page, plotted, query, texts
@@ -69,6 +70,15 @@ def test_a_tour_link_opens_its_step_with_the_link_s_own_changes():
     assert "step 4 of" in tour_heading(at)
     q = query(at)
     assert q["p"] == TOUR[3].preset and q["lam"] == "0.5" and q["tour"] == "4"
+
+
+def test_another_preset_in_a_tour_link_is_ignored_with_a_message():
+    other = next(k for k in PRESETS if k != TOUR[2].preset)
+    at = open_page(tour=3, p=other)
+    assert f"tour step 3 opens its own example ('{TOUR[2].preset}')" in texts(at)
+    assert query(at)["p"] == TOUR[2].preset
+    at = open_page(tour=3, p=TOUR[2].preset)  # the tour's own links carry its preset: nothing to say
+    assert "Ignored 'p'" not in texts(at)
 
 
 def test_a_bad_tour_step_in_a_link_is_ignored_with_a_message():
