@@ -112,6 +112,32 @@ def test_click_on_data_canvas_adds_a_point_to_table_and_chart(explorer, wait_for
     assert not explorer.get_by_test_id("stException").count()
 
 
+def test_a_cell_cleared_in_the_table_keeps_its_row_until_filled_in(explorer, wait_for_app_idle):
+    grid = explorer.locator('[class*="st-key-data_table_"] [data-testid=stDataFrame]').first
+
+    def label_cell() -> tuple[float, float]:
+        """The second row's label cell, where it is on the screen now."""
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        return box["x"] + 0.85 * box["width"], box["y"] + 35 + 1.5 * 35
+
+    explorer.mouse.click(*label_cell())
+    explorer.keyboard.press("Delete")
+    explorer.get_by_role("heading", name="The hidden convex landscape").click()  # leaving the table commits the edit
+    wait_for(lambda: query(explorer).get("points") == "-1,1")
+    wait_for_app_idle(explorer)
+    assert table_cells(explorer) == ["-1", "1", "1", ""]  # the row stays, waiting for its label
+    explorer.mouse.dblclick(*label_cell())  # opens the cell's editor
+    editor = explorer.locator("#portal input, #portal textarea").first
+    editor.wait_for()
+    editor.fill("3")
+    editor.press("Enter")
+    wait_for(lambda: query(explorer).get("points") == "-1,1;1,3")
+    wait_for_app_idle(explorer)
+    assert table_cells(explorer) == ["-1", "1", "1", "3"]
+    assert not explorer.get_by_test_id("stException").count()
+
+
 def contour_pixel(page, x: float, y: float) -> list[float]:
     """Page pixel of the data point (x, y) of the contour chart."""
     return page.evaluate(
