@@ -135,17 +135,20 @@ def fixed_alpha_optimum(model_key: str, points, lam):
     return solve_fixed_alpha(model.design(x), y, lam, neurons=model.fixed_neurons)
 
 
+def convex_data(points, bias: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """X (with the bias column if ``bias``) and y of problem (2) for a network with a trained second layer."""
+    x, y = data_arrays(points)
+    return (L.with_bias(x) if bias else x[:, None]), y
+
+
 def convex_optimum(points, lam, bias: bool = True) -> S.ConvexSolution:
     """Problem (2) for a network with a trained second layer, over every activation pattern."""
-    x, y = data_arrays(points)
-    X = L.with_bias(x) if bias else x[:, None]
-    return solving.solve(X, y, lam)
+    return solving.solve(*convex_data(points, bias), lam)
 
 
 def unresolved_inputs(points, bias: bool = True) -> int:
     """Inputs closer to another than the pattern enumeration resolves (:func:`solvers.unresolved_inputs`)."""
-    x, _ = data_arrays(points)
-    return S.unresolved_inputs(L.with_bias(x) if bias else x[:, None]) if len(x) else 0
+    return S.unresolved_inputs(convex_data(points, bias)[0]) if points else 0
 
 
 def outputs(model_key: str, W, alpha, grid) -> np.ndarray:

@@ -46,7 +46,6 @@ class Optimum:
     method: str = ""
     error: str | None = None
     stopped: str = ""  # why the solve ended before its stopping rule (then within certified_gap, not optimal)
-    unresolved: int = 0  # inputs closer to another than the patterns resolve (solvers.unresolved_inputs)
 
     @property
     def ok(self) -> bool:
@@ -66,7 +65,6 @@ def convex_optimum(X: np.ndarray, y: np.ndarray, lam: float) -> Optimum:
         return Optimum(error=str(exc) or "the convex solver failed")
     seconds = time.perf_counter() - start
     certified = S.SOLVERS[sol.method].certified
-    unresolved = S.unresolved_inputs(X) if sol.exact else 0
     W, alpha = sol.network()
     return Optimum(
         objective=float(L.objective(W, alpha, X, y, lam)) if len(W) else float(y @ y),
@@ -79,7 +77,6 @@ def convex_optimum(X: np.ndarray, y: np.ndarray, lam: float) -> Optimum:
         n_patterns=int(sol.n_patterns),
         method=sol.method,
         stopped=sol.stopped,
-        unresolved=unresolved,
     )
 
 

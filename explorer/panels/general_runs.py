@@ -11,6 +11,7 @@ import numpy as np
 import streamlit as st
 
 import landscape as L
+import solvers as S
 from landscape import plane
 from solvers import plane_regions as PP
 
@@ -211,20 +212,24 @@ def regions(points2d) -> PP.Regions:
     return memo("regions", points2d, lambda: PP.regions(G.data((), points2d, 2)[0]), size=SIZE)
 
 
-def stopped_warning(opt: G.Optimum) -> str | None:
-    """What to say of a convex solve that ended before its stopping rule (None if it did not)."""
-    if not opt.ok or not opt.stopped:
-        return None
-    within = f"within {opt.certified_gap:.1e} of" if opt.certified_gap is not None else "near"
-    return (
-        f"The convex solve stopped early ({opt.stopped}): the optimum shown is {within} the global optimum — "
-        "certified, but not proven optimal. Fewer points or a larger λ solve faster."
-    )
-
-
-def unresolved_warning(opt: G.Optimum) -> str | None:
-    """What to say of inputs too close for the patterns to resolve (None if there are none)."""
-    return text.UNRESOLVED_NOTE.format(count=opt.unresolved) if opt.ok and opt.unresolved else None
+def solve_warnings(key: OptimumKey, opt: G.Optimum) -> list[str]:
+    """What to say of the convex solve: that it ended before its stopping rule, and of inputs too close for the
+    patterns to resolve (counted once per dataset, not per λ)."""
+    if not opt.ok:
+        return []
+    notes = []
+    if opt.stopped:
+        within = f"within {opt.certified_gap:.1e} of" if opt.certified_gap is not None else "near"
+        notes.append(
+            f"The convex solve stopped early ({opt.stopped}): the optimum shown is {within} the global optimum — "
+            "certified, but not proven optimal. Fewer points or a larger λ solve faster."
+        )
+    if opt.exact:
+        data = (key.dims, key.points, key.points2d)
+        count = memo("unresolved", data, lambda: S.unresolved_inputs(data_of(key)[1]), size=SIZE)
+        if count:
+            notes.append(text.UNRESOLVED_NOTE.format(count=count))
+    return notes
 
 
 def width_enough(res: GeneralResults) -> int:

@@ -48,7 +48,7 @@ def general_view(state: State) -> None:
     rerun_if_edited(state, data_section(state, curves=curves))
     exchange_panel.data_io(state, lambda: exchange_panel.general_networks(state, res))
     st.markdown(INTRO)
-    _messages(state, res)
+    _messages(state, key, res)
     st.subheader("2 · Gradient descent against the global optimum")
     _metrics(state, res)
     show.figure(output_figure(key), "general_output", "m-neurons-output")
@@ -101,7 +101,7 @@ def _pad_curves(key: GeneralKey, res: R.GeneralResults) -> list[dict]:
     return curves
 
 
-def _messages(state: State, res: R.GeneralResults) -> None:
+def _messages(state: State, key: GeneralKey, res: R.GeneralResults) -> None:
     r = res.run
     if r.diverged.any():
         st.warning(
@@ -112,10 +112,8 @@ def _messages(state: State, res: R.GeneralResults) -> None:
     opt = res.opt
     if not opt.ok:
         st.error(f"The convex problem (2) could not be solved: {opt.error}")
-    else:
-        for note in (R.stopped_warning(opt), R.unresolved_warning(opt)):
-            if note is not None:
-                st.warning(note)
+    for note in R.solve_warnings(key, opt):
+        st.warning(note)
 
 
 def _metrics(state: State, res: R.GeneralResults) -> None:

@@ -48,9 +48,8 @@ def timing_view(state: State) -> None:
     if not opt.ok:
         st.error(f"The convex problem (2) could not be solved: {opt.error}")
         return
-    for note in (R.stopped_warning(opt), R.unresolved_warning(opt)):
-        if note is not None:
-            st.warning(note)
+    for note in R.solve_warnings(key, opt):
+        st.warning(note)
     r = res.run
     diverged = bool(r.diverged.any())
     if diverged:
