@@ -101,6 +101,8 @@ def test_click_on_data_canvas_adds_a_point_to_table_and_chart(explorer, wait_for
     frame = explorer.locator("svg.click-pad-plot g.axes > rect.frame").bounding_box()
     # The pad spans the data with 30 % margins; click near its right edge, half-way up.
     explorer.mouse.click(frame["x"] + 0.9 * frame["width"], frame["y"] + 0.5 * frame["height"])
+    # First the click reaches the state (the link), then the chart further down draws it.
+    wait_for(lambda: len(query(explorer).get("points", "").split(";")) == 3)
     wait_for(lambda: len(plot_data(explorer, "Data, GD endpoints", "data")["x"]) == 3)
     wait_for_app_idle(explorer)
     data = plot_data(explorer, "Data, GD endpoints", "data")
